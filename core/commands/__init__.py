@@ -1,0 +1,1 @@
+"""Command-line tools. Each module: ``configure(parser)`` and ``run(args) -> int``; see app.py."""

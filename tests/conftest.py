@@ -1,0 +1,43 @@
+"""Shared fixtures: real photos from installed packages, the real model store, offscreen Qt."""
+
+from __future__ import annotations
+
+import os
+
+# Qt must be told before it is first imported anywhere in the test session.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("GLOG_minloglevel", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def skimage_data_dir() -> Path:
+    import skimage.data
+
+    return Path(skimage.data.__file__).parent
+
+
+@pytest.fixture(scope="session")
+def astronaut_path(skimage_data_dir: Path) -> Path:
+    return skimage_data_dir / "astronaut.png"
+
+
+@pytest.fixture(scope="session")
+def camera_path(skimage_data_dir: Path) -> Path:
+    return skimage_data_dir / "camera.png"
+
+
+@pytest.fixture(scope="session")
+def coffee_path(skimage_data_dir: Path) -> Path:
+    return skimage_data_dir / "coffee.png"
+
+
+@pytest.fixture(scope="session")
+def grace_hopper_path() -> Path:
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
