@@ -21,10 +21,9 @@ def temp_path_for(path: Path) -> Path:
     return path.with_name(f"{TEMP_PREFIX}{secrets.token_hex(6)}-{path.name}{TEMP_SUFFIX}")
 
 
-def write_atomic(path: Path, data: bytes, *, overwrite: bool) -> None:
-    """Write ``data`` to ``path`` atomically; with ``overwrite=False`` refuse an existing file."""
-    if not overwrite and path.exists():
-        raise ExportError(f"{path} already exists; choose another name or allow overwriting")
+def replace_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file next to ``path``, fsync it, rename it over ``path``.
+    Raises OSError; the temporary file never survives an exception."""
     temp = temp_path_for(path)
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
@@ -37,14 +36,21 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool) -> None:
         finally:
             os.close(fd)
         os.replace(temp, path)
-    except BaseException as exc:
+    except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            reason = exc.strerror or str(exc)
-            raise ExportError(f"cannot write {path}: {reason}") from exc
         raise
     _fsync_dir(path.parent)
+
+
+def write_atomic(path: Path, data: bytes, *, overwrite: bool) -> None:
+    """Write ``data`` to ``path`` atomically; with ``overwrite=False`` refuse an existing file."""
+    if not overwrite and path.exists():
+        raise ExportError(f"{path} already exists; choose another name or allow overwriting")
+    try:
+        replace_atomically(path, data)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
 def _fsync_dir(folder: Path) -> None:
