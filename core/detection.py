@@ -1,0 +1,460 @@
+"""Face and person detection with MediaPipe Tasks: every face, its head geometry, and a person mask.
+
+BlazeFace squeezes its whole input to 128 px (short range) or 192 px (full range), so one pass over
+a group photo misses faces of a few dozen pixels. ``FaceAnalyzer`` therefore runs:
+
+1. the short-range and full-range models on the whole analysis image (close and mid-size faces);
+2. when the image is large relative to the model input, the short-range model on overlapping tiles
+   at a few tile sizes (a pyramid), so that faces down to ``MIN_FACE_PX`` analysis pixels become big
+   enough in some tile;
+
+then merges everything with non-maximum suppression, keeping the higher score. Detections that
+touch an inner tile edge are dropped: the face was cut by the tile and appears whole in an
+overlapping tile or at the next, larger tile size.
+
+All results are in upright original-image pixels (analysis pixels times ``analysis_scale``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from core.faces import Analysis, Face, FaceKeypoints, PersonMask
+from core.geometry import Box, Point
+from core.head_geometry import head_geometry
+from core.head_geometry import roll_deg as eye_roll_deg
+
+if TYPE_CHECKING:
+    from core.models import ModelStore
+    from core.photo import LoadedPhoto
+
+RGB = npt.NDArray[np.uint8]
+
+#: Smallest tile (analysis px) for the tiled short-range pass. The short-range model finds faces of
+#: about 13 % of its input and up, so a 224 px tile finds faces from ~30 px.
+BASE_TILE = 224
+#: Each pyramid level's tile is this much larger than the one below.
+TILE_GROWTH = 2.5
+#: Tiles advance by this share of their size (0.75 = 25 % overlap).
+TILE_STEP = 0.75
+#: The tiled pass runs only when the long side exceeds this many base tiles.
+TILE_WHEN_LONG_SIDE_OVER = 1.6 * BASE_TILE
+#: Two boxes with IoU above this are the same face.
+NMS_IOU = 0.3
+#: ... and so are two boxes when the smaller lies mostly (this share of its area) inside the other.
+NMS_CONTAINED = 0.6
+#: Tile detections are more often false (stars on a flag, beer taps): they need this score both in
+#: their tile and when re-detected in a crop around them at a larger scale (``VERIFY_CROP`` times
+#: the box), unless a whole-image pass found the same face.
+TILE_MIN_SCORE = 0.6
+VERIFY_CROP = 3.0
+#: Roll is re-measured on a crop (this many face boxes wide) turned by the first estimate, for the
+#: largest ``ROLL_REFINE_FACES`` faces: BlazeFace's eye keypoints are biased toward upright, so one
+#: reading under-reports a tilt by up to half; re-reading on the levelled crop removes most of it.
+ROLL_REFINE_CROP = 2.2
+ROLL_REFINE_ITERATIONS = 2
+ROLL_REFINE_FACES = 4
+#: A tile detection within this many px of an inner tile edge was cut by the tile.
+TILE_EDGE_MARGIN = 1.0
+
+
+@dataclass(frozen=True)
+class RawDetection:
+    """One detector output in analysis pixels, before merging and head geometry."""
+
+    box: Box
+    score: float
+    keypoints: tuple[Point, ...]  # BlazeFace order, see core.faces.KEYPOINT_NAMES
+    source: str  # which pass found it: "short", "full", "tile<size>"
+
+
+def tile_origins(length: int, tile: int, step: int) -> list[int]:
+    """Start offsets covering ``[0, length)`` with tiles of ``tile`` px; the last tile is flush with
+    the far edge so every pixel is covered and no tile hangs outside the image."""
+    if length <= tile:
+        return [0]
+    starts = list(range(0, length - tile + 1, step))
+    if starts[-1] + tile < length:
+        starts.append(length - tile)
+    return starts
+
+
+def tile_sizes(width: int, height: int) -> list[int]:
+    """Tile sizes of the pyramid for an analysis image, smallest first (empty: no tiling)."""
+    long_side = max(width, height)
+    if long_side <= TILE_WHEN_LONG_SIDE_OVER:
+        return []
+    sizes: list[int] = []
+    size = float(BASE_TILE)
+    # Stop once a tile covers most of the image: the whole-image passes take over there.
+    while size * 1.6 < long_side:
+        sizes.append(int(size))
+        size *= TILE_GROWTH
+    return sizes
+
+
+def iter_tiles(width: int, height: int, size: int) -> Iterator[tuple[int, int, int, int]]:
+    """``(x, y, w, h)`` of the overlapping tiles of one pyramid level."""
+    step = max(1, int(size * TILE_STEP))
+    tw, th = min(size, width), min(size, height)
+    for y in tile_origins(height, th, step):
+        for x in tile_origins(width, tw, step):
+            yield x, y, tw, th
+
+
+def _same_face(a: Box, b: Box) -> bool:
+    if a.iou(b) > NMS_IOU:
+        return True
+    inter = a.intersection(b)
+    if inter is None:
+        return False
+    return inter.area > NMS_CONTAINED * min(a.area, b.area)
+
+
+def merge_detections(detections: Sequence[RawDetection]) -> list[RawDetection]:
+    """Non-maximum suppression: the highest-scoring detection of each face survives."""
+    kept: list[RawDetection] = []
+    for det in sorted(detections, key=lambda d: d.score, reverse=True):
+        if not any(_same_face(det.box, k.box) for k in kept):
+            kept.append(det)
+    return kept
+
+
+def _touches_inner_edge(box: Box, tile: tuple[int, int, int, int], width: int, height: int) -> bool:
+    x, y, w, h = tile
+    m = TILE_EDGE_MARGIN
+    return (
+        (x > 0 and box.left <= x + m)
+        or (y > 0 and box.top <= y + m)
+        or (x + w < width and box.right >= x + w - m)
+        or (y + h < height and box.bottom >= y + h - m)
+    )
+
+
+@contextlib.contextmanager
+def _native_stderr_captured() -> Iterator[None]:
+    """Hold back what MediaPipe/LiteRT's C++ side prints to stderr while models are built (dozens
+    of INFO/WARNING lines per model), and replay it only if building fails. Works on file
+    descriptor 2, so it catches native writes that ``sys.stderr`` redirection would not."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real stderr (GUI app without console): nothing to hide
+        yield
+        return
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        failed = False
+        try:
+            yield
+        except BaseException:
+            failed = True
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            if failed:
+                held.seek(0)
+                sys.stderr.write(held.read().decode("utf-8", "replace"))
+
+
+def _mp_image(rgb: RGB) -> Any:
+    import mediapipe as mp
+
+    return mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+
+
+def _run_detector(
+    detector: Any, rgb: RGB, offset: tuple[int, int], min_score: float, source: str
+) -> list[RawDetection]:
+    """Detections of one detector on ``rgb``, shifted by ``offset`` into the full analysis image."""
+    h, w = rgb.shape[:2]
+    ox, oy = offset
+    out: list[RawDetection] = []
+    for d in detector.detect(_mp_image(rgb)).detections:
+        score = float(d.categories[0].score) if d.categories else 0.0
+        if score < min_score or len(d.keypoints) < 6:
+            continue
+        bb = d.bounding_box
+        box = Box(
+            float(bb.origin_x + ox), float(bb.origin_y + oy), float(bb.width), float(bb.height)
+        )
+        points = tuple(Point(kp.x * w + ox, kp.y * h + oy) for kp in d.keypoints[:6])
+        out.append(RawDetection(box, score, points, source))
+    return out
+
+
+def _to_original(det: RawDetection, scale: float) -> tuple[Box, FaceKeypoints]:
+    pts = [Point(p.x * scale, p.y * scale) for p in det.keypoints]
+    return det.box.scaled(scale), FaceKeypoints(*pts)
+
+
+class FaceAnalyzer:
+    """Finds faces and the person mask in loaded photos. Create once and reuse: the MediaPipe
+    detectors are built on first use and kept until ``close()``.
+
+    Thread-safe by serialising: one analysis at a time (an internal lock). The tiled pass may use
+    a second short-range detector on a helper thread (``tile_workers``) since the machine's cores
+    would otherwise idle while MediaPipe runs one small tile after another.
+    """
+
+    def __init__(
+        self,
+        store: ModelStore | None = None,
+        *,
+        min_score: float = 0.5,
+        tile_workers: int | None = None,
+    ) -> None:
+        self._store = store
+        self.min_score = min_score
+        self._tile_workers = max(1, tile_workers if tile_workers else min(2, os.cpu_count() or 1))
+        self._lock = threading.RLock()
+        self._short: list[Any] = []  # one short-range detector per tile worker
+        self._full: Any = None
+        self._segmenter: Any = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._closed = False
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def _model_path(self, name: str) -> Path:
+        from core.models import ModelName, default_store
+
+        store = self._store if self._store is not None else default_store()
+        return store.ensure(ModelName[name])
+
+    def _ensure_models(self) -> None:
+        if self._closed:
+            raise RuntimeError("FaceAnalyzer is closed")
+        if self._segmenter is not None:
+            return
+        from mediapipe.tasks.python import BaseOptions, vision
+
+        def face_detector(path: Path) -> Any:
+            options = vision.FaceDetectorOptions(
+                base_options=BaseOptions(model_asset_path=str(path)),
+                min_detection_confidence=self.min_score,
+            )
+            return vision.FaceDetector.create_from_options(options)
+
+        short_path = self._model_path("FACE_SHORT")
+        full_path = self._model_path("FACE_FULL")
+        seg_path = self._model_path("PERSON_SEGMENTER")
+        with _native_stderr_captured():
+            self._short = [face_detector(short_path) for _ in range(self._tile_workers)]
+            self._full = face_detector(full_path)
+            seg_options = vision.ImageSegmenterOptions(
+                base_options=BaseOptions(model_asset_path=str(seg_path)),
+                output_confidence_masks=True,
+                output_category_mask=False,
+            )
+            self._segmenter = vision.ImageSegmenter.create_from_options(seg_options)
+            # The first inference of each model logs too (XNNPACK delegate, sparsity notes).
+            blank = np.zeros((64, 64, 3), np.uint8)
+            for task in [*self._short, self._full]:
+                task.detect(_mp_image(blank))
+            self._segmenter.segment(_mp_image(blank))
+        if self._tile_workers > 1:
+            self._pool = ThreadPoolExecutor(
+                self._tile_workers - 1, thread_name_prefix="headroom-tiles"
+            )
+
+    def load_models(self) -> None:
+        """Build the detectors now (they are otherwise built by the first ``analyze``)."""
+        with self._lock:
+            self._ensure_models()
+
+    def close(self) -> None:
+        with self._lock:
+            # MediaPipe's own __del__ at interpreter exit raises noisy TypeErrors: close explicitly.
+            with _native_stderr_captured():
+                for task in [*self._short, self._full, self._segmenter]:
+                    if task is not None:
+                        task.close()
+            self._short, self._full, self._segmenter = [], None, None
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+                self._pool = None
+            self._closed = True
+
+    def __enter__(self) -> FaceAnalyzer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- analysis ----------------------------------------------------------------------------
+    def analyze_path(self, path: Path) -> tuple[LoadedPhoto, Analysis]:
+        from core.photo import load_photo
+
+        photo = load_photo(path)
+        return photo, self.analyze(photo)
+
+    def analyze(self, photo: LoadedPhoto) -> Analysis:
+        """Faces (largest first) and person mask of ``photo``, in upright original pixels."""
+        rgb = photo.analysis_rgb
+        scale = float(photo.analysis_scale)
+        with self._lock:
+            self._ensure_models()
+            detections = self.detect_raw(rgb)
+            confidence = self.segment(rgb)
+            detections.sort(key=lambda d: d.box.area, reverse=True)
+            rolls = [
+                self._refined_roll(rgb, det) if i < ROLL_REFINE_FACES else None
+                for i, det in enumerate(detections)
+            ]
+        mask = PersonMask(confidence, scale)
+        faces = [
+            self._face(det, scale, confidence, roll)
+            for det, roll in zip(detections, rolls, strict=True)
+        ]
+        faces.sort(key=lambda f: f.box.area, reverse=True)
+        return Analysis(photo.path, photo.width, photo.height, tuple(faces), mask)
+
+    def _refined_roll(self, rgb: RGB, det: RawDetection) -> float | None:
+        """Roll re-measured on levelled crops; ``None`` when the keypoints give no usable roll
+        (profile) or the face is not found again."""
+        _, keypoints = _to_original(det, 1.0)
+        roll = eye_roll_deg(keypoints, det.box)
+        if roll == 0.0:
+            return None
+        from PIL import Image
+
+        side = round(max(det.box.w, det.box.h) * ROLL_REFINE_CROP)
+        left, top = round(det.box.cx - side / 2), round(det.box.cy - side / 2)
+        crop = Image.fromarray(rgb).crop((left, top, left + side, top + side))
+        for _ in range(ROLL_REFINE_ITERATIONS):
+            levelled = np.asarray(crop.rotate(roll, resample=Image.Resampling.BILINEAR))
+            again = _run_detector(self._short[0], levelled, (0, 0), self.min_score * 0.6, "roll")
+            centre = Point(side / 2, side / 2)
+            near = [a for a in again if a.box.contains_point(centre)]
+            if not near:
+                return None
+            best = max(near, key=lambda a: a.score)
+            _, kp = _to_original(best, 1.0)
+            roll += eye_roll_deg(kp)
+        return roll
+
+    def _face(
+        self,
+        det: RawDetection,
+        scale: float,
+        confidence: npt.NDArray[np.float32],
+        roll: float | None,
+    ) -> Face:
+        box, keypoints = _to_original(det, scale)
+        geo = head_geometry(box, keypoints, confidence, scale, roll)
+        return Face(
+            box=box,
+            score=det.score,
+            keypoints=keypoints,
+            eye_line_y=geo.eye_line_y,
+            crown_y=geo.crown_y,
+            chin_y=geo.chin_y,
+            roll_deg=geo.roll_deg,
+            yaw=geo.yaw,
+            crown_source=geo.crown_source,
+        )
+
+    def detect_raw(self, rgb: RGB) -> list[RawDetection]:
+        """All passes on an analysis image, merged; boxes and keypoints in its pixels."""
+        with self._lock:
+            self._ensure_models()
+            height, width = rgb.shape[:2]
+            found = _run_detector(self._short[0], rgb, (0, 0), self.min_score, "short")
+            found += _run_detector(self._full, rgb, (0, 0), self.min_score, "full")
+            whole = merge_detections(found)
+            tiles = [
+                t for size in tile_sizes(width, height) for t in iter_tiles(width, height, size)
+            ]
+            if not tiles:
+                return whole
+            candidates = [
+                det
+                for det in merge_detections(self._detect_tiles(rgb, tiles))
+                if det.score >= TILE_MIN_SCORE
+                and not any(_same_face(det.box, w.box) for w in whole)
+            ]
+            confirmed = [det for det in candidates if self._confirm(rgb, det)]
+            return merge_detections(whole + confirmed)
+
+    def _confirm(self, rgb: RGB, det: RawDetection) -> bool:
+        """Re-detect a tile candidate in a crop where it fills about a third of the model input."""
+        height, width = rgb.shape[:2]
+        side = max(det.box.w, det.box.h) * VERIFY_CROP
+        x0 = max(0, int(det.box.cx - side / 2))
+        y0 = max(0, int(det.box.cy - side / 2))
+        x1 = min(width, int(det.box.cx + side / 2))
+        y1 = min(height, int(det.box.cy + side / 2))
+        again = _run_detector(self._short[0], rgb[y0:y1, x0:x1], (x0, y0), TILE_MIN_SCORE, "verify")
+        return any(a.box.iou(det.box) > NMS_IOU for a in again)
+
+    def _detect_tiles(self, rgb: RGB, tiles: list[tuple[int, int, int, int]]) -> list[RawDetection]:
+        height, width = rgb.shape[:2]
+
+        def work(detector: Any, chunk: list[tuple[int, int, int, int]]) -> list[RawDetection]:
+            out: list[RawDetection] = []
+            for tile in chunk:
+                x, y, w, h = tile
+                for det in _run_detector(
+                    detector, rgb[y : y + h, x : x + w], (x, y), self.min_score, f"tile{max(w, h)}"
+                ):
+                    if not _touches_inner_edge(det.box, tile, width, height):
+                        out.append(det)
+            return out
+
+        n = len(self._short)
+        chunks = [tiles[i::n] for i in range(n)]
+        if self._pool is None or n == 1 or len(tiles) < 4:
+            return work(self._short[0], tiles)
+        futures = [
+            self._pool.submit(work, det, chunk)
+            for det, chunk in zip(self._short[1:], chunks[1:], strict=True)
+        ]
+        found = work(self._short[0], chunks[0])
+        for fut in futures:
+            found += fut.result()
+        return found
+
+    def segment(self, rgb: RGB) -> npt.NDArray[np.float32]:
+        """Person confidence (0..1, float32) at the analysis image's resolution."""
+        with self._lock:
+            self._ensure_models()
+            result = self._segmenter.segment(_mp_image(rgb))
+            masks = result.confidence_masks
+            conf = np.asarray(masks[-1].numpy_view(), dtype=np.float32)
+            if conf.ndim == 3:
+                conf = conf[..., 0]
+            return np.ascontiguousarray(np.clip(conf, 0.0, 1.0))
+
+
+def largest_face(analysis: Analysis) -> Face | None:
+    return analysis.faces[0] if analysis.faces else None
+
+
+__all__ = [
+    "FaceAnalyzer",
+    "RawDetection",
+    "iter_tiles",
+    "largest_face",
+    "merge_detections",
+    "tile_origins",
+    "tile_sizes",
+]

@@ -1,0 +1,191 @@
+"""Face and person detection through the real MediaPipe models on real photos."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from core.detection import FaceAnalyzer
+from core.faces import Analysis
+from core.models import ModelStore
+from core.photo import load_photo
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def analyzer(model_store: ModelStore) -> Iterator[FaceAnalyzer]:
+    with FaceAnalyzer(model_store) as fa:
+        yield fa
+
+
+def analyze(analyzer: FaceAnalyzer, path: Path) -> Analysis:
+    return analyzer.analyze_path(path)[1]
+
+
+def test_astronaut_one_face_with_head_geometry(
+    analyzer: FaceAnalyzer, astronaut_path: Path
+) -> None:
+    analysis = analyze(analyzer, astronaut_path)
+    assert (analysis.width, analysis.height) == (512, 512)
+    assert len(analysis.faces) == 1
+    face = analysis.faces[0]
+    box = face.box
+    # Her face: about x177 y82 w95 h95.
+    assert abs(box.x - 177) < 12 and abs(box.y - 82) < 12 and 80 < box.w < 115
+    k = face.keypoints
+    # Subject's left eye is on the image's right, both in the box's upper half.
+    assert k.left_eye.x > box.cx > k.right_eye.x
+    assert box.top < face.eye_line_y < box.cy
+    assert box.top < k.nose_tip.y < k.mouth.y < box.bottom
+    # Ear tragions sit at the sides of the face.
+    assert k.right_ear.x < k.right_eye.x and k.left_ear.x > k.left_eye.x
+    # Crown: the top of her (big) hair, which the image shows at about y 15-25.
+    assert face.crown_source == "mask"
+    assert 8 < face.crown_y < 35
+    # Chin: bottom of the box, above her collar (about y 178).
+    assert 165 < face.chin_y < 190
+    assert abs(face.roll_deg) < 10 and abs(face.yaw) < 0.15
+    assert analysis.person_mask is not None
+    assert analysis.person_mask.is_person(face.eye_center)
+    assert not analysis.person_mask.is_person(face.box.translated(-150, 0).center)
+
+
+def test_grace_hopper_crown_is_top_of_cap(analyzer: FaceAnalyzer, grace_hopper_path: Path) -> None:
+    analysis = analyze(analyzer, grace_hopper_path)
+    assert len(analysis.faces) == 1  # no faces in the stars of the flag
+    face = analysis.faces[0]
+    assert face.crown_source == "mask"
+    assert 15 < face.crown_y < 45  # the cap's top is at about y 25
+    assert face.crown_y < face.box.top < face.eye_line_y < face.chin_y
+
+
+def test_camera_man_profile_found(analyzer: FaceAnalyzer, camera_path: Path) -> None:
+    analysis = analyze(analyzer, camera_path)
+    assert len(analysis.faces) == 1
+    face = analysis.faces[0]
+    # His face is behind the camera at about x 200-270, y 120-200; he looks toward image-right.
+    assert 180 < face.box.cx < 270 and 130 < face.box.cy < 200
+    assert face.yaw > 0.3
+
+
+def test_coffee_has_no_face(analyzer: FaceAnalyzer, coffee_path: Path) -> None:
+    analysis = analyze(analyzer, coffee_path)
+    assert analysis.faces == ()
+    assert analysis.person_mask is not None
+
+
+def test_mirror_flips_yaw_and_roll(
+    analyzer: FaceAnalyzer, camera_path: Path, tmp_path: Path
+) -> None:
+    mirrored = tmp_path / "camera_mirrored.png"
+    Image.open(camera_path).transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(mirrored)
+    face = analyze(analyzer, camera_path).faces[0]
+    flipped = analyze(analyzer, mirrored).faces[0]
+    assert flipped.yaw < -0.3 < 0.3 < face.yaw
+    assert abs(flipped.box.cx - (512 - face.box.cx)) < 10
+
+
+def test_roll_sign_follows_rotation(
+    analyzer: FaceAnalyzer, astronaut_path: Path, tmp_path: Path
+) -> None:
+    upright = analyze(analyzer, astronaut_path).faces[0]
+    rotated_path = tmp_path / "astronaut_ccw10.png"
+    image = Image.open(astronaut_path).convert("RGB")
+    # Rotate about her face so it stays in frame; counter-clockwise raises the image-right eye.
+    image.rotate(10, resample=Image.Resampling.BICUBIC, center=upright.box.center.as_list()).save(
+        rotated_path
+    )
+    rotated = analyze(analyzer, rotated_path).faces[0]
+    # Face.roll_deg > 0 when the image-right eye is lower, so a CCW turn lowers the roll by ~10.
+    assert rotated.roll_deg - upright.roll_deg == pytest.approx(-10, abs=3)
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(REPO / "app.py"), "detect", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
+
+
+def test_cli_json_for_photo_without_face(coffee_path: Path) -> None:
+    result = run_cli(str(coffee_path), "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data == {
+        "image": {"path": str(coffee_path), "width": 600, "height": 400},
+        "faces": [],
+    }
+    assert result.stderr.strip() == ""
+
+
+def test_cli_json_face_fields(astronaut_path: Path) -> None:
+    result = run_cli(str(astronaut_path), "--json")
+    assert result.returncode == 0, result.stderr
+    face = json.loads(result.stdout)["faces"][0]
+    assert set(face) == {
+        "box",
+        "score",
+        "keypoints",
+        "eye_line_y",
+        "crown_y",
+        "chin_y",
+        "roll_deg",
+        "yaw",
+    }
+    assert set(face["keypoints"]) == {
+        "right_eye",
+        "left_eye",
+        "nose_tip",
+        "mouth",
+        "right_ear",
+        "left_ear",
+    }
+    assert len(face["box"]) == 4
+
+
+def test_cli_table(astronaut_path: Path) -> None:
+    result = run_cli(str(astronaut_path))
+    assert result.returncode == 0, result.stderr
+    assert "1 face(s)" in result.stdout and "mask" in result.stdout
+
+
+def test_cli_rejects_text_file_named_jpg(tmp_path: Path) -> None:
+    bad = tmp_path / "notes.jpg"
+    bad.write_text("this is not a photo\n")
+    result = run_cli(str(bad))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and "notes.jpg" in lines[0]
+    assert bad.read_text() == "this is not a photo\n"
+
+
+def test_analyze_uses_upright_original_pixels(
+    analyzer: FaceAnalyzer, astronaut_path: Path, tmp_path: Path
+) -> None:
+    # A 2048 px photo is analysed at reduced size; results must come back in original pixels.
+    big = tmp_path / "astronaut_big.jpg"
+    Image.open(astronaut_path).convert("RGB").resize((2048, 2048), Image.Resampling.LANCZOS).save(
+        big, quality=92
+    )
+    photo = load_photo(big)
+    assert photo.analysis_scale > 1
+    face = analyzer.analyze(photo).faces[0]
+    small = analyze(analyzer, astronaut_path).faces[0]
+    assert face.box.x == pytest.approx(small.box.x * 4, abs=16)
+    assert face.eye_line_y == pytest.approx(small.eye_line_y * 4, abs=12)
+    assert face.crown_y == pytest.approx(small.crown_y * 4, abs=24)
+    mask = analyzer.analyze(photo).person_mask
+    assert mask is not None
+    assert mask.confidence.dtype == np.float32
+    assert mask.confidence.shape == photo.analysis_rgb.shape[:2]
