@@ -1,0 +1,126 @@
+"""A checkable list of export presets grouped by preset group (social, print, ID, custom).
+
+Shared by the preview panel and the export dialog so both show the same choice the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+
+#: Order and titles of the preset groups; unknown groups follow under their own name.
+GROUP_TITLES: dict[str, str] = {
+    "social": "Social",
+    "print": "Print",
+    "id": "ID / passport",
+    "custom": "Custom",
+}
+
+_PRESET_ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def preset_size_text(preset: Any) -> str:
+    """'400 × 400 px', or '1200 × 1800 px · 4 x 6 in at 300 ppi' for print and ID presets."""
+    text = f"{preset.width} × {preset.height} px"
+    ppi = getattr(preset, "ppi", None)
+    physical = getattr(preset, "physical", None)
+    if ppi and physical:
+        text += f" · {physical} at {ppi} ppi"
+    elif ppi:
+        text += f" · {ppi} ppi"
+    return text
+
+
+def group_presets(presets: Iterable[Any]) -> list[tuple[str, list[Any]]]:
+    """Presets per ``preset.group``: known groups first in GROUP_TITLES order, file order within."""
+    groups: dict[str, list[Any]] = {}
+    for preset in presets:
+        groups.setdefault(preset.group, []).append(preset)
+    known = [g for g in GROUP_TITLES if g in groups]
+    others = [g for g in groups if g not in GROUP_TITLES]
+    return [(g, groups[g]) for g in known + others]
+
+
+class PresetPicker(QTreeWidget):
+    """Group headers with checkable presets under them. Checking a header checks its whole group."""
+
+    checkedChanged = Signal(list)  # list[str] of preset ids, in display order
+
+    def __init__(self, presets: Iterable[Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("presetPicker")
+        self.setColumnCount(2)
+        self.setHeaderLabels(["Preset", "Output"])
+        self.setRootIsDecorated(True)
+        self.setUniformRowHeights(True)
+        self.setAlternatingRowColors(False)
+        self._items: dict[str, QTreeWidgetItem] = {}
+        self._updating = False
+        self._emit_pending = False
+        self._last_emitted: list[str] = []
+        for group, members in group_presets(presets):
+            header = QTreeWidgetItem(self, [GROUP_TITLES.get(group, group.title()), ""])
+            header.setFlags(
+                Qt.ItemFlag.ItemIsEnabled
+                | Qt.ItemFlag.ItemIsUserCheckable
+                | Qt.ItemFlag.ItemIsAutoTristate
+            )
+            header.setCheckState(0, Qt.CheckState.Unchecked)
+            for preset in members:
+                item = QTreeWidgetItem(header, [preset.name, preset_size_text(preset)])
+                item.setData(0, _PRESET_ID_ROLE, preset.id)
+                item.setFlags(
+                    Qt.ItemFlag.ItemIsEnabled
+                    | Qt.ItemFlag.ItemIsUserCheckable
+                    | Qt.ItemFlag.ItemIsSelectable
+                )
+                item.setCheckState(0, Qt.CheckState.Unchecked)
+                item.setToolTip(0, preset.id)
+                self._items[preset.id] = item
+            header.setExpanded(group == "social")
+        self.resizeColumnToContents(0)
+        self.itemChanged.connect(self._on_item_changed)
+
+    def preset_ids(self) -> list[str]:
+        return list(self._items)
+
+    def checked_ids(self) -> list[str]:
+        return [
+            pid for pid, item in self._items.items() if item.checkState(0) == Qt.CheckState.Checked
+        ]
+
+    def set_checked_ids(self, ids: Sequence[str]) -> None:
+        """Check exactly ``ids`` (unknown ids ignored); emits checkedChanged once if it changed."""
+        before = self.checked_ids()
+        wanted = set(ids)
+        self._updating = True
+        try:
+            for pid, item in self._items.items():
+                state = Qt.CheckState.Checked if pid in wanted else Qt.CheckState.Unchecked
+                item.setCheckState(0, state)
+                if pid in wanted and item.parent() is not None:
+                    item.parent().setExpanded(True)
+        finally:
+            self._updating = False
+        after = self.checked_ids()
+        self._last_emitted = after
+        if after != before:
+            self.checkedChanged.emit(after)
+
+    def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        if self._updating or column != 0:
+            return
+        # Checking a tristate header changes every child, one itemChanged each: report once, after.
+        if not self._emit_pending:
+            self._emit_pending = True
+            QTimer.singleShot(0, self._emit_if_changed)
+
+    def _emit_if_changed(self) -> None:
+        self._emit_pending = False
+        checked = self.checked_ids()
+        if checked != self._last_emitted:
+            self._last_emitted = checked
+            self.checkedChanged.emit(checked)
