@@ -230,8 +230,10 @@ def refit(choice: CropChoice, aspect: tuple[int, int], width: int, height: int) 
         return choice.box
     from core.framing.manual import CropConstraints, fit_aspect
 
-    constraints = CropConstraints(width, height, aspect, choice.angle_deg)
-    fitted: Box = fit_aspect(choice.box, aspect, constraints)
+    ratio = aspect[0] / aspect[1]
+    constraints = CropConstraints(width, height, ratio, choice.angle_deg)
+    # Same centre and area as the chosen crop (same framing scale), as large as the photo allows.
+    fitted: Box = fit_aspect(choice.box, ratio, constraints, keep_area=True)
     return fitted
 
 

@@ -1,0 +1,398 @@
+"""Batch export: many photos, each with its own detection and crops, to several presets.
+
+Work runs in worker processes (one ``FaceAnalyzer`` per process, created by the pool initializer);
+``workers=1`` runs in this process. Photos without a usable face are skipped with the reason, never
+guessed; unreadable photos fail with the reason; the rest are exported. Every output name of the
+whole batch is checked (clashes between photos, existing files) before any file is written.
+
+``consistent=True`` frames every photo's headshot with the set's shared eye-line height and head
+size (see ``core.consistent``) so a team page lines up.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from core.errors import ExportError, FramingError, HeadroomError
+from core.export import (
+    CropPlan,
+    ExportOptions,
+    WrittenFile,
+    export_photo,
+    plan_crops,
+    plan_outputs,
+    refuse_existing,
+)
+from core.export.atomic import prepare_out_dir
+from core.export.multi import check_options
+from core.presets import Preset
+
+if TYPE_CHECKING:
+    from core.consistent import SharedFraming
+    from core.detection import FaceAnalyzer
+    from core.faces import Analysis
+
+Status = Literal["done", "skipped", "failed"]
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """What happened to one photo. ``crop_from`` says where its crops came from: "suggestion",
+    "suggestion:<id>", "sidecar" or "consistent"."""
+
+    source: Path
+    status: Status
+    written: tuple[WrittenFile, ...] = ()
+    reason: str | None = None
+    crop_from: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": str(self.source),
+            "status": self.status,
+            "reason": self.reason,
+            "crop_from": self.crop_from,
+            "written": [w.to_json() for w in self.written],
+        }
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    items: tuple[BatchItem, ...]
+    shared: dict[str, SharedFraming] = field(default_factory=dict)  # consistent mode, per preset
+
+    @property
+    def done(self) -> list[BatchItem]:
+        return [i for i in self.items if i.status == "done"]
+
+    @property
+    def skipped(self) -> list[BatchItem]:
+        return [i for i in self.items if i.status == "skipped"]
+
+    @property
+    def failed(self) -> list[BatchItem]:
+        return [i for i in self.items if i.status == "failed"]
+
+    @property
+    def written(self) -> list[WrittenFile]:
+        return [w for i in self.items for w in i.written]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "written": [
+                {k: v for k, v in w.to_json().items() if k != "quality"} for w in self.written
+            ],
+            "skipped": [{"source": str(i.source), "reason": i.reason} for i in self.skipped],
+            "failed": [{"source": str(i.source), "error": i.reason} for i in self.failed],
+            "summary": {
+                "done": len(self.done),
+                "skipped": len(self.skipped),
+                "failed": len(self.failed),
+                "files": len(self.written),
+            },
+            "consistent": {pid: s.to_json() for pid, s in self.shared.items()},
+        }
+
+
+#: progress(photos finished, photos in total, the photo's result), called in the calling thread.
+BatchProgress = Callable[[int, int, BatchItem], None]
+
+
+@dataclass(frozen=True)
+class _Job:
+    index: int  # 1-based position in the batch (the {index} name field)
+    source: Path
+    presets: tuple[Preset, ...]
+    out_dir: Path
+    options: ExportOptions
+    suggestion_id: str | None = None
+    use_sidecar: bool = True
+    crops: CropPlan | None = None  # precomputed (consistent mode): skip detection
+
+
+def run_batch(
+    sources: Sequence[Path],
+    presets: Sequence[Preset],
+    out_dir: Path,
+    options: ExportOptions | None = None,
+    *,
+    workers: int = 1,
+    consistent: bool = False,
+    suggestion_id: str | None = None,
+    use_sidecars: bool = True,
+    progress: BatchProgress | None = None,
+    cancel: threading.Event | None = None,
+    analyzer: FaceAnalyzer | None = None,
+) -> BatchResult:
+    """Export every photo in ``sources`` to every preset in ``presets`` into ``out_dir``.
+
+    Crops per photo: ``suggestion_id`` if given (skipped when the photo has no such suggestion),
+    else a saved sidecar crop (``use_sidecars``), else the framing engine's suggestion per preset.
+    ``analyzer`` is reused for in-process work (``workers=1``); worker processes make their own.
+    Raises ExportError before any work when the folder or the names are unusable.
+    """
+    options = options or ExportOptions()
+    sources = [Path(s) for s in sources]
+    presets = tuple(presets)
+    if not sources:
+        raise ExportError("no photos to export")
+    if not presets:
+        raise ExportError("no presets chosen for export")
+    check_options(options)
+    out_dir = prepare_out_dir(out_dir)
+    _preflight_names(sources, presets, out_dir, options)
+
+    jobs = [
+        _Job(i + 1, src, presets, out_dir, options, suggestion_id, use_sidecars and not consistent)
+        for i, src in enumerate(sources)
+    ]
+    workers = max(1, min(int(workers), len(jobs)))
+    with _Runner(workers, analyzer) as runner:
+        if not consistent:
+            items = runner.run(_export_job, jobs, progress, cancel, len(jobs))
+            return BatchResult(tuple(items))
+        return _run_consistent(runner, jobs, progress, cancel)
+
+
+def _preflight_names(
+    sources: Sequence[Path], presets: Sequence[Preset], out_dir: Path, options: ExportOptions
+) -> None:
+    owners: dict[Path, Path] = {}
+    for index, source in enumerate(sources, start=1):
+        for planned in plan_outputs(source, presets, out_dir, options, index=index):
+            other = owners.get(planned.path)
+            if other is not None:
+                raise ExportError(
+                    f"{other} and {source} would both be written to {planned.path}; "
+                    "add {index} to the file name template or rename one of them"
+                )
+            owners[planned.path] = source
+    refuse_existing(list(owners), options.overwrite)
+
+
+# -- the work on one photo (runs in a worker process or in-process) ---------------------------
+
+_WORKER_ANALYZER: FaceAnalyzer | None = None
+
+
+def _init_worker() -> None:
+    """Pool initializer: one analyzer per process, single-threaded (the processes are the
+    parallelism)."""
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from core.detection import FaceAnalyzer
+
+    global _WORKER_ANALYZER
+    _WORKER_ANALYZER = FaceAnalyzer(tile_workers=1)
+
+
+def _analyzer() -> FaceAnalyzer:
+    global _WORKER_ANALYZER
+    if _WORKER_ANALYZER is None:
+        from core.detection import FaceAnalyzer
+
+        _WORKER_ANALYZER = FaceAnalyzer()
+    return _WORKER_ANALYZER
+
+
+def _analyze(source: Path) -> Analysis:
+    _loaded, analysis = _analyzer().analyze_path(source)
+    return analysis
+
+
+def _export_job(job: _Job) -> BatchItem:
+    try:
+        if job.crops is not None:
+            crops, crop_from = job.crops, "consistent"
+        else:
+            analysis = _analyze(job.source)
+            crops, crop_from = _crops_for(job, analysis)
+        written = export_photo(
+            job.source, job.presets, job.out_dir, job.options, crops, index=job.index
+        )
+    except FramingError as exc:
+        return BatchItem(job.source, "skipped", reason=str(exc))
+    except HeadroomError as exc:
+        return BatchItem(job.source, "failed", reason=str(exc))
+    except Exception as exc:  # a bug or an unexpected library error: report it, keep the batch
+        return BatchItem(job.source, "failed", reason=f"{type(exc).__name__}: {exc}")
+    return BatchItem(job.source, "done", tuple(written), crop_from=crop_from)
+
+
+def _crops_for(job: _Job, analysis: Analysis) -> tuple[CropPlan, str]:
+    if job.suggestion_id is not None:
+        crops = plan_crops(analysis, job.presets, None, job.suggestion_id)
+        return crops, f"suggestion:{job.suggestion_id}"
+    if job.use_sidecar:
+        from core.sidecar import read_sidecar
+
+        choice = read_sidecar(job.source, (analysis.width, analysis.height))
+        if choice is not None:
+            return plan_crops(analysis, job.presets, choice, None), "sidecar"
+    if not analysis.faces:
+        raise FramingError(f"{job.source.name}: no face found; nothing to frame")
+    return plan_crops(analysis, job.presets), "suggestion"
+
+
+@dataclass(frozen=True)
+class _Analysed:
+    job: _Job
+    analysis: Analysis | None
+    error: str | None
+
+
+def _analyse_job(job: _Job) -> _Analysed:
+    try:
+        return _Analysed(job, _analyze(job.source), None)
+    except HeadroomError as exc:
+        return _Analysed(job, None, str(exc))
+    except Exception as exc:
+        return _Analysed(job, None, f"{type(exc).__name__}: {exc}")
+
+
+def _run_consistent(
+    runner: _Runner,
+    jobs: list[_Job],
+    progress: BatchProgress | None,
+    cancel: threading.Event | None,
+) -> BatchResult:
+    from core.consistent import frame_consistently, shared_framing
+
+    analysed = runner.run(_analyse_job, jobs, None, cancel, len(jobs))
+    presets = jobs[0].presets
+    finished: dict[int, BatchItem] = {}
+    usable: list[tuple[_Job, Analysis]] = []
+    for result in analysed:
+        if result.analysis is None:
+            finished[result.job.index] = BatchItem(result.job.source, "failed", reason=result.error)
+        elif not result.analysis.faces:
+            finished[result.job.index] = BatchItem(
+                result.job.source, "skipped", reason=f"{result.job.source.name}: no face found"
+            )
+        else:
+            usable.append((result.job, result.analysis))
+
+    shared = {p.id: shared_framing([a for _, a in usable], p) for p in presets}
+    export_jobs: list[_Job] = []
+    for job, analysis in usable:
+        try:
+            crops = frame_consistently(analysis, presets, shared)
+        except FramingError as exc:
+            finished[job.index] = BatchItem(job.source, "skipped", reason=str(exc))
+            continue
+        export_jobs.append(
+            _Job(job.index, job.source, job.presets, job.out_dir, job.options, crops=crops)
+        )
+    done_before = len(finished)
+    if progress is not None:
+        for n, item in enumerate(finished.values(), start=1):
+            progress(n, len(jobs), item)
+
+    def shifted(done: int, total: int, item: BatchItem) -> None:
+        if progress is not None:
+            progress(done_before + done, len(jobs), item)
+
+    exported = runner.run(_export_job, export_jobs, shifted, cancel, len(export_jobs))
+    for job, item in zip(export_jobs, exported, strict=True):
+        finished[job.index] = item
+    ordered = tuple(finished[j.index] for j in jobs if j.index in finished)
+    return BatchResult(ordered, {pid: s for pid, s in shared.items() if s is not None})
+
+
+class _Runner:
+    """Runs job functions in-process or on a process pool, in input order, with progress and
+    cancellation between photos."""
+
+    def __init__(self, workers: int, analyzer: FaceAnalyzer | None) -> None:
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._given_analyzer = analyzer
+        self._previous: FaceAnalyzer | None = None
+
+    def __enter__(self) -> _Runner:
+        global _WORKER_ANALYZER
+        if self.workers > 1:
+            # "spawn": forking a process that already runs MediaPipe (or Qt) threads can deadlock.
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_init_worker
+            )
+        elif self._given_analyzer is not None:
+            self._previous, _WORKER_ANALYZER = _WORKER_ANALYZER, self._given_analyzer
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _WORKER_ANALYZER
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        elif self._given_analyzer is not None:
+            _WORKER_ANALYZER = self._previous
+        elif _WORKER_ANALYZER is not None and self.workers == 1:
+            _WORKER_ANALYZER.close()
+            _WORKER_ANALYZER = None
+
+    def run(
+        self,
+        fn: Callable[[_Job], Any],
+        jobs: Sequence[_Job],
+        progress: BatchProgress | None,
+        cancel: threading.Event | None,
+        total: int,
+    ) -> list[Any]:
+        results: dict[int, Any] = {}
+        for done, (position, result) in enumerate(self._results(fn, jobs, cancel), start=1):
+            results[position] = result
+            if progress is not None and isinstance(result, BatchItem):
+                progress(done, total, result)
+        for position, job in enumerate(jobs):
+            if position not in results:
+                item = BatchItem(job.source, "skipped", reason="cancelled")
+                results[position] = item if fn is _export_job else _Analysed(job, None, "cancelled")
+        return [results[i] for i in range(len(jobs))]
+
+    def _results(
+        self, fn: Callable[[_Job], Any], jobs: Sequence[_Job], cancel: threading.Event | None
+    ) -> Iterator[tuple[int, Any]]:
+        if self._pool is None:
+            for position, job in enumerate(jobs):
+                if cancel is not None and cancel.is_set():
+                    return
+                yield position, fn(job)
+            return
+        pending: dict[Future[Any], int] = {}
+        queue: Iterable[tuple[int, _Job]] = iter(enumerate(jobs))
+        # Keep at most 2 jobs per worker queued so cancelling stops soon.
+        limit = self.workers * 2
+        queue_iter = iter(queue)
+        exhausted = False
+        while pending or not exhausted:
+            while not exhausted and len(pending) < limit:
+                if cancel is not None and cancel.is_set():
+                    exhausted = True
+                    break
+                nxt = next(queue_iter, None)
+                if nxt is None:
+                    exhausted = True
+                    break
+                pending[self._pool.submit(fn, nxt[1])] = nxt[0]
+            if not pending:
+                break
+            finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            for future in finished:
+                position = pending.pop(future)
+                try:
+                    yield position, future.result()
+                except Exception as exc:  # the worker process died (out of memory, crash)
+                    job = jobs[position]
+                    reason = f"worker failed: {type(exc).__name__}: {exc}"
+                    if fn is _export_job:
+                        yield position, BatchItem(job.source, "failed", reason=reason)
+                    else:
+                        yield position, _Analysed(job, None, reason)

@@ -1,0 +1,130 @@
+"""Consistent framing for a set of photos (a team page): the same eye-line height and the same head
+size in every headshot.
+
+The shared values per preset are the medians of what the framing engine picks for each photo on its
+own (its default headshot for the preset's framing and aspect), so the set lands where most photos
+already are comfortable. Each photo is then framed with those values; a photo whose framing has to
+deviate (the head too near an edge to reach the shared position) is reported, not exported off-line.
+Only headshot presets are made consistent: ID presets already follow one fixed rule, and portrait
+lengths depend on each photo's body.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from core.errors import FramingError
+from core.export.types import CropPlan
+from core.faces import Analysis
+from core.geometry import Box, Point, rotate_point
+from core.presets import Preset
+
+#: How far (share of the crop height) a photo's eye line may sit from the shared one.
+EYE_TOLERANCE = 0.01
+#: How far (relative) its head size may differ from the shared one.
+HEAD_TOLERANCE = 0.03
+
+
+@dataclass(frozen=True)
+class SharedFraming:
+    preset: str
+    head_share: float  # head height (crown to chin) / crop height
+    eye_from_top: float  # eye line distance from the crop top / crop height
+    photos: int  # how many photos the medians came from
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "preset": self.preset,
+            "head_share": round(self.head_share, 4),
+            "eye_from_top": round(self.eye_from_top, 4),
+            "photos": self.photos,
+        }
+
+
+def measure(analysis: Analysis, subject: int, box: Box, angle_deg: float) -> tuple[float, float]:
+    """(head_share, eye_from_top) of face ``subject`` in crop ``box`` (rotated frame at
+    ``angle_deg``)."""
+    face = analysis.faces[subject]
+    centre = Point(analysis.width / 2.0, analysis.height / 2.0)
+    eye = rotate_point(face.eye_center, centre, angle_deg)
+    return face.head_height / box.h, (eye.y - box.top) / box.h
+
+
+def is_consistent_preset(preset: Preset) -> bool:
+    return preset.genre == "headshot"
+
+
+def shared_framing(analyses: Sequence[Analysis], preset: Preset) -> SharedFraming | None:
+    """The set's shared framing for ``preset`` (None for presets that are not made consistent or
+    when no photo can be framed)."""
+    if not is_consistent_preset(preset):
+        return None
+    from core.framing.suggest import suggestion_for
+
+    shares: list[float] = []
+    eyes: list[float] = []
+    for analysis in analyses:
+        try:
+            s = suggestion_for(
+                analysis, genre="headshot", framing=preset.framing, aspect=preset.aspect
+            )
+        except FramingError:
+            continue
+        subject = s.subject if s.subject is not None else 0
+        share, eye = measure(analysis, subject, s.box, s.angle_deg)
+        shares.append(share)
+        eyes.append(eye)
+    if not shares:
+        return None
+    return SharedFraming(
+        preset.id, statistics.median(shares), statistics.median(eyes), photos=len(shares)
+    )
+
+
+def frame_consistently(
+    analysis: Analysis, presets: Sequence[Preset], shared: dict[str, SharedFraming | None]
+) -> CropPlan:
+    """Crops for one photo: shared framing for headshot presets, the normal suggestion for the rest.
+    FramingError naming the photo when it cannot meet the shared framing."""
+    from core.framing.suggest import frame_headshot, suggestion_for
+
+    name = analysis.path.name if analysis.path is not None else "photo"
+    if not analysis.faces:
+        raise FramingError(f"{name}: no face found")
+    plan: CropPlan = {}
+    for preset in presets:
+        target = shared.get(preset.id)
+        if target is None:
+            s = suggestion_for(
+                analysis,
+                genre=preset.genre,
+                framing=preset.framing,
+                aspect=preset.aspect,
+                output_sizes=((preset.width, preset.height),),
+            )
+            plan[preset.id] = (s.box, s.angle_deg)
+            continue
+        s = frame_headshot(
+            analysis,
+            0,
+            preset.aspect,
+            head_share=target.head_share,
+            eye_from_top=target.eye_from_top,
+            output_sizes=((preset.width, preset.height),),
+        )
+        share, eye = measure(analysis, 0, s.box, s.angle_deg)
+        if (
+            abs(eye - target.eye_from_top) > EYE_TOLERANCE
+            or abs(share / target.head_share - 1.0) > HEAD_TOLERANCE
+        ):
+            raise FramingError(
+                f"{name}: cannot match the set's {preset.id} framing (eye line at "
+                f"{eye:.0%} of the height, head {share:.0%}; the set uses "
+                f"{target.eye_from_top:.0%} and {target.head_share:.0%}): the head is too close to "
+                "the photo's edge"
+            )
+        plan[preset.id] = (s.box, s.angle_deg)
+    return plan
