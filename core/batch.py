@@ -14,7 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,6 +180,7 @@ def _preflight_names(
 # -- the work on one photo (runs in a worker process or in-process) ---------------------------
 
 _WORKER_ANALYZER: FaceAnalyzer | None = None
+_ANALYZER_LOCK = threading.Lock()
 
 
 def _init_worker() -> None:
@@ -194,12 +195,28 @@ def _init_worker() -> None:
 
 
 def _analyzer() -> FaceAnalyzer:
+    """This process's analyzer, created on first use and kept (FaceAnalyzer is thread-safe)."""
     global _WORKER_ANALYZER
-    if _WORKER_ANALYZER is None:
-        from core.detection import FaceAnalyzer
+    with _ANALYZER_LOCK:
+        if _WORKER_ANALYZER is None:
+            from core.detection import FaceAnalyzer
 
-        _WORKER_ANALYZER = FaceAnalyzer()
-    return _WORKER_ANALYZER
+            _WORKER_ANALYZER = FaceAnalyzer()
+        return _WORKER_ANALYZER
+
+
+def plan_photo_crops(
+    source: Path,
+    presets: Sequence[Preset],
+    *,
+    analyzer: FaceAnalyzer | None = None,
+    use_sidecar: bool = False,
+) -> CropPlan:
+    """Detect faces in ``source`` and plan each preset's crop (for a photo nobody framed by hand).
+    FramingError when there is no usable face. Thread-safe; reuses one analyzer per process."""
+    analysis = (analyzer or _analyzer()).analyze_path(Path(source))[1]
+    job = _Job(1, Path(source), tuple(presets), Path("."), ExportOptions(), use_sidecar=use_sidecar)
+    return _crops_for(job, analysis)[0]
 
 
 def _analyze(source: Path) -> Analysis:
@@ -325,7 +342,8 @@ class _Runner:
                 self.workers, mp_context=context, initializer=_init_worker
             )
         elif self._given_analyzer is not None:
-            self._previous, _WORKER_ANALYZER = _WORKER_ANALYZER, self._given_analyzer
+            with _ANALYZER_LOCK:
+                self._previous, _WORKER_ANALYZER = _WORKER_ANALYZER, self._given_analyzer
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -333,10 +351,8 @@ class _Runner:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
         elif self._given_analyzer is not None:
-            _WORKER_ANALYZER = self._previous
-        elif _WORKER_ANALYZER is not None and self.workers == 1:
-            _WORKER_ANALYZER.close()
-            _WORKER_ANALYZER = None
+            with _ANALYZER_LOCK:
+                _WORKER_ANALYZER = self._previous
 
     def run(
         self,
@@ -367,10 +383,9 @@ class _Runner:
                 yield position, fn(job)
             return
         pending: dict[Future[Any], int] = {}
-        queue: Iterable[tuple[int, _Job]] = iter(enumerate(jobs))
         # Keep at most 2 jobs per worker queued so cancelling stops soon.
         limit = self.workers * 2
-        queue_iter = iter(queue)
+        queue_iter: Iterator[tuple[int, _Job]] = iter(enumerate(jobs))
         exhausted = False
         while pending or not exhausted:
             while not exhausted and len(pending) < limit:
