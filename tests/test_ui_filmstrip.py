@@ -1,4 +1,4 @@
-"""FilmStrip: a real folder of photos (and one corrupt file), thumbnails decoded in the background."""
+"""FilmStrip: a real folder of photos and one corrupt file; thumbnails decode in the background."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 #: Order and titles of the preset groups; unknown groups follow under their own name.
 GROUP_TITLES: dict[str, str] = {
@@ -78,10 +78,14 @@ class PresetPicker(QTreeWidget):
                     | Qt.ItemFlag.ItemIsSelectable
                 )
                 item.setCheckState(0, Qt.CheckState.Unchecked)
-                item.setToolTip(0, preset.id)
+                item.setToolTip(0, f"{preset.name} ({preset.id})")
                 self._items[preset.id] = item
             header.setExpanded(group == "social")
-        self.resizeColumnToContents(0)
+        header_view = self.header()
+        header_view.setStretchLastSection(False)
+        header_view.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header_view.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.itemChanged.connect(self._on_item_changed)
 
     def preset_ids(self) -> list[str]:

@@ -1,0 +1,204 @@
+"""ExportDialog: real exports of real photos through the dialog, into tmp folders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from core.crop_session import CropState
+from core.geometry import Box
+from core.paths import resource_path
+from core.presets import load_presets
+from ui.export_dialog import ExportDialog
+from ui.export_job import ExportRunResult
+from ui.tasks import TaskRunner
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "out" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def presets():
+    return load_presets(None)
+
+
+@pytest.fixture
+def runner(qtbot):
+    runner = TaskRunner()
+    yield runner
+    runner.shutdown()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def astronaut(tmp_path: Path, astronaut_path: Path) -> Path:
+    folder = tmp_path / "photos"
+    folder.mkdir(exist_ok=True)
+    path = folder / "astronaut.png"
+    shutil.copy(astronaut_path, path)
+    return path
+
+
+SQUARE = CropState(box=Box(100, 0, 360, 360), aspect=(1, 1))
+
+
+def _dialog(qtbot, runner, presets, sources, settings) -> ExportDialog:
+    dialog = ExportDialog(None, runner, presets, sources, settings)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def _click_export(qtbot, dialog: ExportDialog) -> ExportRunResult:
+    with qtbot.waitSignal(dialog.exportFinished, timeout=60000) as blocker:
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    return blocker.args[0]
+
+
+def _screenshot(widget, name: str) -> None:
+    qss = resource_path("style.qss")
+    if qss.is_file():
+        widget.setStyleSheet(qss.read_text(encoding="utf-8"))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    widget.show()
+    assert widget.grab().save(str(SCREENSHOTS / name))
+
+
+def test_export_two_presets_then_replace_question(
+    qtbot, runner, presets, settings, astronaut: Path, tmp_path: Path, monkeypatch
+) -> None:
+    out = tmp_path / "exports"
+    dialog = _dialog(qtbot, runner, presets, [(astronaut, SQUARE)], settings)
+    dialog.set_presets(["linkedin-profile", "instagram-portrait"])
+    dialog.set_output_folder(out)
+    dialog.set_format(None)
+    dialog.set_quality(90)
+    assert "astronaut_linkedin-profile.jpg" in dialog.example_label.text()
+    assert dialog.consistent_box.isHidden()  # one photo: nothing to keep consistent
+
+    result = _click_export(qtbot, dialog)
+    assert result.ok and not result.failed
+    files = {w.preset: w.path for w in result.written}
+    assert set(files) == {"linkedin-profile", "instagram-portrait"}
+    with Image.open(files["linkedin-profile"]) as img:
+        assert img.size == (400, 400) and img.format == "JPEG"
+    with Image.open(files["instagram-portrait"]) as img:
+        assert img.size == (1080, 1350)
+    assert dialog.results_tree.topLevelItemCount() == 2
+    assert not dialog.show_folder_button.isHidden()
+    assert "2 file(s) written" in dialog.status_label.text()
+    _screenshot(dialog, "export_dialog_done.png")
+
+    # Same folder again: the dialog asks; "No" writes nothing and leaves the files as they were.
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files.values()}
+    asked: list[str] = []
+
+    def answer(choice):
+        def question(_parent, _title, text, *_args, **_kwargs):
+            asked.append(text)
+            return choice
+
+        return question
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    finished: list[object] = []
+    dialog.exportFinished.connect(finished.append)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert len(asked) == 1
+    assert "astronaut_linkedin-profile.jpg" in asked[0]
+    assert "astronaut_instagram-portrait.jpg" in asked[0]
+    assert not dialog.is_running() and finished == []
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files.values()} == before
+
+    # "Yes" replaces them (atomically: a new file takes the old one's place).
+    inodes = {p: p.stat().st_ino for p in files.values()}
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    result = _click_export(qtbot, dialog)
+    assert len(asked) == 2 and result.ok and len(result.written) == 2
+    assert all(p.stat().st_ino != inodes[p] for p in files.values())
+    with Image.open(files["linkedin-profile"]) as img:
+        assert img.size == (400, 400)
+
+    # The choices are remembered for the next dialog.
+    again = _dialog(qtbot, runner, presets, [(astronaut, SQUARE)], settings)
+    assert again.selected_presets() == ["linkedin-profile", "instagram-portrait"]
+    assert again.output_folder() == out
+    assert again.output_format() is None
+    assert again.quality_spin.value() == 90
+
+
+def test_cancel_stops_a_batch_between_files(
+    qtbot, runner, presets, settings, tmp_path: Path, astronaut_path: Path, coffee_path: Path
+) -> None:
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    sources = []
+    for i in range(8):
+        src = astronaut_path if i % 2 == 0 else coffee_path
+        path = folder / f"photo_{i:02d}.png"
+        shutil.copy(src, path)
+        sources.append((path, SQUARE))
+    out = tmp_path / "out"
+    dialog = _dialog(qtbot, runner, presets, sources, settings)
+    dialog.set_presets(["instagram-square", "instagram-portrait"])
+    dialog.set_output_folder(out)
+    assert not dialog.consistent_box.isHidden()  # batch only
+
+    with qtbot.waitSignal(dialog.exportFinished, timeout=60000) as blocker:
+        assert dialog.start_export()
+        assert dialog.is_running()
+        assert dialog.cancel_button.text() == "Cancel"
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    result: ExportRunResult = blocker.args[0]
+    assert result.cancelled
+    assert len(result.written) < 16
+    written = {w.path for w in result.written}
+    on_disk = set(out.iterdir())
+    assert on_disk == written  # no partial or temporary files left behind
+    assert {s for s, _r in result.skipped}  # the rest are listed as skipped
+    exported_sources = {w.source for w in result.written}
+    assert all(s not in exported_sources for s, _r in result.skipped)
+    assert "cancelled" in dialog.status_label.text()
+    assert dialog.cancel_button.text() == "Close"
+
+
+def test_unusable_folder_and_template_are_refused_before_any_work(
+    qtbot, runner, presets, settings, astronaut: Path, tmp_path: Path
+) -> None:
+    dialog = _dialog(qtbot, runner, presets, [(astronaut, SQUARE)], settings)
+    dialog.set_presets(["x-profile"])
+    a_file = tmp_path / "not_a_folder.txt"
+    a_file.write_text("x")
+    finished: list[object] = []
+    dialog.exportFinished.connect(finished.append)
+
+    dialog.set_output_folder(a_file)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert "is a file" in dialog.error_text()
+    assert not dialog.is_running() and runner.pending() == 0
+
+    missing = tmp_path / "no" / "such" / "folder"
+    dialog.set_output_folder(missing)
+    assert not dialog.start_export()
+    assert "does not exist" in dialog.error_text()
+    assert not missing.parent.exists()
+
+    dialog.set_output_folder(tmp_path / "fine")
+    dialog.set_name_template("../{stem}_{preset}.{ext}")
+    assert "separator" in dialog.error_text() or "outside" in dialog.error_text()
+    assert not dialog.export_button.isEnabled()
+    dialog.set_name_template("{stem}_{nope}.{ext}")
+    assert "unknown field" in dialog.error_text()
+    dialog.set_name_template("{stem}-{width}x{height}.{ext}")
+    assert dialog.error_text() == ""
+    assert "astronaut-400x400.jpg" in dialog.example_label.text()
+    assert dialog.export_button.isEnabled()
+    assert finished == []
+    _screenshot(dialog, "export_dialog.png")

@@ -1,0 +1,551 @@
+"""The export dialog (Ctrl+E): presets, folder, format, quality, metadata, names; then a background
+export with progress, a Cancel that stops between files, a replace question, and a result list.
+
+Every decision about pixels, names and files is core's (``ui.export_job`` calls it); the dialog
+collects the options, checks them early with core's validation and shows what happened.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.crop_session import CropState
+from core.errors import HeadroomError
+from core.presets import PresetBook
+from ui.export_job import (
+    ExportJob,
+    ExportRunResult,
+    check_output_folder,
+    find_clashes,
+    name_example,
+    run_export,
+)
+from ui.preset_picker import PresetPicker
+from ui.tasks import TaskRunner, describe_error
+
+#: (label, core format value) — None means "each preset's own format".
+FORMAT_CHOICES: tuple[tuple[str, str | None], ...] = (
+    ("Preset default", None),
+    ("JPEG", "jpeg"),
+    ("PNG", "png"),
+    ("WebP", "webp"),
+)
+#: (label, keep_metadata)
+METADATA_CHOICES: tuple[tuple[str, bool], ...] = (
+    ("Strip GPS and serial numbers", False),
+    ("Keep everything", True),
+)
+DEFAULT_TEMPLATE = "{stem}_{preset}.{ext}"
+DEFAULT_QUALITY = 92
+DEFAULT_EXPORT_PRESETS = ("linkedin-profile",)
+#: Files listed in the clash question before "and N more".
+MAX_CLASHES_LISTED = 12
+
+_SETTINGS_PREFIX = "export/"
+
+
+def _human_bytes(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"
+
+
+class _ProgressRelay(QObject):
+    """Lives on the GUI thread; the export thread emits, Qt queues the signal to the GUI thread."""
+
+    progress = Signal(int, int, str)
+
+
+class ExportDialog(QDialog):
+    """Export ``sources`` (photo, committed crop or None = let core frame it) to preset files.
+
+    Non-modal use (tests, scripting): set the fields, call ``start_export()``, wait for
+    ``finished(ExportRunResult)``. ``exportFinished`` is the same signal under a name that does not
+    shadow ``QDialog.finished(int)``.
+    """
+
+    exportFinished = Signal(object)  # ExportRunResult
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        runner: TaskRunner,
+        presets: PresetBook,
+        sources: list[tuple[Path, CropState | None]],
+        settings: QSettings,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("exportDialog")
+        self.setWindowTitle("Export" if len(sources) == 1 else f"Export {len(sources)} photos")
+        self._runner = runner
+        self._presets = presets
+        self._sources = [(Path(p), c) for p, c in sources]
+        self._settings = settings
+        self._cancel: threading.Event | None = None
+        self._running = False
+        self._last_result: ExportRunResult | None = None
+        self._relay = _ProgressRelay(self)
+        self._relay.progress.connect(self._on_progress)
+        self._build()
+        self._load_settings()
+        self._update_example()
+        self._update_enabled()
+
+    # -- construction -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.picker = PresetPicker(self._presets, self)
+        self.picker.checkedChanged.connect(lambda _ids: self._on_options_changed())
+
+        self.folder_edit = QLineEdit(self)
+        self.folder_edit.setPlaceholderText("Folder to write the files into")
+        self.folder_edit.textChanged.connect(lambda _t: self._on_options_changed())
+        self.browse_button = QPushButton("Browse…", self)
+        self.browse_button.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder_edit, 1)
+        folder_row.addWidget(self.browse_button)
+
+        self.format_combo = QComboBox(self)
+        for label, value in FORMAT_CHOICES:
+            self.format_combo.addItem(label, value)
+        self.format_combo.currentIndexChanged.connect(lambda _i: self._on_options_changed())
+        self.quality_spin = QSpinBox(self)
+        self.quality_spin.setRange(1, 100)
+        self.quality_spin.setValue(DEFAULT_QUALITY)
+        self.quality_spin.setToolTip(
+            "JPEG/WebP quality. Presets with a file-size limit lower it until the file fits."
+        )
+        self.metadata_combo = QComboBox(self)
+        for label, keep in METADATA_CHOICES:
+            self.metadata_combo.addItem(label, keep)
+        self.template_edit = QLineEdit(DEFAULT_TEMPLATE, self)
+        self.template_edit.setToolTip(
+            "Fields: {stem} {preset} {width} {height} {ext} {index}, "
+            "e.g. {stem}_{width}x{height}.{ext}"
+        )
+        self.template_edit.textChanged.connect(lambda _t: self._on_options_changed())
+        self.example_label = QLabel(self)
+        self.example_label.setObjectName("nameExample")
+        self.example_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.consistent_box = QCheckBox("Consistent framing across photos", self)
+        self.consistent_box.setToolTip(
+            "Frame every photo of the batch the same way (same framing, same head size)"
+        )
+
+        form = QFormLayout()
+        form.addRow("Output folder", folder_row)
+        form.addRow("Format", self.format_combo)
+        form.addRow("Quality", self.quality_spin)
+        form.addRow("Metadata", self.metadata_combo)
+        form.addRow("File names", self.template_edit)
+        form.addRow("", self.example_label)
+        form.addRow("", self.consistent_box)
+
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("exportError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("QLabel#exportError { color: #ff7b72; }")
+        self.error_label.hide()
+
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setTextVisible(True)
+        self.progress_bar.hide()  # shown once an export starts
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("exportStatus")
+        self.status_label.setWordWrap(True)
+
+        self.results_tree = QTreeWidget(self)
+        self.results_tree.setObjectName("exportResults")
+        self.results_tree.setHeaderLabels(["File", "Pixels", "Size"])
+        self.results_tree.setRootIsDecorated(False)
+        self.results_tree.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        header = self.results_tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.results_tree.hide()
+
+        self.export_button = QPushButton("Export", self)
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.start_export)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.clicked.connect(self._cancel_or_close)
+        self.show_folder_button = QPushButton("Show folder", self)
+        self.show_folder_button.clicked.connect(self.show_folder)
+        self.show_folder_button.hide()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.show_folder_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.export_button)
+
+        options = QWidget(self)
+        options_layout = QVBoxLayout(options)
+        options_layout.setContentsMargins(0, 0, 0, 0)
+        options_layout.addLayout(form)
+        options_layout.addWidget(self.error_label)
+        options_layout.addStretch(1)
+        top = QSplitter(Qt.Orientation.Horizontal, self)
+        top.addWidget(self.picker)
+        top.addWidget(options)
+        top.setStretchFactor(0, 2)
+        top.setStretchFactor(1, 3)
+        top.setChildrenCollapsible(False)
+        top.setSizes([360, 440])
+
+        sources_text = (
+            f"Photo: {self._sources[0][0].name}"
+            if len(self._sources) == 1
+            else f"{len(self._sources)} photos from {self._sources[0][0].parent}"
+        )
+        self.sources_label = QLabel(sources_text, self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.sources_label)
+        layout.addWidget(top, 1)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.results_tree, 1)
+        layout.addLayout(buttons)
+        self.resize(820, 560)
+
+    # -- settings ---------------------------------------------------------------------------------
+
+    def _setting(self, name: str, default: object) -> object:
+        return self._settings.value(_SETTINGS_PREFIX + name, default)
+
+    def _load_settings(self) -> None:
+        stored = self._setting("presets", None)
+        if isinstance(stored, str):  # QSettings returns a one-item list as a plain string
+            stored = [stored] if stored else []
+        ids = list(stored) if isinstance(stored, (list, tuple)) else list(DEFAULT_EXPORT_PRESETS)
+        self.picker.set_checked_ids([str(i) for i in ids if str(i) in self._presets])
+        folder = self._setting("folder", "")
+        if not folder and self._sources:
+            folder = str(self._sources[0][0].parent / "exports")
+        self.folder_edit.setText(str(folder))
+        fmt = self._setting("format", "")
+        index = self.format_combo.findData(fmt or None)
+        self.format_combo.setCurrentIndex(max(0, index))
+        try:
+            quality = int(str(self._setting("quality", DEFAULT_QUALITY)))
+        except ValueError:
+            quality = DEFAULT_QUALITY
+        self.quality_spin.setValue(min(100, max(1, quality)))
+        keep = str(self._setting("keep_metadata", "false")).lower() == "true"
+        self.metadata_combo.setCurrentIndex(1 if keep else 0)
+        self.template_edit.setText(str(self._setting("template", DEFAULT_TEMPLATE)))
+        consistent = str(self._setting("consistent", "true")).lower() == "true"
+        self.consistent_box.setChecked(consistent)
+
+    def _save_settings(self) -> None:
+        s = self._settings
+        s.setValue(_SETTINGS_PREFIX + "presets", self.picker.checked_ids())
+        s.setValue(_SETTINGS_PREFIX + "folder", self.folder_edit.text().strip())
+        s.setValue(_SETTINGS_PREFIX + "format", self.format_combo.currentData() or "")
+        s.setValue(_SETTINGS_PREFIX + "quality", self.quality_spin.value())
+        s.setValue(_SETTINGS_PREFIX + "keep_metadata", "true" if self.keep_metadata() else "false")
+        s.setValue(_SETTINGS_PREFIX + "template", self.template_edit.text())
+        s.setValue(
+            _SETTINGS_PREFIX + "consistent", "true" if self.consistent_box.isChecked() else "false"
+        )
+        s.sync()
+
+    # -- field access (tests and scripting) -------------------------------------------------------
+
+    def set_presets(self, ids: Sequence[str]) -> None:
+        self.picker.set_checked_ids(list(ids))
+
+    def selected_presets(self) -> list[str]:
+        return self.picker.checked_ids()
+
+    def set_output_folder(self, folder: Path | str) -> None:
+        self.folder_edit.setText(str(folder))
+
+    def output_folder(self) -> Path | None:
+        text = self.folder_edit.text().strip()
+        return Path(text).expanduser() if text else None
+
+    def set_format(self, fmt: str | None) -> None:
+        self.format_combo.setCurrentIndex(max(0, self.format_combo.findData(fmt)))
+
+    def output_format(self) -> str | None:
+        value = self.format_combo.currentData()
+        return str(value) if value else None
+
+    def set_quality(self, quality: int) -> None:
+        self.quality_spin.setValue(quality)
+
+    def set_keep_metadata(self, keep: bool) -> None:
+        self.metadata_combo.setCurrentIndex(1 if keep else 0)
+
+    def keep_metadata(self) -> bool:
+        return bool(self.metadata_combo.currentData())
+
+    def set_name_template(self, template: str) -> None:
+        self.template_edit.setText(template)
+
+    def set_consistent(self, on: bool) -> None:
+        self.consistent_box.setChecked(on)
+
+    def is_running(self) -> bool:
+        return self._running
+
+    def last_result(self) -> ExportRunResult | None:
+        return self._last_result
+
+    def error_text(self) -> str:
+        return self.error_label.text() if not self.error_label.isHidden() else ""
+
+    # -- live validation --------------------------------------------------------------------------
+
+    def _on_options_changed(self) -> None:
+        self._update_example()
+        self._update_enabled()
+
+    def _update_example(self) -> None:
+        ids = self.picker.checked_ids()
+        preset = self._presets.get(ids[0]) if ids else None
+        if preset is None or not self._sources:
+            self.example_label.setText("<i>Choose a preset to see the file names.</i>")
+            self._template_error = ""
+            return
+        try:
+            example = name_example(
+                self.template_edit.text(), self._sources[0][0], preset, self.output_format()
+            )
+        except HeadroomError as exc:
+            self._template_error = str(exc)
+            self.example_label.setText("")
+            self._show_error(str(exc))
+            return
+        self._template_error = ""
+        self.example_label.setText(f"e.g. <b>{example}</b>")
+        if not self._running:
+            self._show_error("")
+
+    def _update_enabled(self) -> None:
+        idle = not self._running
+        self.export_button.setEnabled(
+            idle and bool(self.picker.checked_ids()) and not self._template_error
+        )
+        for widget in (
+            self.picker,
+            self.folder_edit,
+            self.browse_button,
+            self.format_combo,
+            self.metadata_combo,
+            self.template_edit,
+        ):
+            widget.setEnabled(idle)
+        fmt = self.output_format()
+        self.quality_spin.setEnabled(idle and fmt != "png")
+        self.consistent_box.setVisible(len(self._sources) > 1)
+        self.consistent_box.setEnabled(idle)
+        self.cancel_button.setText("Cancel" if self._running else "Close")
+
+    def _show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.setVisible(bool(message))
+
+    # -- actions ----------------------------------------------------------------------------------
+
+    def _browse(self) -> None:
+        start = self.folder_edit.text().strip() or str(self._sources[0][0].parent)
+        chosen = QFileDialog.getExistingDirectory(self, "Export to folder", start)
+        if chosen:
+            self.folder_edit.setText(chosen)
+
+    def _job(self, overwrite: bool) -> ExportJob:
+        folder = self.output_folder()
+        assert folder is not None
+        return ExportJob(
+            sources=tuple(self._sources),
+            preset_ids=tuple(self.picker.checked_ids()),
+            out_dir=folder,
+            format=self.output_format(),
+            quality=self.quality_spin.value(),
+            keep_metadata=self.keep_metadata(),
+            name_template=self.template_edit.text(),
+            overwrite=overwrite,
+            consistent=self.consistent_box.isChecked() and len(self._sources) > 1,
+        )
+
+    def start_export(self) -> bool:
+        """Validate, ask about replacing files, then export in the background. False when it did
+        not start (the reason is shown in the dialog)."""
+        if self._running:
+            return False
+        self._show_error("")
+        if not self.picker.checked_ids():
+            self._show_error("Choose at least one preset.")
+            return False
+        folder = self.output_folder()
+        if folder is None:
+            self._show_error("Choose an output folder.")
+            return False
+        if self._template_error:
+            self._show_error(self._template_error)
+            return False
+        try:
+            check_output_folder(folder)
+            job = self._job(overwrite=False)
+            clashes = find_clashes(job, self._presets)
+        except HeadroomError as exc:
+            self._show_error(str(exc))
+            return False
+        if clashes:
+            if not self._confirm_replace(clashes):
+                self.status_label.setText("Nothing exported: existing files were left as they are.")
+                return False
+            job = self._job(overwrite=True)
+        self._save_settings()
+        self._begin(job)
+        return True
+
+    def _confirm_replace(self, clashes: Sequence[Path]) -> bool:
+        listed = "\n".join(p.name for p in clashes[:MAX_CLASHES_LISTED])
+        more = len(clashes) - MAX_CLASHES_LISTED
+        if more > 0:
+            listed += f"\n… and {more} more"
+        answer = QMessageBox.question(
+            self,
+            "Replace existing files?",
+            f"{len(clashes)} file(s) already exist in {clashes[0].parent}:\n\n{listed}\n\n"
+            "Replace them?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _begin(self, job: ExportJob) -> None:
+        self._running = True
+        self._cancel = threading.Event()
+        cancel = self._cancel
+        relay = self._relay
+        presets = self._presets
+        self.results_tree.clear()
+        self.results_tree.hide()
+        self.show_folder_button.hide()
+        self.progress_bar.setRange(0, 0)  # busy until the first progress report gives a total
+        self.progress_bar.show()
+        self.status_label.setText("Exporting…")
+        self._update_enabled()
+        self._runner.submit(
+            lambda: run_export(job, presets, cancel, relay.progress.emit),
+            self._on_done,
+            self._on_failed,
+        )
+
+    def cancel_export(self) -> None:
+        """Stop after the file being written now; files already written stay."""
+        if self._running and self._cancel is not None:
+            self._cancel.set()
+            self.status_label.setText("Cancelling after the current file…")
+            self.cancel_button.setEnabled(False)
+
+    def _cancel_or_close(self) -> None:
+        if self._running:
+            self.cancel_export()
+        else:
+            self.reject()
+
+    def _on_progress(self, done: int, total: int, message: str) -> None:
+        if not self._running:
+            return
+        self.progress_bar.setRange(0, max(1, total))
+        self.progress_bar.setValue(min(done, max(1, total)))
+        if message and not (self._cancel is not None and self._cancel.is_set()):
+            self.status_label.setText(message)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        result = ExportRunResult(
+            written=(), failed=((None, describe_error(exc)),), skipped=(), cancelled=False
+        )
+        self._on_done(result)
+
+    def _on_done(self, result: ExportRunResult) -> None:
+        self._running = False
+        self._last_result = result
+        self.cancel_button.setEnabled(True)
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(1)
+        self._show_result(result)
+        self._update_enabled()
+        self.exportFinished.emit(result)
+
+    def _show_result(self, result: ExportRunResult) -> None:
+        tree = self.results_tree
+        tree.clear()
+        for written in result.written:
+            item = QTreeWidgetItem(
+                [
+                    str(written.path.name),
+                    f"{written.width} × {written.height}",
+                    _human_bytes(written.bytes),
+                ]
+            )
+            item.setToolTip(0, str(written.path))
+            tree.addTopLevelItem(item)
+        for source, reason in result.failed:
+            name = source.name if source is not None else "Export"
+            item = QTreeWidgetItem([f"✕ {name}: {reason}", "failed", ""])
+            item.setToolTip(0, reason)
+            item.setForeground(0, Qt.GlobalColor.red)
+            tree.addTopLevelItem(item)
+        for source, reason in result.skipped:
+            item = QTreeWidgetItem([f"– {source.name}: {reason}", "skipped", ""])
+            item.setToolTip(0, reason)
+            tree.addTopLevelItem(item)
+        tree.setVisible(tree.topLevelItemCount() > 0)
+        self.show_folder_button.setVisible(bool(result.written))
+        parts = [f"{len(result.written)} file(s) written"]
+        if result.failed:
+            parts.append(f"{len(result.failed)} failed")
+        if result.skipped:
+            parts.append(f"{len(result.skipped)} skipped")
+        if result.cancelled:
+            parts.append("cancelled")
+        self.status_label.setText(", ".join(parts) + ".")
+
+    def show_folder(self) -> None:
+        folder = self.output_folder()
+        if folder is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def reject(self) -> None:
+        if self._running:  # closing the window while exporting cancels, it never abandons a write
+            self.cancel_export()
+            return
+        super().reject()

@@ -1,0 +1,201 @@
+"""What the export dialog runs in the background, and the checks it makes before starting.
+
+No Qt here: ``run_export`` executes in a pool thread with plain inputs (an ``ExportJob`` snapshot),
+and every decision (crop re-fitting, names, encoding, atomic writes) is made by ``core.export``.
+A source that comes with a committed crop is exported with that crop re-fitted to each preset's
+aspect; a source without one is framed by core (detection + suggestions) the way the CLI does.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.crop_session import CropState
+from core.errors import ExportError, HeadroomError
+from core.export import (
+    CropChoice,
+    CropPlan,
+    ExportCancelled,
+    ExportOptions,
+    WrittenFile,
+    export_photo,
+    plan_outputs,
+    refit,
+)
+from core.export.atomic import prepare_out_dir
+from core.export.naming import check_template
+from core.photo import read_image_size
+from core.presets import FORMAT_EXTENSIONS, Preset, PresetBook
+
+#: progress(done, total, message) — called from the export thread.
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class ExportJob:
+    """A snapshot of the dialog's fields, safe to hand to a worker."""
+
+    sources: tuple[tuple[Path, CropState | None], ...]
+    preset_ids: tuple[str, ...]
+    out_dir: Path
+    format: str | None
+    quality: int
+    keep_metadata: bool
+    name_template: str
+    overwrite: bool
+    consistent: bool
+
+    def options(self) -> ExportOptions:
+        return ExportOptions(
+            format=self.format,
+            quality=self.quality,
+            keep_metadata=self.keep_metadata,
+            overwrite=self.overwrite,
+            name_template=self.name_template,
+        )
+
+
+@dataclass(frozen=True)
+class ExportRunResult:
+    """What one run of the dialog did. ``failed``/``skipped`` hold (source or None, reason)."""
+
+    written: tuple[WrittenFile, ...]
+    failed: tuple[tuple[Path | None, str], ...]
+    skipped: tuple[tuple[Path, str], ...]
+    cancelled: bool
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.cancelled
+
+
+def job_presets(job: ExportJob, book: PresetBook) -> list[Preset]:
+    return [book.require(pid) for pid in job.preset_ids]
+
+
+def name_example(template: str, source: Path, preset: Preset, fmt: str | None) -> str:
+    """The first output's file name for ``template``; ExportError when the template is unusable
+    (bad field, separator, a name that would leave the folder)."""
+    check_template(template)
+    options = ExportOptions(format=fmt, name_template=template)
+    planned = plan_outputs(source, [preset], Path("."), options, index=1)
+    return planned[0].path.name
+
+
+def check_output_folder(folder: Path) -> Path:
+    """Core's own check (creates the folder when only it is missing); ExportError otherwise."""
+    return prepare_out_dir(folder)
+
+
+def find_clashes(job: ExportJob, book: PresetBook) -> list[Path]:
+    """Existing files the job would replace. ExportError when two outputs of the job itself would
+    get the same name (a template without {stem}/{index} in a batch)."""
+    presets = job_presets(job, book)
+    options = job.options()
+    owners: dict[Path, Path] = {}
+    clashes: list[Path] = []
+    for index, (source, _crop) in enumerate(job.sources, start=1):
+        for planned in plan_outputs(source, presets, job.out_dir, options, index=index):
+            other = owners.get(planned.path)
+            if other is not None:
+                raise ExportError(
+                    f"{other.name} and {source.name} would both be written to {planned.path.name};"
+                    " put {stem} or {index} in the file name template"
+                )
+            owners[planned.path] = source
+            if planned.path.exists():
+                clashes.append(planned.path)
+    return clashes
+
+
+def crops_from_state(source: Path, crop: CropState, presets: Sequence[Preset]) -> CropPlan:
+    """The committed crop re-fitted (by core) to each preset's aspect."""
+    width, height = read_image_size(source)
+    choice = CropChoice(
+        box=crop.box,
+        angle_deg=crop.angle_deg,
+        aspect=crop.aspect,
+        suggestion_id=crop.suggestion_id,
+        subject=crop.subject,
+    )
+    return {p.id: (refit(choice, p.aspect, width, height), crop.angle_deg) for p in presets}
+
+
+def run_export(
+    job: ExportJob,
+    book: PresetBook,
+    cancel: threading.Event,
+    progress: Progress | None = None,
+) -> ExportRunResult:
+    """Export every source of ``job`` (worker thread). Stops between files once ``cancel`` is set;
+    a failing photo is reported and the others still export."""
+    presets = job_presets(job, book)
+    options = job.options()
+    total = len(job.sources) * len(presets)
+    written: list[WrittenFile] = []
+    failed: list[tuple[Path | None, str]] = []
+    skipped: list[tuple[Path, str]] = []
+    cancelled = False
+    done_before = 0
+
+    for index, (source, crop) in enumerate(job.sources, start=1):
+        if cancel.is_set():
+            cancelled = True
+            skipped.extend((s, "cancelled") for s, _c in job.sources[index - 1 :])
+            break
+        base = done_before
+
+        def report(done: int, _of: int, message: str, base: int = base) -> None:
+            if progress is not None:
+                progress(base + done, total, message)
+
+        try:
+            if crop is None:
+                crops = frame_automatically(source, presets)
+            else:
+                crops = crops_from_state(source, crop, presets)
+            written.extend(
+                export_photo(
+                    source,
+                    presets,
+                    job.out_dir,
+                    options,
+                    crops,
+                    index=index,
+                    cancel=cancel,
+                    progress=report,
+                )
+            )
+        except ExportCancelled as exc:
+            written.extend(exc.written)
+            cancelled = True
+            skipped.extend((s, "cancelled") for s, _c in job.sources[index:])
+            break
+        except HeadroomError as exc:
+            failed.append((source, str(exc)))
+        done_before += len(presets)
+        if progress is not None:
+            progress(done_before, total, f"{source.name} done")
+    return ExportRunResult(tuple(written), tuple(failed), tuple(skipped), cancelled)
+
+
+def frame_automatically(source: Path, presets: Sequence[Preset]) -> CropPlan:
+    """Crops from core's framing engine for a photo that has no committed crop."""
+    from core.batch import plan_photo_crops
+
+    return plan_photo_crops(source, presets)
+
+
+__all__ = [
+    "FORMAT_EXTENSIONS",
+    "ExportJob",
+    "ExportRunResult",
+    "check_output_folder",
+    "crops_from_state",
+    "find_clashes",
+    "name_example",
+    "run_export",
+]

@@ -1,0 +1,142 @@
+"""Worker-side half of the preview panel: exact output images per preset, off the GUI thread.
+
+The panel snapshots a ``PreviewRequest`` on the GUI thread; ``render_previews`` runs in the pool.
+The full-resolution photo is decoded once per photo and kept in a ``FullImageCache`` (one photo, the
+current one) so moving the crop does not decode again. Crops and pixels come from core's export
+planner and renderer, so the preview is the file export writes; the only display-side step here is
+the circle mask for avatar presets (the file itself stays square, as the platforms want it).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+from PySide6.QtGui import QImage
+
+from core.crop_session import CropState
+from core.export import CropChoice, CropPlan, refit
+from core.export.colour import to_srgb
+from core.export.render import render_crop
+from core.geometry import Box
+from core.photo import open_upright
+from core.presets import Preset
+from ui.qt_images import pil_to_qimage
+
+#: Supersampling of the circle mask edge (antialiasing without a Qt painter in the worker).
+_MASK_SUPERSAMPLE = 4
+
+
+@dataclass(frozen=True)
+class PreviewRequest:
+    """What the GUI thread hands to the worker: plain values only."""
+
+    path: Path
+    crop: CropState | None
+    presets: tuple[Preset, ...]
+
+
+@dataclass(frozen=True)
+class RenderedPreview:
+    preset_id: str
+    image: QImage  # exactly preset.width x preset.height; ARGB with clear corners when round
+    round: bool
+    crop_size: tuple[int, int]  # the crop's size in upright original pixels
+    upscale: float  # output px per crop px (> 1 means the output is enlarged)
+
+    @property
+    def upscaled(self) -> bool:
+        return self.upscale > 1.0 + 1e-6
+
+
+class FullImageCache:
+    """The full-resolution upright image of the current photo, shared by every render of it.
+
+    Thread-safe: two renders racing for the same photo decode it once (the second waits)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple[Path, int, int] | None = None
+        self._image: Image.Image | None = None
+        self.decodes = 0  # how many times a file was decoded (tests and benchmarks read it)
+
+    @staticmethod
+    def _key_for(path: Path) -> tuple[Path, int, int]:
+        stat = path.stat()
+        return (path.resolve(), stat.st_mtime_ns, stat.st_size)
+
+    def get(self, path: Path) -> Image.Image:
+        key = self._key_for(Path(path))
+        with self._lock:
+            if self._key != key or self._image is None:
+                self._image = None  # free the previous photo before decoding the next
+                self._image = open_upright(Path(path))
+                self._key = key
+                self.decodes += 1
+            return self._image
+
+    def clear(self) -> None:
+        with self._lock:
+            self._key, self._image = None, None
+
+
+def circle_masked(image: Image.Image) -> Image.Image:
+    """RGBA copy of ``image`` with the pixels outside the inscribed circle transparent."""
+    w, h = image.size
+    big = Image.new("L", (w * _MASK_SUPERSAMPLE, h * _MASK_SUPERSAMPLE), 0)
+    ImageDraw.Draw(big).ellipse((0, 0, big.width - 1, big.height - 1), fill=255)
+    mask = big.resize((w, h), Image.Resampling.LANCZOS)
+    rgba = image.convert("RGBA")
+    rgba.putalpha(mask)
+    return rgba
+
+
+def render_previews(request: PreviewRequest, cache: FullImageCache) -> list[RenderedPreview]:
+    """Exact outputs of ``request.presets`` for the request's photo and crop (worker thread)."""
+    full = cache.get(request.path)
+    crops = preview_crops(full.size, request.crop, request.presets)
+    icc = full.info.get("icc_profile")
+    results: list[RenderedPreview] = []
+    for preset in request.presets:
+        box, angle = crops[preset.id]
+        pixels = to_srgb(render_crop(full, box, angle, (preset.width, preset.height)), icc)
+        if preset.circle:
+            pixels = circle_masked(pixels)
+        upscale = max(preset.width / max(box.w, 1e-9), preset.height / max(box.h, 1e-9))
+        results.append(
+            RenderedPreview(
+                preset_id=preset.id,
+                image=pil_to_qimage(pixels),
+                round=preset.circle,
+                crop_size=(round(box.w), round(box.h)),
+                upscale=upscale,
+            )
+        )
+    return results
+
+
+def preview_crops(
+    size: tuple[int, int], crop: CropState | None, presets: Sequence[Preset]
+) -> CropPlan:
+    """Each preset's crop as export will plan it: the committed crop re-fitted by core to the
+    preset's aspect; with no crop yet, the whole photo re-fitted the same way."""
+    width, height = size
+    if crop is None:
+        choice = CropChoice(box=Box(0.0, 0.0, float(width), float(height)))
+    else:
+        choice = CropChoice(
+            box=crop.box,
+            angle_deg=crop.angle_deg,
+            aspect=crop.aspect,
+            suggestion_id=crop.suggestion_id,
+            subject=crop.subject,
+        )
+    return {p.id: (refit(choice, p.aspect, width, height), choice.angle_deg) for p in presets}
+
+
+def presets_by_ids(presets: Sequence[Preset], ids: Sequence[str]) -> tuple[Preset, ...]:
+    by_id = {p.id: p for p in presets}
+    return tuple(by_id[i] for i in ids if i in by_id)
