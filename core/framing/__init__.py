@@ -1,0 +1,23 @@
+"""Framing engine: headshot, portrait, group and ID crop suggestions, composition checks, and the
+rule book for manual crops. All boxes are in upright original-image pixels; a box with an angle
+lives in the frame of the photo rotated counter-clockwise about its centre (``core.geometry``)."""
+
+from core.framing.manual import (
+    CropConstraints,
+    Handle,
+    constrain_crop,
+    fit_aspect,
+    manual_suggestion,
+)
+from core.framing.suggest import frame_headshot, suggest_all, suggestion_for
+
+__all__ = [
+    "CropConstraints",
+    "Handle",
+    "constrain_crop",
+    "fit_aspect",
+    "frame_headshot",
+    "manual_suggestion",
+    "suggest_all",
+    "suggestion_for",
+]

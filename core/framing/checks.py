@@ -1,0 +1,208 @@
+"""Composition checks attached to every suggestion (automatic or manual). Codes are stable: tests
+and the GUI's icons key on them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from core.faces import Analysis
+from core.framing.rules import FramingRules, Range
+from core.framing.subject import FramedFace, body_end_y, frame_face
+from core.geometry import Box
+from core.suggestion import CheckWarning
+
+UPSCALE_NEEDED = "upscale-needed"
+CROWN_CUT = "crown-cut"
+CHIN_CUT = "chin-cut"
+EYES_CUT = "eyes-cut"
+CUT_AT_NECK = "cut-at-neck"
+CUT_AT_JOINT = "cut-at-joint"
+NOT_FACING_CAMERA = "not-facing-camera"
+SEVERAL_FACES = "several-faces"
+OFF_CENTRE = "off-centre"
+EYES_OUTSIDE_BAND = "eyes-outside-band"
+ROLL_NOT_CORRECTED = "roll-not-corrected"
+FACES_CUT = "faces-cut"
+# Set by the framers when the photo had no room for the asked framing.
+LESS_HEADROOM = "less-headroom"
+MORE_HEADROOM = "more-headroom"
+TIGHTER_CROP = "tighter-crop"
+SUBJECT_SHIFTED = "subject-shifted"
+# ID photo rules.
+ID_HEAD_HEIGHT = "id-head-height"
+ID_EYE_LINE = "id-eye-line"
+ID_RESOLUTION = "id-resolution"
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """Which checks apply to a crop, by genre."""
+
+    centred: bool = False  # headshots and ID photos are centred on the face
+    eye_band: Range | None = None  # eye line band from the top (headshots)
+    hair_cut_allowed: bool = False  # tight headshots and close-ups may trim the hair
+    facing_camera: bool = False  # headshots and ID photos want a frontal face
+    max_yaw: float | None = None  # overrides the rules' max_yaw (ID photos are stricter)
+    single_face: bool = False  # a headshot holds one person
+
+
+def upscale_checks(box: Box, output_sizes: Sequence[tuple[int, int]]) -> list[CheckWarning]:
+    out: list[CheckWarning] = []
+    w, h = box.rounded()[2:]
+    for tw, th in output_sizes:
+        factor = max(tw / max(w, 1), th / max(h, 1))
+        if factor > 1.0 + 1e-6:
+            out.append(
+                CheckWarning(
+                    UPSCALE_NEEDED,
+                    f"crop is {w}x{h} px; {tw}x{th} output needs {factor:.2f}x upscaling",
+                    "warning" if factor > 1.25 else "info",
+                )
+            )
+    return out
+
+
+def subject_checks(
+    analysis: Analysis,
+    ff: FramedFace,
+    box: Box,
+    spec: CheckSpec,
+    rules: FramingRules,
+) -> list[CheckWarning]:
+    """Checks about the subject's head and body in ``box`` (same frame as ``ff``)."""
+    out: list[CheckWarning] = []
+    hh = ff.head_height
+    tol = rules.checks.cut_tolerance_h * hh
+    if not all(box.contains_point(p, tol=0.5) for p in ff.eyes):
+        out.append(CheckWarning(EYES_CUT, "the crop cuts through the eyes", "problem"))
+    cut_h = (box.top - ff.crown_y) / hh
+    if box.top > ff.crown_y + tol:
+        if spec.hair_cut_allowed and cut_h <= rules.headshot.max_hair_cut_h:
+            out.append(
+                CheckWarning(
+                    CROWN_CUT, f"top of the hair trimmed ({cut_h:.0%} of the head)", "info"
+                )
+            )
+        else:
+            out.append(
+                CheckWarning(
+                    CROWN_CUT,
+                    f"the crop cuts the top of the head ({cut_h:.0%} of the head)",
+                    "problem",
+                )
+            )
+    if box.bottom < ff.chin_y - tol:
+        out.append(CheckWarning(CHIN_CUT, "the crop cuts the chin", "problem"))
+    out.extend(_joint_checks(analysis, ff, box, rules))
+    max_yaw = spec.max_yaw if spec.max_yaw is not None else rules.checks.max_yaw
+    if spec.facing_camera and abs(ff.yaw) > max_yaw:
+        side = "right" if ff.yaw > 0 else "left"
+        out.append(
+            CheckWarning(
+                NOT_FACING_CAMERA,
+                f"the face is turned toward image-{side} (yaw {ff.yaw:+.2f}); "
+                "a headshot wants the face toward the camera",
+            )
+        )
+    if spec.single_face:
+        others = _faces_in(
+            analysis, box, ff.angle_deg, rules.checks.other_face_overlap, skip=ff.index
+        )
+        if others:
+            out.append(CheckWarning(SEVERAL_FACES, f"{len(others)} other face(s) in the crop"))
+    if spec.centred and box.w > 0:
+        off = (ff.cx - box.cx) / box.w
+        if abs(off) > rules.headshot.centre_tolerance:
+            out.append(
+                CheckWarning(
+                    OFF_CENTRE,
+                    f"face is {abs(off):.0%} of the width off centre "
+                    f"({'right' if off > 0 else 'left'})",
+                )
+            )
+    if spec.eye_band is not None and box.h > 0:
+        e = (ff.eye.y - box.top) / box.h
+        lo, hi = spec.eye_band
+        slack = 1.5 / box.h  # whole-pixel snapping moves the line by up to a pixel
+        if not lo - slack <= e <= hi + slack:
+            out.append(
+                CheckWarning(
+                    EYES_OUTSIDE_BAND,
+                    f"eye line at {e:.0%} from the top (wanted {lo:.0%}-{hi:.0%})",
+                )
+            )
+    if abs(ff.residual_roll_deg) > rules.roll_threshold_deg:
+        out.append(
+            CheckWarning(
+                ROLL_NOT_CORRECTED,
+                f"eyes tilted {ff.residual_roll_deg:+.1f}°; "
+                f"rotating by {ff.residual_roll_deg:+.1f}° levels them",
+                "info",
+            )
+        )
+    return out
+
+
+def _joint_checks(
+    analysis: Analysis, ff: FramedFace, box: Box, rules: FramingRules
+) -> list[CheckWarning]:
+    hh = ff.head_height
+    if box.bottom >= body_end_y(analysis, ff.index) - 0.5:
+        return []  # the whole visible body is inside: nothing is cut
+    at = ff.in_h(box.bottom)
+    tol = rules.joints.tolerance_h
+    joints = dict(rules.joints.joints)
+    neck = joints.get("neck")
+    chin_h = (ff.chin_y - ff.crown_y) / hh
+    if neck is not None and chin_h - 1e-9 <= at <= neck + tol:
+        return [
+            CheckWarning(
+                CUT_AT_NECK,
+                f"bottom edge at the neck ({at:.2f} H under the crown): leaves a floating head",
+                "problem",
+            )
+        ]
+    for name, where in rules.joints.joints:
+        if name != "neck" and abs(at - where) <= tol:
+            return [
+                CheckWarning(
+                    CUT_AT_JOINT,
+                    f"bottom edge at the {name} ({at:.1f} H under the crown, joint at {where:g} H)",
+                )
+            ]
+    return []
+
+
+def _faces_in(
+    analysis: Analysis, box: Box, angle_deg: float, share: float, skip: int | None
+) -> list[int]:
+    found = []
+    for i in range(len(analysis.faces)):
+        if i == skip:
+            continue
+        fb = frame_face(analysis, i, angle_deg).face_box
+        inter = fb.intersection(box)
+        if inter is not None and fb.area > 0 and inter.area / fb.area >= share:
+            found.append(i)
+    return found
+
+
+def faces_cut(analysis: Analysis, box: Box, angle_deg: float) -> list[int]:
+    """Faces whose head is not wholly inside ``box`` (group framings)."""
+    cut = []
+    for i in range(len(analysis.faces)):
+        ff = frame_face(analysis, i, angle_deg)
+        head = Box.from_edges(ff.face_box.left, ff.crown_y, ff.face_box.right, ff.chin_y)
+        if not box.contains_box(head, tol=1.0):
+            cut.append(i)
+    return cut
+
+
+def score(base: float, warnings: Sequence[CheckWarning], rules: FramingRules) -> float:
+    penalty = {
+        "info": rules.checks.penalty_info,
+        "warning": rules.checks.penalty_warning,
+        "problem": rules.checks.penalty_problem,
+    }
+    return max(0.0, min(1.0, base - sum(penalty[w.severity] for w in warnings)))

@@ -1,0 +1,137 @@
+"""Headshots: centred on the face, eye line near the upper third, head at the variant's share of the
+crop height, bottom edge between the shoulders and mid-chest."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from core.faces import Analysis
+from core.framing import checks as C
+from core.framing.finish import aspect_label, finish, ratio
+from core.framing.placement import place
+from core.framing.rules import Aspect, FramingRules
+from core.framing.subject import frame_face, levelling_angle
+from core.suggestion import CheckWarning, Suggestion
+
+
+def headshot(
+    analysis: Analysis,
+    subject: int,
+    aspect: Aspect,
+    *,
+    framing: str,
+    head_share: float,
+    rules: FramingRules,
+    headroom: float | None = None,
+    eye_from_top: float | None = None,
+    base_score: float = 0.9,
+    output_sizes: Sequence[tuple[int, int]] = (),
+) -> Suggestion:
+    """One headshot. Give ``headroom`` (crop top to crown, share of the height; the eye line follows
+    from the head's proportions and is kept in the eye band) or ``eye_from_top`` (explicit)."""
+    hs = rules.headshot
+    face = analysis.faces[subject]
+    angle = levelling_angle(face, rules.roll_threshold_deg)
+    ff = frame_face(analysis, subject, angle)
+    hh = ff.head_height
+    wanted_h = hh / head_share
+    band = hs.eye_band
+    if eye_from_top is None:
+        room = hs.variants[0].headroom if headroom is None else headroom
+        e = room + (ff.eye.y - ff.crown_y) / wanted_h
+        e = min(max(e, band[0]), band[1])
+    else:
+        e = eye_from_top
+    placement = place(
+        ff.eye,
+        aspect=ratio(aspect),
+        height=wanted_h,
+        x_frac=0.5,
+        y_frac=e,
+        y_range=(min(band[0], e), max(band[1], e)),
+        min_height=min(wanted_h, hh / hs.max_head_share),
+        width=analysis.width,
+        img_height=analysis.height,
+        angle_deg=angle,
+    )
+    extra: list[CheckWarning] = []
+    if placement.y_moved < -1e-3:
+        extra.append(
+            CheckWarning(
+                C.LESS_HEADROOM, "not enough photo above the head: less headroom than asked", "info"
+            )
+        )
+    elif placement.y_moved > 1e-3:
+        extra.append(
+            CheckWarning(
+                C.MORE_HEADROOM,
+                "not enough photo below the chin: the head sits lower than asked",
+                "info",
+            )
+        )
+    if placement.tighter and not placement.shifted:
+        got = hh / placement.height
+        extra.append(
+            CheckWarning(
+                C.TIGHTER_CROP,
+                f"the photo has no room for a {framing} crop here: head fills {got:.0%} "
+                f"of the height instead of {head_share:.0%}",
+            )
+        )
+    if placement.shifted:
+        extra.append(
+            CheckWarning(
+                C.SUBJECT_SHIFTED,
+                "the face is too close to the photo's edge: the crop could not be centred on it",
+            )
+        )
+    spec = C.CheckSpec(
+        centred=True,
+        eye_band=band,
+        hair_cut_allowed=_is_tight(rules, head_share),
+        facing_camera=True,
+        single_face=True,
+    )
+    return finish(
+        analysis,
+        suggestion_id=f"headshot-{framing}-{aspect_label(aspect)}-s{subject}",
+        genre="headshot",
+        framing=framing,
+        aspect=aspect,
+        box=placement.box,
+        angle_deg=angle,
+        subject=subject,
+        base_score=base_score,
+        spec=spec,
+        rules=rules,
+        output_sizes=output_sizes,
+        extra=extra,
+    )
+
+
+def _is_tight(rules: FramingRules, head_share: float) -> bool:
+    """Crops as tight as the tightest variant may trim the top of the hair."""
+    tightest = max(v.head_share for v in rules.headshot.variants)
+    return head_share >= tightest * 0.95
+
+
+def headshot_variant(
+    analysis: Analysis,
+    subject: int,
+    aspect: Aspect,
+    variant: str,
+    rules: FramingRules,
+    output_sizes: Sequence[tuple[int, int]] = (),
+) -> Suggestion:
+    v = rules.headshot.variant(variant)
+    return headshot(
+        analysis,
+        subject,
+        aspect,
+        framing=v.name,
+        head_share=v.head_share,
+        headroom=v.headroom,
+        base_score=v.score,
+        rules=rules,
+        output_sizes=output_sizes,
+    )

@@ -1,0 +1,94 @@
+"""A face's head geometry seen in a crop's frame (the photo rotated by the crop's angle).
+
+Framing rules are written for an upright head: eye line level, crown straight above, chin straight
+below. When a suggestion levels the eyes (angle = roll) the head becomes upright in that frame; when
+it does not, the head stays tilted and its crown/chin are projected on the vertical.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from core.faces import Analysis, Face
+from core.framing.rotation import rotate_box_bounds, to_frame
+from core.geometry import Box, Point
+
+
+@dataclass(frozen=True)
+class FramedFace:
+    """Head geometry of ``Analysis.faces[index]`` in the frame rotated by ``angle_deg``."""
+
+    index: int
+    angle_deg: float
+    eye: Point  # midpoint between the eyes
+    eyes: tuple[Point, Point]
+    crown_y: float
+    chin_y: float
+    face_box: Box  # bounds of the detector's face box
+    head_box: Box  # bounds of the head (ears, crown to chin)
+    yaw: float
+    residual_roll_deg: float  # eye tilt left after the rotation
+
+    @property
+    def head_height(self) -> float:
+        return self.chin_y - self.crown_y
+
+    @property
+    def cx(self) -> float:
+        return self.eye.x
+
+    def at_h(self, lengths_h: float) -> float:
+        """y of the line ``lengths_h`` head heights under the crown."""
+        return self.crown_y + lengths_h * self.head_height
+
+    def in_h(self, y: float) -> float:
+        """How many head heights under the crown ``y`` lies."""
+        return (y - self.crown_y) / self.head_height
+
+
+def frame_face(analysis: Analysis, index: int, angle_deg: float) -> FramedFace:
+    face: Face = analysis.faces[index]
+    w, h = analysis.width, analysis.height
+    k = face.keypoints
+    eye = to_frame(face.eye_center, w, h, angle_deg)
+    residual = face.roll_deg - angle_deg
+    # Detection measures crown and chin as y under the eyes in the upright photo; along the head's
+    # own axis those distances are longer by 1/cos(roll). In this frame the axis is tilted by the
+    # residual roll, so the vertical share is cos(residual).
+    roll_cos = max(0.2, math.cos(math.radians(face.roll_deg)))
+    tilt_cos = math.cos(math.radians(residual))
+    up = (face.eye_line_y - face.crown_y) / roll_cos * tilt_cos
+    down = (face.chin_y - face.eye_line_y) / roll_cos * tilt_cos
+    return FramedFace(
+        index=index,
+        angle_deg=angle_deg,
+        eye=eye,
+        eyes=(to_frame(k.right_eye, w, h, angle_deg), to_frame(k.left_eye, w, h, angle_deg)),
+        crown_y=eye.y - up,
+        chin_y=eye.y + down,
+        face_box=rotate_box_bounds(face.box, w, h, angle_deg),
+        head_box=rotate_box_bounds(face.head_box, w, h, angle_deg),
+        yaw=face.yaw,
+        residual_roll_deg=residual,
+    )
+
+
+def levelling_angle(face: Face, threshold_deg: float) -> float:
+    """The rotation that levels the eyes, or 0 when the tilt is under the threshold."""
+    return face.roll_deg if abs(face.roll_deg) > threshold_deg else 0.0
+
+
+def body_end_y(analysis: Analysis, index: int) -> float:
+    """Lowest y (upright frame) the subject's body reaches: from the person mask when there is one
+    and the body ends inside the photo, else the bottom of the photo."""
+    face = analysis.faces[index]
+    mask = analysis.person_mask
+    if mask is None:
+        return float(analysis.height)
+    head = face.head_box
+    # The torso is wider than the head; a band of the head's width under the chin follows it.
+    bottom = mask.body_bottom_y(head.left, head.right, face.chin_y)
+    if bottom is None or mask.reaches_bottom_edge(head.left, head.right, face.chin_y):
+        return float(analysis.height)
+    return min(float(analysis.height), bottom)
