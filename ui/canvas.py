@@ -1,0 +1,618 @@
+"""The photo canvas: the photo, the crop you drag, guides and face markers.
+
+Scene units are upright ORIGINAL pixels in the crop's frame: the crop frame stays level and the
+photo turns under it by the crop angle (as Lightroom does), so the crop box from the session is
+drawn as is and the photo is rotated counter-clockwise by ``angle_deg`` about its centre
+(``core.geometry`` convention). The photo is the screen-size preview scaled up to original size,
+never the full decode.
+
+The photo is painted in ``drawBackground`` with Qt's background cache, so a crop drag only repaints
+the overlay (dimming, frame, handles, guides), drawn in device pixels in ``drawForeground``.
+
+The widget holds no framing logic: mouse and keys become calls on the :class:`CropSession`, which
+asks core for the constrained box; the canvas draws what the session and ``core.guides`` return.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPixmap,
+    QTransform,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QFrame, QGraphicsScene, QGraphicsView, QWidget
+
+from core.crop_session import CropSession, CropState
+from core.faces import Face
+from core.framing.manual import Handle
+from core.geometry import Box, Point, rotate_point
+from core.guides import (
+    GuideSettings,
+    all_guide_shapes,
+    circle_box,
+    id_rule_for,
+    next_guide_cycle,
+    next_orientation,
+)
+from ui import crop_overlay, face_markers, guide_painter
+
+BACKGROUND = QColor(30, 30, 32)
+ZOOM_STEP = 1.25
+MIN_ZOOM_OF_FIT = 0.25  # zoom out to a quarter of "fit"
+MAX_ZOOM = 16.0  # device px per original px
+CLICK_SLOP = 3.0  # px a press may wander and still count as a click
+
+
+@dataclass
+class _Drag:
+    """A left-button gesture under way, in scene units unless named ``*_view``."""
+
+    handle: Handle | None  # None: pressed outside the crop (a face click, or nothing)
+    start_scene: QPointF
+    start_view: QPointF
+    start_box: Box
+    started: bool = False  # moved past CLICK_SLOP: a drag rather than a click
+
+
+class PhotoCanvas(QGraphicsView):
+    """Shows one photo with its crop; turns mouse and keys into :class:`CropSession` calls."""
+
+    subjectClicked = Signal(int)
+    resetRequested = Signal()  # right-click or R: re-apply the active suggestion
+    cropChanging = Signal()  # relays session.changing (live drag)
+    cropFinished = Signal()  # relays session.changed (committed edit)
+    guideSettingsChanged = Signal(object)  # GuideSettings, after O / Shift+O
+    straightenFinished = Signal()  # the straighten tool drew its line and switched itself off
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)
+        self.viewport().setMouseTracking(True)
+        self.setMinimumSize(200, 150)
+
+        self._pixmap: QPixmap | None = None
+        self._original_size: tuple[int, int] | None = None
+        self._session: CropSession | None = None
+        self._faces: tuple[Face, ...] = ()
+        self._subject: int | None = None
+        self._guides = GuideSettings()
+        self._circle_mask = False
+        self._straighten = False
+        self._straighten_line: tuple[QPointF, QPointF] | None = None  # scene points
+        self._drag: _Drag | None = None
+        self._pan_from: QPointF | None = None
+        self._space_down = False
+        self._fit_mode = True
+        self._drawn_angle = 0.0
+        self.destroyed.connect(self._forget_session_callbacks)
+
+    # -- public API ----------------------------------------------------------------------------
+    def set_photo(self, preview: QPixmap | object, original_size: tuple[int, int]) -> None:
+        """Show ``preview`` (a QImage or QPixmap at screen resolution) scaled to ``original_size``
+        (upright original px, the scene's units)."""
+        w, h = original_size
+        if w <= 0 or h <= 0:
+            raise ValueError(f"original size must be positive, got {original_size}")
+        self._pixmap = preview if isinstance(preview, QPixmap) else QPixmap.fromImage(preview)  # type: ignore[arg-type]
+        self._original_size = (int(w), int(h))
+        margin = 2.0 * max(w, h)
+        self.setSceneRect(QRectF(-margin, -margin, w + 2 * margin, h + 2 * margin))
+        self.resetCachedContent()
+        self.zoom_fit()
+
+    def clear_photo(self) -> None:
+        self._pixmap = None
+        self._original_size = None
+        self.set_session(None)
+        self.set_faces((), None)
+        self.resetCachedContent()
+        self.viewport().update()
+
+    def set_session(self, session: CropSession | None) -> None:
+        if self._session is not None:
+            self._session.changing.disconnect(self._on_session_changing)
+            self._session.changed.disconnect(self._on_session_changed)
+        self._session = session
+        self._drag = None
+        if session is not None:
+            session.changing.connect(self._on_session_changing)
+            session.changed.connect(self._on_session_changed)
+            self._sync_from_state(session.state)
+        self.viewport().update()
+
+    @property
+    def session(self) -> CropSession | None:
+        return self._session
+
+    def set_faces(self, faces: Sequence[Face], subject: int | None) -> None:
+        self._faces = tuple(faces)
+        self._subject = subject
+        self.viewport().update()
+
+    def set_guide_settings(self, s: GuideSettings) -> None:
+        self._guides = s
+        self.viewport().update()
+
+    @property
+    def guide_settings(self) -> GuideSettings:
+        return self._guides
+
+    def set_circle_mask(self, on: bool) -> None:
+        self._circle_mask = on
+        self.viewport().update()
+
+    @property
+    def circle_mask(self) -> bool:
+        return self._circle_mask
+
+    def set_straighten_tool(self, on: bool) -> None:
+        """While on, the next left drag draws a line and the photo is rotated to level it."""
+        self._straighten = on
+        self._straighten_line = None
+        self.viewport().setCursor(Qt.CursorShape.CrossCursor if on else Qt.CursorShape.ArrowCursor)
+        self.viewport().update()
+
+    @property
+    def straighten_tool(self) -> bool:
+        return self._straighten
+
+    def zoom_fit(self) -> None:
+        """The whole photo in view, centred."""
+        self._fit_mode = True
+        if self._original_size is None:
+            return
+        w, h = self._original_size
+        vw, vh = self.viewport().width(), self.viewport().height()
+        s = min(vw / w, vh / h) * 0.96
+        if s <= 0:
+            return
+        self.setTransform(QTransform.fromScale(s, s))
+        self.centerOn(QPointF(w / 2.0, h / 2.0))
+
+    def zoom_in(self) -> None:
+        self._zoom_about(self.viewport().rect().center().toPointF(), ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self._zoom_about(self.viewport().rect().center().toPointF(), 1.0 / ZOOM_STEP)
+
+    @property
+    def zoom(self) -> float:
+        """Device px per original px."""
+        return self.transform().m11()
+
+    # -- coordinates ---------------------------------------------------------------------------
+    def _angle(self) -> float:
+        return self._session.state.angle_deg if self._session is not None else 0.0
+
+    def _image_center(self) -> Point:
+        w, h = self._original_size or (0, 0)
+        return Point(w / 2.0, h / 2.0)
+
+    def image_to_scene(self) -> QTransform:
+        """Upright original px -> scene (the photo rotated CCW by the crop angle)."""
+        c = self._image_center()
+        t = QTransform()
+        t.translate(c.x, c.y)
+        t.rotate(-self._angle())  # Qt turns clockwise for positive degrees (y down)
+        t.translate(-c.x, -c.y)
+        return t
+
+    def scene_to_image(self, p: QPointF) -> Point:
+        """A scene point in upright original px of the unrotated photo."""
+        return rotate_point(Point(p.x(), p.y()), self._image_center(), -self._angle())
+
+    def view_to_scene(self, p: QPointF) -> QPointF:
+        inverted, _ok = self.viewportTransform().inverted()
+        return inverted.map(p)
+
+    def scene_to_view(self, p: QPointF) -> QPointF:
+        return self.viewportTransform().map(p)
+
+    def crop_rect_in_view(self) -> QRectF | None:
+        """The crop in viewport px (None without a session)."""
+        if self._session is None:
+            return None
+        b = self._session.state.box
+        return self.viewportTransform().mapRect(QRectF(b.x, b.y, b.w, b.h))
+
+    # -- session -------------------------------------------------------------------------------
+    def _forget_session_callbacks(self) -> None:
+        # Called from Qt's destroyed(): the Python wrapper may outlive the widget, keep the
+        # session from calling into a deleted view.
+        if self._session is not None:
+            self._session.changing.disconnect(self._on_session_changing)
+            self._session.changed.disconnect(self._on_session_changed)
+
+    def _sync_from_state(self, state: CropState) -> None:
+        if state.angle_deg != self._drawn_angle:
+            self._drawn_angle = state.angle_deg
+            self.resetCachedContent()
+        if state.subject is not None and state.subject < len(self._faces):
+            self._subject = state.subject
+
+    def _on_session_changing(self, state: CropState) -> None:
+        self._sync_from_state(state)
+        self.viewport().update()
+        self.cropChanging.emit()
+
+    def _on_session_changed(self, state: CropState) -> None:
+        self._sync_from_state(state)
+        self.viewport().update()
+        self.cropFinished.emit()
+
+    # -- painting ------------------------------------------------------------------------------
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        painter.fillRect(rect, BACKGROUND)
+        if self._pixmap is None or self._original_size is None:
+            return
+        w, h = self._original_size
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        painter.setTransform(self.image_to_scene(), True)
+        painter.scale(w / self._pixmap.width(), h / self._pixmap.height())
+        painter.drawPixmap(0, 0, self._pixmap)
+        painter.restore()
+
+    def _dragging(self) -> bool:
+        return (self._drag is not None and self._drag.started) or (
+            self._session is not None and self._session.is_live
+        )
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        painter.save()
+        to_view = self.viewportTransform()
+        painter.setWorldTransform(QTransform())  # device pixels from here on
+        viewport = QRectF(self.viewport().rect())
+        session = self._session
+        crop = self.crop_rect_in_view()
+        if session is not None and crop is not None:
+            circle = None
+            if self._circle_mask:
+                c = circle_box(session.state.box)
+                circle = to_view.mapRect(QRectF(c.x, c.y, c.w, c.h))
+            crop_overlay.paint_dimming(painter, viewport, crop, circle)
+            if self._guides.enabled and self._guides.visible(self._dragging()):
+                self._paint_guides(painter, to_view, crop)
+        if self._faces:
+            face_markers.paint_faces(
+                painter, self._faces, self._subject, self.image_to_scene() * to_view
+            )
+        if session is not None and crop is not None:
+            crop_overlay.paint_frame(painter, crop, handles=not self._straighten)
+            if self._dragging():
+                w, h = session.state.box.rounded()[2:]
+                crop_overlay.paint_size_label(painter, crop, viewport, f"{w} × {h} px")
+        if self._straighten_line is not None:
+            a, b = self._straighten_line
+            crop_overlay.paint_straighten_line(painter, to_view.map(a), to_view.map(b))
+        painter.restore()
+
+    def _paint_guides(self, painter: QPainter, to_view: QTransform, crop: QRectF) -> None:
+        assert self._session is not None
+        state = self._session.state
+        face = None
+        if state.subject is not None and state.subject < len(self._faces):
+            face = self._faces[state.subject]
+        elif self._subject is not None and self._subject < len(self._faces):
+            face = self._faces[self._subject]
+        shapes = all_guide_shapes(
+            state.box,
+            self._guides,
+            face=face,
+            angle_deg=state.angle_deg,
+            id_rule=id_rule_for(self._guides),
+            image_size=self._original_size,
+        )
+        guide_painter.paint_shapes(painter, shapes, to_view, crop.adjusted(0, 0, 1, 1))
+
+    # -- zoom and pan --------------------------------------------------------------------------
+    def _fit_scale(self) -> float:
+        if self._original_size is None:
+            return 1.0
+        w, h = self._original_size
+        return min(self.viewport().width() / w, self.viewport().height() / h) * 0.96
+
+    def _zoom_about(self, view_pos: QPointF, factor: float) -> None:
+        """Zoom by ``factor`` keeping the scene point under ``view_pos`` where it is."""
+        current = self.zoom
+        target = min(MAX_ZOOM, max(self._fit_scale() * MIN_ZOOM_OF_FIT, current * factor))
+        if target == current or current <= 0:
+            return
+        anchor = self.view_to_scene(view_pos)
+        self._fit_mode = False
+        self.setTransform(QTransform.fromScale(target, target))
+        moved = self.scene_to_view(anchor) - view_pos
+        self._scroll_by(moved.x(), moved.y())
+
+    def _scroll_by(self, dx: float, dy: float) -> None:
+        h, v = self.horizontalScrollBar(), self.verticalScrollBar()
+        h.setValue(h.value() + round(dx))
+        v.setValue(v.value() + round(dy))
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = event.angleDelta().y() / 120.0
+        if steps:
+            self._zoom_about(event.position(), ZOOM_STEP**steps)
+        event.accept()
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        if self._fit_mode:
+            self.zoom_fit()
+
+    # -- mouse ---------------------------------------------------------------------------------
+    def _handle_at(self, view_pos: QPointF) -> Handle | None:
+        crop = self.crop_rect_in_view()
+        return crop_overlay.hit_handle(crop, view_pos) if crop is not None else None
+
+    def _face_at(self, view_pos: QPointF) -> int | None:
+        if not self._faces or self._original_size is None:
+            return None
+        return face_markers.face_at(self._faces, self.scene_to_image(self.view_to_scene(view_pos)))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        pos = event.position()
+        button = event.button()
+        if button == Qt.MouseButton.MiddleButton or (
+            button == Qt.MouseButton.LeftButton and self._space_down
+        ):
+            self._pan_from = pos
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        if button == Qt.MouseButton.RightButton:
+            self.resetRequested.emit()
+            event.accept()
+            return
+        if button != Qt.MouseButton.LeftButton:
+            super().mousePressEvent(event)
+            return
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        scene = self.view_to_scene(pos)
+        if self._straighten:
+            self._straighten_line = (scene, scene)
+            event.accept()
+            return
+        if self._session is None:
+            self._drag = _Drag(None, scene, pos, Box(0, 0, 0, 0))
+        else:
+            self._drag = _Drag(self._handle_at(pos), scene, pos, self._session.state.box)
+        event.accept()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pos = event.position()
+        if self._pan_from is not None:
+            delta = pos - self._pan_from
+            self._pan_from = pos
+            self._fit_mode = False
+            self._scroll_by(-delta.x(), -delta.y())
+            event.accept()
+            return
+        if self._straighten_line is not None:
+            self._straighten_line = (self._straighten_line[0], self.view_to_scene(pos))
+            self.viewport().update()
+            event.accept()
+            return
+        drag = self._drag
+        if drag is None:
+            self._update_hover_cursor(pos)
+            return
+        if drag.handle is None or self._session is None:
+            return
+        if not drag.started:
+            d = pos - drag.start_view
+            if math.hypot(d.x(), d.y()) < CLICK_SLOP:
+                return
+            drag.started = True
+        mods = event.modifiers()
+        scene = self.view_to_scene(pos)
+        proposed = _proposed_box(
+            drag.start_box,
+            drag.handle,
+            scene.x() - drag.start_scene.x(),
+            scene.y() - drag.start_scene.y(),
+            from_center=bool(
+                mods & (Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ControlModifier)
+            ),
+        )
+        self._session.drag_to(
+            proposed,
+            drag.handle,
+            from_center=bool(
+                mods & (Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ControlModifier)
+            )
+            and drag.handle != "move",
+            keep_ratio=bool(mods & Qt.KeyboardModifier.ShiftModifier),
+        )
+        event.accept()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        pos = event.position()
+        if self._pan_from is not None and event.button() in (
+            Qt.MouseButton.MiddleButton,
+            Qt.MouseButton.LeftButton,
+        ):
+            self._pan_from = None
+            self._update_hover_cursor(pos)
+            event.accept()
+            return
+        if self._straighten_line is not None and event.button() == Qt.MouseButton.LeftButton:
+            self._finish_straighten(self.view_to_scene(pos))
+            event.accept()
+            return
+        drag, self._drag = self._drag, None
+        if drag is None or event.button() != Qt.MouseButton.LeftButton:
+            super().mouseReleaseEvent(event)
+            return
+        if drag.started and self._session is not None:
+            self._session.finish_drag()  # one undo step; emits changed -> cropFinished
+        else:
+            face = self._face_at(pos)
+            if face is not None:
+                self.subjectClicked.emit(face)
+        self.viewport().update()
+        event.accept()
+
+    def _finish_straighten(self, end_scene: QPointF) -> None:
+        assert self._straighten_line is not None
+        start = self._straighten_line[0]
+        self._straighten_line = None
+        a_view, b_view = self.scene_to_view(start), self.scene_to_view(end_scene)
+        long_enough = math.hypot(b_view.x() - a_view.x(), b_view.y() - a_view.y()) >= 8.0
+        if self._session is not None and long_enough:
+            self._session.straighten_by_line(
+                self.scene_to_image(start), self.scene_to_image(end_scene)
+            )
+        self.set_straighten_tool(False)
+        self.straightenFinished.emit()
+
+    def _update_hover_cursor(self, pos: QPointF) -> None:
+        if self._straighten:
+            self.viewport().setCursor(Qt.CursorShape.CrossCursor)
+        elif self._space_down:
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+        else:
+            handle = self._handle_at(pos)
+            if handle is None and self._face_at(pos) is not None:
+                self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+            else:
+                self.viewport().setCursor(crop_overlay.cursor_for(handle))
+
+    def contextMenuEvent(self, event: object) -> None:
+        # Right-click is "reset to the suggestion" (handled on press), not a menu.
+        event.accept()  # type: ignore[attr-defined]
+
+    # -- keys ----------------------------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        mods = event.modifiers()
+        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        session = self._session
+        command_mods = (
+            Qt.KeyboardModifier.ControlModifier
+            | Qt.KeyboardModifier.AltModifier
+            | Qt.KeyboardModifier.MetaModifier
+        )
+        if mods & command_mods:  # Ctrl+O and friends belong to the window's menus
+            super().keyPressEvent(event)
+            return
+        if key == Qt.Key.Key_Space:
+            if not event.isAutoRepeat():
+                self._space_down = True
+                self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_in()
+        elif key == Qt.Key.Key_Minus:
+            self.zoom_out()
+        elif key == Qt.Key.Key_0:
+            self.zoom_fit()
+        elif key == Qt.Key.Key_O:
+            s = next_orientation(self._guides) if shift else next_guide_cycle(self._guides)
+            self.set_guide_settings(s)
+            self.guideSettingsChanged.emit(s)
+        elif key == Qt.Key.Key_R:
+            self.resetRequested.emit()
+        elif key == Qt.Key.Key_Escape and self._drag is not None and session is not None:
+            self._drag = None
+            session.cancel_drag()
+        elif session is not None and key == Qt.Key.Key_A:
+            session.toggle_aspect_lock()
+        elif session is not None and key == Qt.Key.Key_X:
+            session.swap_orientation()
+        elif session is not None and key in _ARROWS:
+            dx, dy = _ARROWS[key]
+            step = 10.0 if shift else 1.0
+            session.nudge(dx * step, dy * step)
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space_down = False
+            self._pan_from = None
+            self.viewport().setCursor(Qt.CursorShape.ArrowCursor)
+            event.accept()
+            return
+        super().keyReleaseEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        # While the canvas has focus its plain keys (A, X, O, R, arrows...) win over window-wide
+        # shortcuts bound to the same keys; anything with Ctrl/Alt/Meta goes to the menus.
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            plain = not event.modifiers() & (
+                Qt.KeyboardModifier.ControlModifier
+                | Qt.KeyboardModifier.AltModifier
+                | Qt.KeyboardModifier.MetaModifier
+            )
+            if plain and (event.key() in _ARROWS or event.key() in _CANVAS_KEYS):
+                event.accept()
+                return True
+        return super().event(event)
+
+
+_ARROWS: dict[int, tuple[float, float]] = {
+    Qt.Key.Key_Left: (-1.0, 0.0),
+    Qt.Key.Key_Right: (1.0, 0.0),
+    Qt.Key.Key_Up: (0.0, -1.0),
+    Qt.Key.Key_Down: (0.0, 1.0),
+}
+_CANVAS_KEYS = frozenset({Qt.Key.Key_A, Qt.Key.Key_X, Qt.Key.Key_O, Qt.Key.Key_R, Qt.Key.Key_Space})
+
+
+def _proposed_box(
+    start: Box, handle: Handle, dx: float, dy: float, *, from_center: bool = False
+) -> Box:
+    """The box the pointer asks for: ``start`` with the grabbed edges moved by (dx, dy) scene px
+    (mirrored on the opposite edges when resizing from the centre). Core constrains it after."""
+    if handle == "move":
+        return start.translated(dx, dy)
+    left, top, right, bottom = start.left, start.top, start.right, start.bottom
+    if "w" in handle:
+        left += dx
+        if from_center:
+            right -= dx
+    if "e" in handle:
+        right += dx
+        if from_center:
+            left -= dx
+    if "n" in handle:
+        top += dy
+        if from_center:
+            bottom -= dy
+    if "s" in handle:
+        bottom += dy
+        if from_center:
+            top -= dy
+    # An edge dragged over its opposite stops there (core's min_size takes over).
+    if right - left < 1.0:
+        if "w" in handle and not from_center:
+            left = right - 1.0
+        else:
+            right = left + 1.0
+    if bottom - top < 1.0:
+        if "n" in handle and not from_center:
+            top = bottom - 1.0
+        else:
+            bottom = top + 1.0
+    return Box.from_edges(left, top, right, bottom)

@@ -1,0 +1,155 @@
+"""The crop frame on the canvas: dimming outside it, the frame, 8 handles, the size label.
+
+Everything here works in viewport (device) pixels, so handles keep their on-screen size at any zoom
+and 1 px lines stay crisp. Hit-testing lives next to the painting so both agree on where a handle
+is.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QCursor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+
+from core.framing.manual import Handle
+
+#: Half the side of a drawn handle square, and how far from a handle/edge a press still grabs it.
+HANDLE_HALF = 4.5
+GRAB = 8.0
+
+DIM = QColor(0, 0, 0, 150)
+CIRCLE_DIM = QColor(0, 0, 0, 110)
+FRAME_INK = QColor(255, 255, 255, 235)
+FRAME_HALO = QColor(0, 0, 0, 140)
+
+CURSORS: dict[Handle, Qt.CursorShape] = {
+    "move": Qt.CursorShape.SizeAllCursor,
+    "n": Qt.CursorShape.SizeVerCursor,
+    "s": Qt.CursorShape.SizeVerCursor,
+    "e": Qt.CursorShape.SizeHorCursor,
+    "w": Qt.CursorShape.SizeHorCursor,
+    "nw": Qt.CursorShape.SizeFDiagCursor,
+    "se": Qt.CursorShape.SizeFDiagCursor,
+    "ne": Qt.CursorShape.SizeBDiagCursor,
+    "sw": Qt.CursorShape.SizeBDiagCursor,
+}
+
+
+def cursor_for(handle: Handle | None) -> QCursor:
+    return QCursor(CURSORS[handle] if handle else Qt.CursorShape.ArrowCursor)
+
+
+def handle_points(r: QRectF) -> dict[Handle, QPointF]:
+    """Where each resize handle sits on the crop rectangle ``r`` (viewport px)."""
+    cx, cy = r.center().x(), r.center().y()
+    return {
+        "nw": r.topLeft(),
+        "n": QPointF(cx, r.top()),
+        "ne": r.topRight(),
+        "e": QPointF(r.right(), cy),
+        "se": r.bottomRight(),
+        "s": QPointF(cx, r.bottom()),
+        "sw": r.bottomLeft(),
+        "w": QPointF(r.left(), cy),
+    }
+
+
+def hit_handle(r: QRectF, pos: QPointF, grab: float = GRAB) -> Handle | None:
+    """The handle under ``pos`` (viewport px): corners first, then anywhere along an edge, then
+    "move" inside; None outside."""
+    x, y = pos.x(), pos.y()
+    near_l, near_r = abs(x - r.left()) <= grab, abs(x - r.right()) <= grab
+    near_t, near_b = abs(y - r.top()) <= grab, abs(y - r.bottom()) <= grab
+    # A crop shown tiny on screen: prefer the side nearer the pointer.
+    if near_l and near_r:
+        near_l, near_r = (x < r.center().x(), x >= r.center().x())
+    if near_t and near_b:
+        near_t, near_b = (y < r.center().y(), y >= r.center().y())
+    in_x = r.left() - grab <= x <= r.right() + grab
+    in_y = r.top() - grab <= y <= r.bottom() + grab
+    if not (in_x and in_y):
+        return None
+    vertical = "n" if near_t else "s" if near_b else ""
+    horizontal = "w" if near_l else "e" if near_r else ""
+    name = vertical + horizontal
+    if name:
+        return name  # type: ignore[return-value]
+    return "move" if r.contains(pos) else None
+
+
+def _pen(color: QColor, width: float) -> QPen:
+    pen = QPen(color, width)
+    pen.setCosmetic(True)
+    pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+    return pen
+
+
+def _snap_rect(r: QRectF) -> QRectF:
+    """Edges on pixel centres so a 1 px frame is one crisp pixel wide."""
+    left, top = round(r.left()) + 0.5, round(r.top()) + 0.5
+    right, bottom = round(r.right()) - 0.5, round(r.bottom()) - 0.5
+    return QRectF(QPointF(left, top), QPointF(max(left, right), max(top, bottom)))
+
+
+def paint_dimming(
+    painter: QPainter, viewport: QRectF, crop: QRectF, circle: QRectF | None = None
+) -> None:
+    """Darken everything outside the crop; with a circle mask, also the crop's corners."""
+    outside = QPainterPath()
+    outside.setFillRule(Qt.FillRule.OddEvenFill)
+    outside.addRect(viewport)
+    outside.addRect(crop)
+    painter.fillPath(outside, DIM)
+    if circle is not None:
+        corners = QPainterPath()
+        corners.setFillRule(Qt.FillRule.OddEvenFill)
+        corners.addRect(crop)
+        corners.addEllipse(circle)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.fillPath(corners, CIRCLE_DIM)
+
+
+def paint_frame(painter: QPainter, crop: QRectF, *, handles: bool = True) -> None:
+    """The crop outline (light line, dark halo) and its 8 handles."""
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    r = _snap_rect(crop)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.setPen(_pen(FRAME_HALO, 3.0))
+    painter.drawRect(r)
+    painter.setPen(_pen(FRAME_INK, 1.0))
+    painter.drawRect(r)
+    if not handles:
+        return
+    painter.setPen(_pen(FRAME_HALO, 1.0))
+    painter.setBrush(FRAME_INK)
+    h = HANDLE_HALF
+    for p in handle_points(r).values():
+        painter.drawRect(QRectF(round(p.x() - h) + 0.5, round(p.y() - h) + 0.5, 2 * h, 2 * h))
+
+
+def paint_size_label(painter: QPainter, crop: QRectF, viewport: QRectF, text: str) -> None:
+    """The crop size while dragging, just under the frame's bottom-right corner (kept on screen)."""
+    font = QFont(painter.font())
+    font.setPixelSize(12)
+    painter.setFont(font)
+    metrics = QFontMetricsF(font)
+    w, h = metrics.horizontalAdvance(text) + 12, metrics.height() + 6
+    x = min(max(crop.right() - w, viewport.left() + 4), viewport.right() - w - 4)
+    y = crop.bottom() + 10
+    if y + h > viewport.bottom() - 4:
+        y = crop.bottom() - h - 10
+    box = QRectF(x, y, w, h)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(0, 0, 0, 185))
+    painter.drawRoundedRect(box, 4, 4)
+    painter.setPen(FRAME_INK)
+    painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+
+def paint_straighten_line(painter: QPainter, a: QPointF, b: QPointF) -> None:
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    line = QLineF(a, b)
+    painter.setPen(_pen(FRAME_HALO, 3.0))
+    painter.drawLine(line)
+    painter.setPen(_pen(QColor(255, 196, 64), 1.0))
+    painter.drawLine(line)

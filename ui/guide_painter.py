@@ -1,0 +1,144 @@
+"""Draws core.guides shapes on the canvas: thin light lines with a dark halo, in device pixels.
+
+Shapes arrive in scene units (the crop's frame, original pixels); they are mapped to viewport pixels
+here and axis-aligned lines are snapped to pixel centres, so a 1 px guide stays one crisp pixel at
+any zoom. The halo keeps the line readable on bright skies and dark suits alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QTransform
+
+from core.geometry import Point
+from core.guides import Band, Ellipse, Line, Polyline, Role, Shape
+
+HALO = QColor(0, 0, 0, 120)
+INK: dict[Role, QColor] = {
+    "guide": QColor(255, 255, 255, 200),
+    "target": QColor(120, 210, 255, 230),
+    "face": QColor(255, 196, 64, 235),
+}
+BAND_FILL = QColor(120, 210, 255, 38)
+
+
+def _pen(color: QColor, width: float, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
+    pen = QPen(color, width, style)
+    pen.setCosmetic(True)
+    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    return pen
+
+
+def _snap(v: float) -> float:
+    """Centre of the device pixel ``v`` falls in: a 1 px line there covers exactly one pixel."""
+    return float(int(v)) + 0.5 if v >= 0 else float(int(v) - 1) + 0.5
+
+
+def _map(t: QTransform, p: Point) -> QPointF:
+    return t.map(QPointF(p.x, p.y))
+
+
+def _device_line(t: QTransform, line: Line) -> tuple[QLineF, bool]:
+    a, b = _map(t, line.p1), _map(t, line.p2)
+    if abs(a.x() - b.x()) < 0.01:
+        x = _snap(a.x())
+        return QLineF(x, a.y(), x, b.y()), True
+    if abs(a.y() - b.y()) < 0.01:
+        y = _snap(a.y())
+        return QLineF(a.x(), y, b.x(), y), True
+    return QLineF(a, b), False
+
+
+def _stroke(painter: QPainter, draw: object, role: Role, dashed: bool = False) -> None:
+    """Draw twice: a 3 px dark halo, then the 1 px light line on top."""
+    style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
+    for pen in (_pen(HALO, 3.0), _pen(INK[role], 1.0, style)):
+        painter.setPen(pen)
+        draw()  # type: ignore[operator]
+
+
+def paint_shapes(
+    painter: QPainter, shapes: Sequence[Shape], to_view: QTransform, clip: QRectF | None = None
+) -> None:
+    """Paint ``shapes`` (scene units) with ``painter`` in device pixels; ``to_view`` maps scene to
+    viewport, ``clip`` (viewport px) keeps them inside the crop."""
+    painter.save()
+    painter.setWorldTransform(QTransform())
+    if clip is not None:
+        painter.setClipRect(clip)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    labels: list[tuple[QPointF, str, Role, bool]] = []  # anchor, text, role, grow left
+    for shape in shapes:
+        if isinstance(shape, Band):
+            r = to_view.mapRect(QRectF(shape.box.x, shape.box.y, shape.box.w, shape.box.h))
+            painter.fillRect(r, BAND_FILL)
+            top, bottom = _snap(r.top()), _snap(r.bottom())
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            edges = (
+                QLineF(r.left(), top, r.right(), top),
+                QLineF(r.left(), bottom, r.right(), bottom),
+            )
+            _stroke(painter, lambda e=edges: painter.drawLines(list(e)), shape.role, dashed=True)
+            if shape.label:
+                labels.append((QPointF(r.left() + 6, r.top() + 3), shape.label, shape.role, False))
+        elif isinstance(shape, Line):
+            line, straight = _device_line(to_view, shape)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, not straight)
+            _stroke(painter, lambda ln=line: painter.drawLine(ln), shape.role)
+            if shape.label and shape.role == "face":
+                labels.append(
+                    (QPointF(line.p2().x() - 6, line.p2().y() + 3), shape.label, shape.role)
+                )
+            elif shape.label and shape.role == "target" and straight and line.dy() == 0:
+                labels.append(
+                    (QPointF(line.p1().x() - 4, line.p1().y() + 3), shape.label, shape.role)
+                )
+        elif isinstance(shape, Polyline):
+            path = QPainterPath()
+            pts = [_map(to_view, p) for p in shape.points]
+            if not pts:
+                continue
+            path.moveTo(pts[0])
+            for p in pts[1:]:
+                path.lineTo(p)
+            if shape.closed:
+                path.closeSubpath()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            _stroke(painter, lambda pa=path: painter.drawPath(pa), shape.role, dashed=shape.closed)
+            if shape.label:
+                labels.append(
+                    (QPointF(pts[0].x() + 4, pts[0].y() + 3), shape.label, shape.role, False)
+                )
+        elif isinstance(shape, Ellipse):
+            r = to_view.mapRect(QRectF(shape.box.x, shape.box.y, shape.box.w, shape.box.h))
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            _stroke(painter, lambda rr=r: painter.drawEllipse(rr), shape.role)
+    _paint_labels(painter, labels)
+    painter.restore()
+
+
+def _paint_labels(painter: QPainter, labels: Sequence[tuple[QPointF, str, Role, bool]]) -> None:
+    if not labels:
+        return
+    font = QFont(painter.font())
+    font.setPixelSize(11)
+    painter.setFont(font)
+    metrics = QFontMetricsF(font)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    for anchor, text, role in labels:
+        w = metrics.horizontalAdvance(text) + 8
+        h = metrics.height() + 2
+        # Labels on the right edge (face lines, chin ticks) grow leftwards from their anchor.
+        x = (
+            anchor.x() - w
+            if role in ("face", "target") and text not in ("eyes", "headroom")
+            else anchor.x()
+        )
+        box = QRectF(x, anchor.y(), w, h)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(0, 0, 0, 150))
+        painter.drawRoundedRect(box, 3, 3)
+        painter.setPen(INK[role])
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
