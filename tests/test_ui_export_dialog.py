@@ -150,15 +150,21 @@ def test_cancel_stops_a_batch_between_files(
     dialog.set_presets(["instagram-square", "instagram-portrait"])
     dialog.set_output_folder(out)
     assert not dialog.consistent_box.isHidden()  # batch only
+    dialog.set_consistent(False)  # the hand-made crops are used
 
+    # Press Cancel as soon as the first file is reported written.
+    def cancel_on_first_file(done: int, _total: int, _message: str) -> None:
+        if done >= 1 and dialog.cancel_button.isEnabled():
+            qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+
+    dialog._relay.progress.connect(cancel_on_first_file)
     with qtbot.waitSignal(dialog.exportFinished, timeout=60000) as blocker:
         assert dialog.start_export()
         assert dialog.is_running()
         assert dialog.cancel_button.text() == "Cancel"
-        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     result: ExportRunResult = blocker.args[0]
     assert result.cancelled
-    assert len(result.written) < 16
+    assert 1 <= len(result.written) < 16
     written = {w.path for w in result.written}
     on_disk = set(out.iterdir())
     assert on_disk == written  # no partial or temporary files left behind
@@ -202,3 +208,59 @@ def test_unusable_folder_and_template_are_refused_before_any_work(
     assert dialog.export_button.isEnabled()
     assert finished == []
     _screenshot(dialog, "export_dialog.png")
+
+
+def test_batch_without_crops_is_framed_by_core(
+    qtbot,
+    runner,
+    presets,
+    settings,
+    model_store,
+    tmp_path: Path,
+    astronaut_path: Path,
+    coffee_path: Path,
+) -> None:
+    folder = tmp_path / "shoot"
+    folder.mkdir()
+    astronaut = folder / "astronaut.png"
+    shutil.copy(astronaut_path, astronaut)
+    coffee = folder / "coffee.png"  # no face: skipped, with the reason
+    shutil.copy(coffee_path, coffee)
+    broken = folder / "broken.jpg"  # unreadable: failed, with the reason
+    broken.write_bytes(b"\xff\xd8\xff\xe0" + b"garbage" * 50)
+    sources = [(astronaut, None), (coffee, None), (broken, None)]
+    dialog = _dialog(qtbot, runner, presets, sources, settings)
+    dialog.set_presets(["linkedin-profile"])
+    dialog.set_output_folder(tmp_path / "out")
+    dialog.set_consistent(False)
+
+    result = _click_export(qtbot, dialog)
+    assert [w.path.name for w in result.written] == ["astronaut_linkedin-profile.jpg"]
+    with Image.open(result.written[0].path) as img:
+        assert img.size == (400, 400)
+    assert [s for s, _r in result.skipped] == [coffee]
+    assert "no face" in result.skipped[0][1]
+    assert [s for s, _r in result.failed] == [broken]
+    assert dialog.results_tree.topLevelItemCount() == 3
+    assert "1 failed" in dialog.status_label.text() and "1 skipped" in dialog.status_label.text()
+    _screenshot(dialog, "export_dialog_batch.png")
+
+    # Consistent framing: core frames the set together (one shared head size per preset). Two
+    # versions of the portrait with room around the head, at different sizes and places.
+    portrait = Image.open(astronaut).convert("RGB")
+    team = []
+    for name, side, offset in (("anna.png", 600, (150, 120)), ("ben.png", 480, (260, 240))):
+        canvas = Image.new("RGB", (900, 900), (96, 96, 96))
+        canvas.paste(portrait.resize((side, side)), offset)
+        canvas.save(folder / name)
+        team.append((folder / name, None))
+    dialog2 = _dialog(qtbot, runner, presets, team, settings)
+    dialog2.set_presets(["linkedin-profile"])
+    dialog2.set_output_folder(tmp_path / "team")
+    dialog2.set_consistent(True)
+    result2 = _click_export(qtbot, dialog2)
+    assert not result2.failed and not result2.skipped and not result2.cancelled
+    assert sorted(w.path.name for w in result2.written) == [
+        "anna_linkedin-profile.jpg",
+        "ben_linkedin-profile.jpg",
+    ]

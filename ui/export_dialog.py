@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -68,6 +68,7 @@ DEFAULT_EXPORT_PRESETS = ("linkedin-profile",)
 MAX_CLASHES_LISTED = 12
 
 _SETTINGS_PREFIX = "export/"
+FAILED_COLOUR = "#e07070"
 
 
 def _human_bytes(n: int) -> str:
@@ -86,7 +87,7 @@ class _ProgressRelay(QObject):
 
 
 class ExportDialog(QDialog):
-    """Export ``sources`` (photo, committed crop or None = let core frame it) to preset files.
+    """Export ``sources`` (photo + committed crop, or None: its sidecar or core's framing).
 
     Non-modal use (tests, scripting): set the fields, call ``start_export()``, wait for
     ``finished(ExportRunResult)``. ``exportFinished`` is the same signal under a name that does not
@@ -159,7 +160,8 @@ class ExportDialog(QDialog):
         self.example_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.consistent_box = QCheckBox("Consistent framing across photos", self)
         self.consistent_box.setToolTip(
-            "Frame every photo of the batch the same way (same framing, same head size)"
+            "Headroom frames every photo of the batch itself with one shared eye line and head"
+            " size, so a team page lines up (crops made by hand are not used then)"
         )
 
         form = QFormLayout()
@@ -174,7 +176,7 @@ class ExportDialog(QDialog):
         self.error_label = QLabel(self)
         self.error_label.setObjectName("exportError")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("QLabel#exportError { color: #ff7b72; }")
+        self.error_label.setStyleSheet(f"QLabel#exportError {{ color: {FAILED_COLOUR}; }}")
         self.error_label.hide()
 
         self.progress_bar = QProgressBar(self)
@@ -188,13 +190,14 @@ class ExportDialog(QDialog):
 
         self.results_tree = QTreeWidget(self)
         self.results_tree.setObjectName("exportResults")
-        self.results_tree.setHeaderLabels(["File", "Pixels", "Size"])
+        self.results_tree.setHeaderLabels(["File", "Pixels", "Size", "Details"])
         self.results_tree.setRootIsDecorated(False)
         self.results_tree.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         header = self.results_tree.header()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.results_tree.hide()
 
         self.export_button = QPushButton("Export", self)
@@ -266,7 +269,7 @@ class ExportDialog(QDialog):
         keep = str(self._setting("keep_metadata", "false")).lower() == "true"
         self.metadata_combo.setCurrentIndex(1 if keep else 0)
         self.template_edit.setText(str(self._setting("template", DEFAULT_TEMPLATE)))
-        consistent = str(self._setting("consistent", "true")).lower() == "true"
+        consistent = str(self._setting("consistent", "false")).lower() == "true"
         self.consistent_box.setChecked(consistent)
 
     def _save_settings(self) -> None:
@@ -511,22 +514,24 @@ class ExportDialog(QDialog):
         for written in result.written:
             item = QTreeWidgetItem(
                 [
-                    str(written.path.name),
+                    written.path.name,
                     f"{written.width} × {written.height}",
                     _human_bytes(written.bytes),
+                    "" if written.quality is None else f"quality {written.quality}",
                 ]
             )
             item.setToolTip(0, str(written.path))
             tree.addTopLevelItem(item)
-        for source, reason in result.failed:
+        problems = [("failed", s, r) for s, r in result.failed]
+        problems += [("skipped", s, r) for s, r in result.skipped]
+        for status, source, reason in problems:
             name = source.name if source is not None else "Export"
-            item = QTreeWidgetItem([f"✕ {name}: {reason}", "failed", ""])
-            item.setToolTip(0, reason)
-            item.setForeground(0, Qt.GlobalColor.red)
-            tree.addTopLevelItem(item)
-        for source, reason in result.skipped:
-            item = QTreeWidgetItem([f"– {source.name}: {reason}", "skipped", ""])
-            item.setToolTip(0, reason)
+            item = QTreeWidgetItem([name, status, "", reason])
+            item.setToolTip(0, str(source) if source is not None else "")
+            item.setToolTip(3, reason)
+            if status == "failed":
+                for column in range(4):
+                    item.setForeground(column, QColor(FAILED_COLOUR))
             tree.addTopLevelItem(item)
         tree.setVisible(tree.topLevelItemCount() > 0)
         self.show_folder_button.setVisible(bool(result.written))

@@ -13,8 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.batch import BatchItem, plan_photo_crops, run_batch
 from core.crop_session import CropState
-from core.errors import ExportError, HeadroomError
+from core.errors import ExportError, FramingError, HeadroomError
 from core.export import (
     CropChoice,
     CropPlan,
@@ -131,7 +132,12 @@ def run_export(
     progress: Progress | None = None,
 ) -> ExportRunResult:
     """Export every source of ``job`` (worker thread). Stops between files once ``cancel`` is set;
-    a failing photo is reported and the others still export."""
+    a failing photo is reported and the others still export.
+
+    With ``consistent`` (a batch), core frames every photo itself with one shared framing so the
+    set lines up (``core.batch.run_batch``); hand-made crops are not used then."""
+    if job.consistent and len(job.sources) > 1:
+        return _run_consistent_batch(job, book, cancel, progress)
     presets = job_presets(job, book)
     options = job.options()
     total = len(job.sources) * len(presets)
@@ -154,7 +160,7 @@ def run_export(
 
         try:
             if crop is None:
-                crops = frame_automatically(source, presets)
+                crops = plan_photo_crops(source, presets, use_sidecar=True)
             else:
                 crops = crops_from_state(source, crop, presets)
             written.extend(
@@ -174,6 +180,8 @@ def run_export(
             cancelled = True
             skipped.extend((s, "cancelled") for s, _c in job.sources[index:])
             break
+        except FramingError as exc:  # no usable face: nothing to frame, not an error of the file
+            skipped.append((source, str(exc)))
         except HeadroomError as exc:
             failed.append((source, str(exc)))
         done_before += len(presets)
@@ -182,11 +190,34 @@ def run_export(
     return ExportRunResult(tuple(written), tuple(failed), tuple(skipped), cancelled)
 
 
-def frame_automatically(source: Path, presets: Sequence[Preset]) -> CropPlan:
-    """Crops from core's framing engine for a photo that has no committed crop."""
-    from core.batch import plan_photo_crops
+def _run_consistent_batch(
+    job: ExportJob, book: PresetBook, cancel: threading.Event, progress: Progress | None
+) -> ExportRunResult:
+    def report(done: int, total: int, item: BatchItem) -> None:
+        if progress is not None:
+            progress(done, total, f"{item.source.name}: {item.status}")
 
-    return plan_photo_crops(source, presets)
+    result = run_batch(
+        [source for source, _crop in job.sources],
+        job_presets(job, book),
+        job.out_dir,
+        job.options(),
+        consistent=True,
+        progress=report,
+        cancel=cancel,
+    )
+    # Photos the cancel stopped come back as "cancelled" (skipped, or failed at the analysis step).
+    stopped = [i for i in result.items if i.status != "done" and i.reason == "cancelled"]
+    return ExportRunResult(
+        written=tuple(result.written),
+        failed=tuple((i.source, i.reason or "failed") for i in result.failed if i not in stopped),
+        skipped=tuple(
+            (i.source, i.reason or "skipped")
+            for i in result.items
+            if i in stopped or i.status == "skipped"
+        ),
+        cancelled=cancel.is_set() and bool(stopped),
+    )
 
 
 __all__ = [
