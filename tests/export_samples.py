@@ -1,0 +1,118 @@
+"""Export test helpers: an RGB ICC profile far from sRGB, camera EXIF with private tags."""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from pathlib import Path
+
+from PIL import Image
+
+_D50 = (0.9642, 1.0, 0.8249)
+# sRGB primaries adapted to D50 (the PCS white): the columns of sRGB's RGB -> XYZ(D50) matrix.
+_SRGB_RED = (0.4360747, 0.2225045, 0.0139322)
+_SRGB_GREEN = (0.3850649, 0.7168786, 0.0971045)
+_SRGB_BLUE = (0.1430804, 0.0606169, 0.7141733)
+
+
+def _s15(value: float) -> bytes:
+    return struct.pack(">i", round(value * 65536))
+
+
+def _xyz(values: tuple[float, float, float]) -> bytes:
+    return b"XYZ " + b"\0" * 4 + b"".join(_s15(v) for v in values)
+
+
+def _desc(text: str) -> bytes:
+    raw = text.encode("ascii") + b"\0"
+    return (
+        b"desc" + b"\0" * 4 + struct.pack(">I", len(raw)) + raw + b"\0" * 8 + b"\0" * 3 + b"\0" * 67
+    )
+
+
+def swapped_primaries_profile(description: str = "Headroom swapped RB test RGB") -> bytes:
+    """A valid ICC v2 RGB matrix/TRC display profile whose red primary is sRGB's blue and whose blue
+    primary is sRGB's red (gamma 2.2). Pixels (255, 0, 0) described by it are sRGB blue: a correct
+    conversion to sRGB swaps the red and blue channels (up to the tone curve difference)."""
+    gamma = b"curv" + b"\0" * 4 + struct.pack(">I", 1) + struct.pack(">H", 0x0233)  # 2.2
+    tags = [
+        (b"desc", _desc(description)),
+        (b"cprt", b"text" + b"\0" * 4 + b"No copyright, test profile\0"),
+        (b"wtpt", _xyz(_D50)),
+        (b"rXYZ", _xyz(_SRGB_BLUE)),
+        (b"gXYZ", _xyz(_SRGB_GREEN)),
+        (b"bXYZ", _xyz(_SRGB_RED)),
+        (b"rTRC", gamma),
+        (b"gTRC", gamma),
+        (b"bTRC", gamma),
+    ]
+    table_size = 4 + 12 * len(tags)
+    offset = 128 + table_size
+    table = struct.pack(">I", len(tags))
+    body = b""
+    for signature, data in tags:
+        table += signature + struct.pack(">II", offset + len(body), len(data))
+        body += data + b"\0" * (-len(data) % 4)
+    size = 128 + table_size + len(body)
+    header = (
+        struct.pack(">I", size)
+        + b"lcms"
+        + struct.pack(">I", 0x02100000)
+        + b"mntr"
+        + b"RGB "
+        + b"XYZ "
+        + struct.pack(">6H", 2026, 1, 1, 0, 0, 0)
+        + b"acsp"
+        + b"\0" * 4
+        + struct.pack(">I", 0)
+        + b"\0" * 8
+        + b"\0" * 8
+        + struct.pack(">I", 0)
+        + b"".join(_s15(v) for v in _D50)
+        + b"\0" * 4
+        + b"\0" * 44
+    )
+    assert len(header) == 128
+    return header + table + body
+
+
+GPS_IFD = 0x8825
+EXIF_IFD = 0x8769
+
+
+def private_exif(orientation: int = 1) -> Image.Exif:
+    """EXIF like a camera writes: GPS position, body/lens serials, copyright, artist, dates."""
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    exif[0x010F] = "Headroom Camera Co"
+    exif[0x0110] = "HC-1"
+    exif[0x8298] = "(c) 2026 Test Photographer"
+    exif[0x013B] = "Test Photographer"
+    exif[0x0132] = "2026:01:02 03:04:05"
+    exif[0xC62F] = "CAMSERIAL-9"
+    sub = exif.get_ifd(EXIF_IFD)
+    sub[0x9003] = "2026:01:02 03:04:05"
+    sub[0xA431] = "BODY-12345"
+    sub[0xA435] = "LENS-67890"
+    sub[0xA420] = "UNIQUE-ID-1"
+    sub[0x829A] = (1.0, 125.0)  # exposure time
+    gps = exif.get_ifd(GPS_IFD)
+    gps[1] = "N"
+    gps[2] = (51.0, 30.0, 0.0)
+    gps[3] = "W"
+    gps[4] = (0.0, 7.0, 0.0)
+    return exif
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def icc_description(image: Image.Image) -> str:
+    import io
+
+    from PIL import ImageCms
+
+    icc = image.info.get("icc_profile")
+    assert icc, "no ICC profile embedded"
+    return str(ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(icc))))
