@@ -161,7 +161,7 @@ class GuideSettings:
     """Which guides are on and how they are shown."""
 
     enabled: frozenset[str] = field(default_factory=lambda: guide_config().default)
-    orientation: int = 0  # 0-7: spiral/triangle orientation, 4 rotations x flip
+    orientation: int = 0  # 0-3: spiral (eye at each corner) / triangle (which diagonal) orientation
     mode: GuideMode = "always"
     grid_divisions: int = 4
     id_rule: str | None = None  # id of an ID rule in resources/id_photos.toml
@@ -236,13 +236,11 @@ def _band_y(crop: Box, top: float, bottom: float, label: str) -> Band:
 
 
 def _orient(u: float, v: float, orientation: int) -> tuple[float, float]:
-    """Apply one of 8 symmetries of the unit square: orientation % 4 quarter turns (the spiral's eye
-    walks clockwise round the corners), then a mirror for 4-7."""
-    for _ in range(orientation % 4):
-        u, v = 1.0 - v, u
-    if orientation % 8 >= 4:
-        u = 1.0 - u
-    return u, v
+    """Mirror the unit square for orientation 0-3: identity, left-right, both (a half turn), top-
+    bottom, so each Shift+O step walks the spiral's eye to the next corner (clockwise for a
+    landscape crop)."""
+    flip_u, flip_v = ((False, False), (True, False), (True, True), (False, True))[orientation % 4]
+    return (1.0 - u if flip_u else u, 1.0 - v if flip_v else v)
 
 
 def _spiral(crop: Box, orientation: int, turns: int, points_per_turn: int) -> list[Shape]:
@@ -250,13 +248,13 @@ def _spiral(crop: Box, orientation: int, turns: int, points_per_turn: int) -> li
 
     Built in a unit square standing for the crop: each step cuts a square taking 1/phi of the
     remaining rectangle's long side, from alternating sides (left, top, right, bottom, ...), and
-    draws a quarter circle in it (a quarter ellipse after the stretch). Odd orientations are quarter
-    turns: the spiral is built for the transposed crop first so its squares stay square after the
-    turn.
+    draws a quarter circle in it (a quarter ellipse after the stretch). A rectangle holds exactly
+    four golden spirals (first square at either end of the long side, turning either way); a
+    quarter turn of one is a mirror image of another, so the four orientations are the mirrors.
     """
     inv_phi = 2.0 / (1.0 + math.sqrt(5.0))
-    w, h = (crop.h, crop.w) if orientation % 2 == 1 else (crop.w, crop.h)
-    sides = ("left", "top", "right", "bottom") if w >= h else ("top", "right", "bottom", "left")
+    landscape = crop.w >= crop.h
+    sides = ("left", "top", "right", "bottom") if landscape else ("top", "right", "bottom", "left")
     x0, y0, x1, y1 = 0.0, 0.0, 1.0, 1.0
     pts: list[tuple[float, float]] = []
     for i in range(turns):
