@@ -45,7 +45,14 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pillow_heif
-from PIL import Image, ImageCms, JpegImagePlugin, UnidentifiedImageError
+from PIL import (
+    Image,
+    ImageCms,
+    JpegImagePlugin,
+    PngImagePlugin,
+    TiffImagePlugin,
+    UnidentifiedImageError,
+)
 
 from core.errors import PhotoLoadError
 
@@ -102,7 +109,9 @@ class LoadedPhoto:
     height: int
     format: str  # Pillow's format name: "JPEG", "PNG", "HEIF"...
     mode: str  # the file's own mode before normalisation: "RGB", "CMYK", "I;16", "P", "RGBA"...
-    orientation: int  # EXIF orientation tag value that was applied (1 when none)
+    # EXIF orientation tag value that was applied (1 when none). For HEIC the decoder applies it
+    # itself; this still reports the file's original value.
+    orientation: int
     icc_profile: bytes | None
     exif: bytes | None  # raw EXIF block of the original (for export's metadata policy)
     analysis_rgb: npt.NDArray[np.uint8]  # H x W x 3, upright
@@ -201,8 +210,8 @@ def _opened(path: Path) -> Iterator[Image.Image]:
     except UnidentifiedImageError as exc:
         raise _fail(
             path,
-            "it is not an image Headroom can read (JPEG, PNG, TIFF, WebP, BMP or HEIC); "
-            "the file may be damaged or have the wrong extension.",
+            "it is not an image Headroom can read (JPEG, PNG, TIFF, WebP, BMP or HEIC, in a "
+            "variant Pillow supports); it may be damaged, misnamed or e.g. a 32-bit float TIFF.",
         ) from exc
     except PermissionError as exc:
         raise _fail(path, "permission denied.") from exc
@@ -235,11 +244,18 @@ def _decode_failure(path: Path, exc: BaseException) -> PhotoLoadError:
 
 
 def _orientation(image: Image.Image) -> int:
-    """EXIF orientation 1..8 of the stored pixels; 1 when absent or invalid."""
+    """EXIF orientation 1..8 of the stored pixels; 1 when absent or invalid.
+
+    A PNG whose EXIF is not ahead of the pixel data makes Pillow decode the pixels to look for it:
+    that decode's errors propagate (a swallowed one would leave a half-decoded image behind).
+    Errors from a malformed EXIF block itself are ignored: bad metadata must not make an otherwise
+    good photo unreadable.
+    """
+    if isinstance(image, PngImagePlugin.PngImageFile) and "exif" not in image.info:
+        image.load()
     try:
         value = image.getexif().get(_ORIENTATION_TAG, 1)
     except _DECODE_ERRORS:
-        # A broken EXIF block must not make an otherwise good photo unreadable.
         return 1
     if isinstance(value, (tuple, list)):
         value = value[0] if value else 1
@@ -248,6 +264,13 @@ def _orientation(image: Image.Image) -> int:
     except (TypeError, ValueError):
         return 1
     return orientation if 1 <= orientation <= 8 else 1
+
+
+def _orientation_applied_by_decoder(image: Image.Image) -> int:
+    """Orientation the decoder already applied itself (libheif turns HEIC pixels upright and
+    pillow-heif resets the EXIF tag to 1, keeping the old value as ``original_orientation``)."""
+    value = image.info.get("original_orientation")
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
 
 
 def _upright_size(stored: tuple[int, int], orientation: int) -> tuple[int, int]:
@@ -477,11 +500,31 @@ _RESIZE_BEFORE_CONVERT = frozenset({"RGB", "RGBA", "L", "LA", "CMYK"})
 class _Decoded:
     image: Image.Image  # upright, "RGB" or "RGBA"
     icc_profile: bytes | None
-    stored_size: tuple[int, int]
-    orientation: int
+    upright_size: tuple[int, int]  # of the original, whatever reduction was decoded
+    orientation: int  # the file's orientation value, whoever applied it
     format: str
     mode: str
     exif: bytes | None
+
+
+def _header_geometry(image: Image.Image) -> tuple[tuple[int, int], int]:
+    """Upright original size and the file's orientation value, from the header alone.
+
+    Decoders differ: JPEG/PNG/WebP report the stored size and leave the turn to us; Pillow 11+
+    TIFF already reports the upright size (it turns the pixels on load); libheif turns HEIC pixels
+    itself and pillow-heif resets the tag, keeping the old value as ``original_orientation``. For
+    TIFF the stored size is read from the directory tags, so every Pillow version agrees.
+    """
+    orientation = _orientation(image)
+    if orientation == 1:
+        return image.size, _orientation_applied_by_decoder(image)
+    stored = image.size
+    if isinstance(image, TiffImagePlugin.TiffImageFile):
+        width = image.tag_v2.get(TiffImagePlugin.IMAGEWIDTH)
+        height = image.tag_v2.get(TiffImagePlugin.IMAGELENGTH)
+        if isinstance(width, int) and isinstance(height, int):
+            stored = (width, height)
+    return _upright_size(stored, orientation), orientation
 
 
 def _decode(path: Path, max_side: int | None) -> _Decoded:
@@ -490,14 +533,20 @@ def _decode(path: Path, max_side: int | None) -> _Decoded:
     with _opened(path) as image:
         file_format = image.format or "unknown"
         file_mode = image.mode
-        stored = image.size
-        orientation = _orientation(image)
         icc = _icc_bytes(image)
-        exif = _exif_bytes(image)
-        target = _reduced_size(stored, max_side) if max_side is not None else stored
         try:
-            _request_draft(image, target)
+            upright, orientation = _header_geometry(image)
+            tag_before_load = _orientation(image)
+            exif = _exif_bytes(image)
+            if max_side is not None:
+                # Only JPEG drafts, and JPEG never turns pixels itself: image.size is stored size.
+                _request_draft(image, _reduced_size(image.size, max_side))
             image.load()
+            # A decoder that turned the pixels itself (Pillow 11+ TIFF) drops the tag on load.
+            pending = tag_before_load if _orientation(image) == tag_before_load else 1
+            target = _reduced_size(upright, max_side) if max_side is not None else upright
+            if pending in (5, 6, 7, 8):
+                target = (target[1], target[0])  # the loaded pixels are still stored sideways
             pixels: Image.Image = image
             if pixels.mode in _RESIZE_BEFORE_CONVERT:
                 pixels = _resize_cheap(pixels, target)
@@ -507,7 +556,7 @@ def _decode(path: Path, max_side: int | None) -> _Decoded:
                 # scaling on the whole range: widen to 8-bit RGB(A) first.
                 pixels, icc = _to_8bit(pixels, icc)
                 pixels = _resize_cheap(pixels, target)
-            pixels = _transpose(pixels, orientation)
+            pixels = _transpose(pixels, pending)
         except _UnsupportedModeError as exc:
             raise _fail(
                 path, f"its colour mode {exc.mode!r} is not supported; save it as 8-bit RGB."
@@ -520,7 +569,7 @@ def _decode(path: Path, max_side: int | None) -> _Decoded:
     return _Decoded(
         image=pixels,
         icc_profile=icc,
-        stored_size=stored,
+        upright_size=upright,
         orientation=orientation,
         format=file_format,
         mode=file_mode,
@@ -545,7 +594,7 @@ def load_photo(path: Path, analysis_max_side: int = ANALYSIS_MAX_SIDE) -> Loaded
     """
     path = Path(path)
     decoded = _decode(path, _positive_side(analysis_max_side, "analysis_max_side"))
-    width, height = _upright_size(decoded.stored_size, decoded.orientation)
+    width, height = decoded.upright_size
     analysis = np.asarray(_composite_on_background(decoded.image), dtype=np.uint8)
     if not analysis.flags.writeable:
         analysis = analysis.copy()
@@ -592,7 +641,10 @@ def read_image_size(path: Path) -> tuple[int, int]:
     """Upright (EXIF-oriented) width and height from the file header, without decoding pixels."""
     path = Path(path)
     with _opened(path) as image:
-        return _upright_size(image.size, _orientation(image))
+        try:
+            return _header_geometry(image)[0]
+        except _DECODE_ERRORS as exc:  # only a PNG with EXIF after its pixels decodes here
+            raise _decode_failure(path, exc) from exc
 
 
 __all__ = [

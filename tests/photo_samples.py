@@ -1,0 +1,325 @@
+"""Test-image makers built from real photos, shared by photo, detection, framing and export tests.
+
+Everything here writes real files (or returns real pixels) made from the packaged photos the test
+fixtures point at (skimage astronaut/camera/coffee, matplotlib grace_hopper). Nothing is faked:
+files go through Pillow's (or pillow-heif's, tifffile's) real encoders.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+ORIENTATION_TAG = 0x0112
+
+#: The transpose that turns an *upright* image into the pixels a camera stores with a given EXIF
+#: orientation. Applying the tag (``ImageOps.exif_transpose``) undoes it. Orientations 2, 3, 4, 5
+#: and 7 are their own inverses; 6 and 8 are each other's.
+STORE_TRANSPOSE: dict[int, Image.Transpose | None] = {
+    1: None,
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_90,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_270,
+}
+
+
+def stored_pixels(upright: Image.Image, orientation: int) -> Image.Image:
+    """The pixels a file with EXIF ``orientation`` must hold to display as ``upright``."""
+    method = STORE_TRANSPOSE[orientation]
+    return upright.copy() if method is None else upright.transpose(method)
+
+
+def exif_with_orientation(orientation: int) -> bytes:
+    exif = Image.Exif()
+    exif[ORIENTATION_TAG] = orientation
+    return exif.tobytes()
+
+
+def write_with_orientation(
+    img: Image.Image,
+    path: Path,
+    orientation: int,
+    *,
+    format: str | None = None,
+    **save_kwargs: Any,
+) -> Path:
+    """Write ``img`` (the *upright* picture) so that it is upright only after applying the EXIF tag.
+
+    The stored pixels are the inverse transpose of ``img``; the file carries Orientation =
+    ``orientation``. The format follows the suffix unless ``format`` is given (JPEG, PNG, WebP and
+    TIFF carry the tag; for HEIC pillow-heif moves it into the container's own transform).
+    """
+    path = Path(path)
+    stored = stored_pixels(img, orientation)
+    kwargs: dict[str, Any] = {"exif": exif_with_orientation(orientation)}
+    kwargs.update(save_kwargs)
+    stored.save(path, format=format, **kwargs)
+    return path
+
+
+def make_large_jpeg(
+    path: Path,
+    size: tuple[int, int] = (4000, 3000),
+    *,
+    source: Path | None = None,
+    quality: int = 90,
+    progressive: bool = False,
+) -> Path:
+    """A big JPEG from a real photo: ``source`` (default skimage's astronaut) cropped to the aspect
+    of ``size`` around its centre and upscaled with Lanczos."""
+    if source is None:
+        import skimage.data
+
+        source = Path(skimage.data.__file__).parent / "astronaut.png"
+    with Image.open(source) as opened:
+        photo = opened.convert("RGB")
+    photo = _crop_to_aspect(photo, size[0] / size[1])
+    large = photo.resize(size, Image.Resampling.LANCZOS)
+    large.save(path, format="JPEG", quality=quality, progressive=progressive)
+    return Path(path)
+
+
+def _crop_to_aspect(image: Image.Image, aspect: float) -> Image.Image:
+    width, height = image.size
+    if width / height > aspect:
+        new_width = round(height * aspect)
+        left = (width - new_width) // 2
+        return image.crop((left, 0, left + new_width, height))
+    new_height = round(width / aspect)
+    top = (height - new_height) // 2
+    return image.crop((0, top, width, top + new_height))
+
+
+@dataclass(frozen=True)
+class GroupPhoto:
+    """Several real portraits pasted side by side on one canvas.
+
+    ``placements`` are the (x, y, w, h) pixel boxes, on the canvas, where each portrait went, in the
+    order of the input paths: a detection test can check one face per box.
+    """
+
+    image: Image.Image
+    placements: tuple[tuple[int, int, int, int], ...]
+
+    def save(self, path: Path, **save_kwargs: Any) -> Path:
+        self.image.save(path, **save_kwargs)
+        return Path(path)
+
+
+def make_group_photo(
+    paths: Sequence[Path],
+    *,
+    portrait_height: int = 600,
+    gap: int = 40,
+    margin: int = 60,
+    background: tuple[int, int, int] = (92, 96, 104),
+    stagger: int = 0,
+) -> GroupPhoto:
+    """Real portraits (each scaled to ``portrait_height``, aspect kept) in a row on a plain canvas.
+
+    ``stagger`` moves every other portrait down by that many pixels, like a second row of people
+    standing a little behind, so the faces are not all on one line.
+    """
+    if not paths:
+        raise ValueError("make_group_photo needs at least one portrait")
+    portraits: list[Image.Image] = []
+    for path in paths:
+        with Image.open(path) as opened:
+            rgb = opened.convert("RGB")
+        scaled_width = max(1, round(rgb.width * portrait_height / rgb.height))
+        portraits.append(rgb.resize((scaled_width, portrait_height), Image.Resampling.LANCZOS))
+    width = 2 * margin + sum(p.width for p in portraits) + gap * (len(portraits) - 1)
+    height = 2 * margin + portrait_height + stagger
+    canvas = Image.new("RGB", (width, height), background)
+    placements: list[tuple[int, int, int, int]] = []
+    x = margin
+    for index, portrait in enumerate(portraits):
+        y = margin + (stagger if index % 2 else 0)
+        canvas.paste(portrait, (x, y))
+        placements.append((x, y, portrait.width, portrait.height))
+        x += portrait.width + gap
+    return GroupPhoto(image=canvas, placements=tuple(placements))
+
+
+# ------------------------------------------------------------------------------------------------
+# Odd colour modes
+
+
+def write_cmyk_jpeg(
+    img: Image.Image, path: Path, *, icc_profile: bytes | None = None, quality: int = 95
+) -> Path:
+    """CMYK JPEG of an RGB picture (Pillow writes Adobe-style inverted CMYK, APP14 marker)."""
+    cmyk = img.convert("RGB").convert("CMYK")
+    kwargs: dict[str, Any] = {"quality": quality}
+    if icc_profile is not None:
+        kwargs["icc_profile"] = icc_profile
+    cmyk.save(path, format="JPEG", **kwargs)
+    return Path(path)
+
+
+def write_16bit_grey_png(values: npt.NDArray[np.uint16], path: Path) -> Path:
+    """A 16-bit greyscale PNG holding ``values`` exactly (Pillow mode "I;16")."""
+    Image.fromarray(np.ascontiguousarray(values, dtype=np.uint16)).save(path, format="PNG")
+    return Path(path)
+
+
+def write_16bit_rgb_tiff(values: npt.NDArray[np.uint16], path: Path) -> Path:
+    """A 16-bit-per-channel RGB TIFF (Pillow cannot write one; tifffile, via scikit-image, can)."""
+    import tifffile
+
+    tifffile.imwrite(path, np.ascontiguousarray(values, dtype=np.uint16), photometric="rgb")
+    return Path(path)
+
+
+def to_16bit(rgb8: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint16]:
+    """Widen 8-bit values to the full 16-bit range (v * 257: 255 -> 65535)."""
+    return rgb8.astype(np.uint16) * 257
+
+
+# ------------------------------------------------------------------------------------------------
+# A real (minimal) CMYK ICC profile, so CMYK colour management can be tested without shipping one.
+
+_D50 = (0.9642, 1.0, 0.8249)
+_SRGB_TO_XYZ_D50 = np.array(
+    [
+        [0.4360747, 0.3850649, 0.1430804],
+        [0.2225045, 0.7168786, 0.0606169],
+        [0.0139322, 0.0971045, 0.7141733],
+    ]
+)
+
+
+def _srgb_to_lab_d50(rgb: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    xyz = linear @ _SRGB_TO_XYZ_D50.T / np.array(_D50)
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    lightness = 116 * f[..., 1] - 16
+    a = 500 * (f[..., 0] - f[..., 1])
+    b = 200 * (f[..., 1] - f[..., 2])
+    return np.stack([lightness, a, b], axis=-1)
+
+
+def _s15(value: float) -> bytes:
+    return struct.pack(">i", round(value * 65536))
+
+
+def _desc_tag(text: str) -> bytes:
+    ascii_text = text.encode("ascii") + b"\0"
+    return (
+        b"desc"
+        + b"\0" * 4
+        + struct.pack(">I", len(ascii_text))
+        + ascii_text
+        + struct.pack(">II", 0, 0)  # no Unicode description
+        + struct.pack(">HB", 0, 0)
+        + b"\0" * 67  # no ScriptCode description
+    )
+
+
+def make_cmyk_icc_profile(
+    channel_order: tuple[int, int, int] = (0, 1, 2), grid_points: int = 9
+) -> bytes:
+    """A valid ICC v2 CMYK output profile (lut8 A2B0 to Lab) for the naive ink model.
+
+    RGB = (1 - C)(1 - K), (1 - M)(1 - K), (1 - Y)(1 - K) read as sRGB, then re-ordered by
+    ``channel_order`` (``(2, 1, 0)`` gives a profile whose cyan ink shows as *blue*: a test can then
+    tell a conversion through the profile from a plain, profile-blind one).
+    """
+    steps = np.linspace(0.0, 1.0, grid_points)
+    c, m, y, k = np.meshgrid(steps, steps, steps, steps, indexing="ij")  # first input slowest
+    rgb = np.stack([(1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)], axis=-1)
+    rgb = rgb[..., list(channel_order)]
+    lab = _srgb_to_lab_d50(rgb)
+    encoded = np.stack([lab[..., 0] * 255 / 100, lab[..., 1] + 128, lab[..., 2] + 128], axis=-1)
+    clut = np.clip(np.rint(encoded), 0, 255).astype(np.uint8).tobytes()
+    identity_curve = bytes(range(256))
+    lut = (
+        b"mft1"
+        + b"\0" * 4
+        + struct.pack(">BBBB", 4, 3, grid_points, 0)
+        + b"".join(_s15(v) for v in (1, 0, 0, 0, 1, 0, 0, 0, 1))
+        + identity_curve * 4
+        + clut
+        + identity_curve * 3
+    )
+    white = b"XYZ " + b"\0" * 4 + b"".join(_s15(v) for v in _D50)
+    copyright_tag = b"text" + b"\0" * 4 + b"No copyright, test profile\0"
+    tags = [
+        (b"desc", _desc_tag("Headroom test CMYK")),
+        (b"cprt", copyright_tag),
+        (b"wtpt", white),
+        (b"A2B0", lut),
+    ]
+    table_size = 4 + 12 * len(tags)
+    offset = 128 + table_size
+    table = struct.pack(">I", len(tags))
+    body = b""
+    for signature, data in tags:
+        padded = data + b"\0" * (-len(data) % 4)
+        table += signature + struct.pack(">II", offset + len(body), len(data))
+        body += padded
+    size = 128 + table_size + len(body)
+    header = (
+        struct.pack(">I", size)
+        + b"lcms"
+        + struct.pack(">I", 0x02100000)
+        + b"prtr"
+        + b"CMYK"
+        + b"Lab "
+        + struct.pack(">6H", 2026, 1, 1, 0, 0, 0)
+        + b"acsp"
+        + b"\0" * 4  # platform
+        + struct.pack(">I", 0)  # flags
+        + b"\0" * 8  # manufacturer, model
+        + b"\0" * 8  # attributes
+        + struct.pack(">I", 0)  # perceptual
+        + b"".join(_s15(v) for v in _D50)
+        + b"\0" * 4  # creator
+        + b"\0" * 44
+    )
+    assert len(header) == 128, len(header)
+    return header + table + body
+
+
+def mean_abs_diff(a: npt.ArrayLike, b: npt.ArrayLike) -> float:
+    """Mean absolute difference of two same-shaped pixel arrays, in 8-bit levels."""
+    first = np.asarray(a, dtype=np.float64)
+    second = np.asarray(b, dtype=np.float64)
+    if first.shape != second.shape:
+        raise ValueError(f"shapes differ: {first.shape} vs {second.shape}")
+    return float(np.abs(first - second).mean())
+
+
+def resized_like(image: Image.Image, size: tuple[int, int]) -> npt.NDArray[np.uint8]:
+    """``image`` as RGB at ``size`` (area filter): a reference to compare reduced decodes with."""
+    return np.asarray(image.convert("RGB").resize(size, Image.Resampling.BOX), dtype=np.uint8)
+
+
+__all__ = [
+    "ORIENTATION_TAG",
+    "STORE_TRANSPOSE",
+    "GroupPhoto",
+    "exif_with_orientation",
+    "make_cmyk_icc_profile",
+    "make_group_photo",
+    "make_large_jpeg",
+    "mean_abs_diff",
+    "resized_like",
+    "stored_pixels",
+    "to_16bit",
+    "write_16bit_grey_png",
+    "write_16bit_rgb_tiff",
+    "write_cmyk_jpeg",
+    "write_with_orientation",
+]
