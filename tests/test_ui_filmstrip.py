@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from core.export.types import CropChoice
 from core.geometry import Box
+from core.paths import resource_path
 from core.sidecar import write_sidecar
 from ui.filmstrip import THUMB_SIDE, FilmStrip, ThumbState
 from ui.tasks import TaskRunner
@@ -90,6 +91,7 @@ def test_folder_thumbnails_broken_icon_and_navigation(qtbot, runner, photo_folde
     assert len(activated) == 6
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    strip.setStyleSheet(resource_path("style.qss").read_text(encoding="utf-8"))
     strip.show()
     assert strip.grab().save(str(SCREENSHOTS / "filmstrip.png"))
 

@@ -94,6 +94,15 @@ def thumbnail_pixmap(image: QImage, marked: bool, size: QSize = ICON_SIZE) -> QP
     return pixmap
 
 
+def untinted_icon(pixmap: QPixmap) -> QIcon:
+    """An icon that looks the same when selected (Qt tints selected icons with the highlight
+    colour, which would colour-cast the thumbnail of the photo being judged)."""
+    icon = QIcon()
+    icon.addPixmap(pixmap, QIcon.Mode.Normal)
+    icon.addPixmap(pixmap, QIcon.Mode.Selected)
+    return icon
+
+
 def _draw_sidecar_mark(painter: QPainter, image_rect: QRectF) -> None:
     badge = QRectF(image_rect.right() - 22, image_rect.top() + 4, 18, 18)
     painter.setPen(QPen(QColor(20, 20, 20, 180), 1))
@@ -131,8 +140,8 @@ class FilmStrip(QListWidget):
         self._in_flight = 0
         self._images: dict[Path, QImage] = {}
         self._items: dict[Path, QListWidgetItem] = {}
-        self._placeholder = QIcon(placeholder_pixmap())
-        self._broken = QIcon(broken_pixmap())
+        self._placeholder = untinted_icon(placeholder_pixmap())
+        self._broken = untinted_icon(broken_pixmap())
 
         self.setViewMode(QListView.ViewMode.IconMode)
         self.setFlow(QListView.Flow.LeftToRight)
@@ -251,7 +260,7 @@ class FilmStrip(QListWidget):
             image = self._images.get(path)
             item = self._items.get(path)
             if image is not None and item is not None:
-                item.setIcon(QIcon(thumbnail_pixmap(image, self._safe_has_sidecar(path))))
+                item.setIcon(untinted_icon(thumbnail_pixmap(image, self._safe_has_sidecar(path))))
 
     def is_marked(self, path: Path) -> bool:
         return self._safe_has_sidecar(Path(path))
@@ -285,7 +294,7 @@ class FilmStrip(QListWidget):
         if item is not None:
             if image is not None and not image.isNull():
                 self._images[path] = image
-                item.setIcon(QIcon(thumbnail_pixmap(image, self._safe_has_sidecar(path))))
+                item.setIcon(untinted_icon(thumbnail_pixmap(image, self._safe_has_sidecar(path))))
                 item.setData(_STATE_ROLE, ThumbState.READY.value)
             else:
                 reason = describe_error(error) if error is not None else "empty image"
