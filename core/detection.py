@@ -22,12 +22,12 @@ import os
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -42,16 +42,24 @@ if TYPE_CHECKING:
     from core.photo import LoadedPhoto
 
 RGB = npt.NDArray[np.uint8]
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
-#: Smallest tile (analysis px) for the tiled short-range pass. The short-range model finds faces of
-#: about 13 % of its input and up, so a 224 px tile finds faces from ~30 px.
-BASE_TILE = 224
+#: Smallest face (analysis px) the tiled pass looks for, and the share of a short-range model
+#: input such a face must fill to be found (measured: ~13 % on the Solvay group photo). Together
+#: they give the smallest tile, 179 px. At 24 px all 29 faces of the 1280 px Solvay photo are
+#: found; at 30 px, 25.
+MIN_FACE_PX = 24.0
+SHORT_RANGE_MIN_FACE_SHARE = 0.134
+#: Faces smaller than this share of the largest face the whole-image passes found are bystanders
+#: for framing; not searching for them keeps portraits fast (fewer, larger tiles).
+BYSTANDER_FACE_SHARE = 0.3
 #: Each pyramid level's tile is this much larger than the one below.
 TILE_GROWTH = 2.5
 #: Tiles advance by this share of their size (0.75 = 25 % overlap).
 TILE_STEP = 0.75
-#: The tiled pass runs only when the long side exceeds this many base tiles.
-TILE_WHEN_LONG_SIDE_OVER = 1.6 * BASE_TILE
+#: No tiling when the tile would cover most of the image: the whole-image passes cover that.
+TILE_MAX_SHARE_OF_LONG_SIDE = 1 / 1.6
 #: Two boxes with IoU above this are the same face.
 NMS_IOU = 0.3
 #: ... and so are two boxes when the smaller lies mostly (this share of its area) inside the other.
@@ -61,6 +69,9 @@ NMS_CONTAINED = 0.6
 #: the box), unless a whole-image pass found the same face.
 TILE_MIN_SCORE = 0.6
 VERIFY_CROP = 3.0
+#: Tile detections at least this sure skip the re-detection (no false face scored this high in
+#: the development photos; true small faces often do).
+TILE_SURE_SCORE = 0.8
 #: Roll is re-measured on a crop (this many face boxes wide) turned by the first estimate, for the
 #: largest ``ROLL_REFINE_FACES`` faces: BlazeFace's eye keypoints are biased toward upright, so one
 #: reading under-reports a tilt by up to half; re-reading on the levelled crop removes most of it.
@@ -92,16 +103,14 @@ def tile_origins(length: int, tile: int, step: int) -> list[int]:
     return starts
 
 
-def tile_sizes(width: int, height: int) -> list[int]:
-    """Tile sizes of the pyramid for an analysis image, smallest first (empty: no tiling)."""
+def tile_sizes(width: int, height: int, min_face: float = MIN_FACE_PX) -> list[int]:
+    """Tile sizes of the pyramid for an analysis image, smallest first (empty: no tiling), for
+    faces of at least ``min_face`` analysis px."""
     long_side = max(width, height)
-    if long_side <= TILE_WHEN_LONG_SIDE_OVER:
-        return []
     sizes: list[int] = []
-    size = float(BASE_TILE)
-    # Stop once a tile covers most of the image: the whole-image passes take over there.
-    while size * 1.6 < long_side:
-        sizes.append(int(size))
+    size = max(MIN_FACE_PX, min_face) / SHORT_RANGE_MIN_FACE_SHARE
+    while size <= long_side * TILE_MAX_SHARE_OF_LONG_SIDE:
+        sizes.append(round(size))
         size *= TILE_GROWTH
     return sizes
 
@@ -227,6 +236,8 @@ class FaceAnalyzer:
         self._segmenter: Any = None
         self._pool: ThreadPoolExecutor | None = None
         self._closed = False
+        #: MediaPipe face-detector runs in the last analysis (speed diagnostics for benchmarks).
+        self.detector_calls = 0
 
     # -- lifecycle ---------------------------------------------------------------------------
     def _model_path(self, name: str) -> Path:
@@ -267,9 +278,8 @@ class FaceAnalyzer:
                 task.detect(_mp_image(blank))
             self._segmenter.segment(_mp_image(blank))
         if self._tile_workers > 1:
-            self._pool = ThreadPoolExecutor(
-                self._tile_workers - 1, thread_name_prefix="headroom-tiles"
-            )
+            # One thread per extra short-range detector, plus one for the segmenter.
+            self._pool = ThreadPoolExecutor(self._tile_workers, thread_name_prefix="headroom-mp")
 
     def load_models(self) -> None:
         """Build the detectors now (they are otherwise built by the first ``analyze``)."""
@@ -313,13 +323,15 @@ class FaceAnalyzer:
         scale = float(photo.analysis_scale)
         with self._lock:
             self._ensure_models()
-            detections = self.detect_raw(rgb)
-            confidence = self.segment(rgb)
+            # Segmentation has its own MediaPipe task (and dispatcher thread): overlap it with
+            # the face passes.
+            pending = self._pool.submit(self._segment, rgb) if self._pool is not None else None
+            detections = self._detect(rgb)
             detections.sort(key=lambda d: d.box.area, reverse=True)
-            rolls = [
-                self._refined_roll(rgb, det) if i < ROLL_REFINE_FACES else None
-                for i, det in enumerate(detections)
-            ]
+            top = detections[:ROLL_REFINE_FACES]
+            rolls = self._parallel(top, lambda det, d: self._refined_roll(det, rgb, d))
+            rolls += [None] * (len(detections) - len(top))
+            confidence = pending.result() if pending is not None else self._segment(rgb)
         mask = PersonMask(confidence, scale)
         faces = [
             self._face(det, scale, confidence, roll)
@@ -328,7 +340,24 @@ class FaceAnalyzer:
         faces.sort(key=lambda f: f.box.area, reverse=True)
         return Analysis(photo.path, photo.width, photo.height, tuple(faces), mask)
 
-    def _refined_roll(self, rgb: RGB, det: RawDetection) -> float | None:
+    def _parallel(self, items: Sequence[_T], fn: Callable[[Any, _T], _R]) -> list[_R]:
+        """``fn(detector, item)`` for every item, spread over the short-range detectors (one
+        thread each); results in item order."""
+        n = min(len(self._short), len(items))
+        if self._pool is None or n <= 1:
+            return [fn(self._short[0], item) for item in items]
+        indexed = list(enumerate(items))
+
+        def run(detector: Any, chunk: list[tuple[int, _T]]) -> list[tuple[int, _R]]:
+            return [(i, fn(detector, item)) for i, item in chunk]
+
+        futures = [self._pool.submit(run, self._short[k], indexed[k::n]) for k in range(1, n)]
+        done = run(self._short[0], indexed[0::n])
+        for fut in futures:
+            done += fut.result()
+        return [r for _, r in sorted(done, key=lambda pair: pair[0])]
+
+    def _refined_roll(self, detector: Any, rgb: RGB, det: RawDetection) -> float | None:
         """Roll re-measured on levelled crops; ``None`` when the keypoints give no usable roll
         (profile) or the face is not found again."""
         _, keypoints = _to_original(det, 1.0)
@@ -339,11 +368,11 @@ class FaceAnalyzer:
 
         side = round(max(det.box.w, det.box.h) * ROLL_REFINE_CROP)
         left, top = round(det.box.cx - side / 2), round(det.box.cy - side / 2)
-        crop = Image.fromarray(rgb).crop((left, top, left + side, top + side))
+        crop = _crop_padded(rgb, left, top, side)
+        centre = Point(side / 2, side / 2)
         for _ in range(ROLL_REFINE_ITERATIONS):
             levelled = np.asarray(crop.rotate(roll, resample=Image.Resampling.BILINEAR))
-            again = _run_detector(self._short[0], levelled, (0, 0), self.min_score * 0.6, "roll")
-            centre = Point(side / 2, side / 2)
+            again = _run_detector(detector, levelled, (0, 0), self.min_score * 0.6, "roll")
             near = [a for a in again if a.box.contains_point(centre)]
             if not near:
                 return None
@@ -377,25 +406,52 @@ class FaceAnalyzer:
         """All passes on an analysis image, merged; boxes and keypoints in its pixels."""
         with self._lock:
             self._ensure_models()
-            height, width = rgb.shape[:2]
-            found = _run_detector(self._short[0], rgb, (0, 0), self.min_score, "short")
-            found += _run_detector(self._full, rgb, (0, 0), self.min_score, "full")
-            whole = merge_detections(found)
-            tiles = [
-                t for size in tile_sizes(width, height) for t in iter_tiles(width, height, size)
-            ]
-            if not tiles:
-                return whole
-            candidates = [
-                det
-                for det in merge_detections(self._detect_tiles(rgb, tiles))
-                if det.score >= TILE_MIN_SCORE
-                and not any(_same_face(det.box, w.box) for w in whole)
-            ]
-            confirmed = [det for det in candidates if self._confirm(rgb, det)]
-            return merge_detections(whole + confirmed)
+            return self._detect(rgb)
 
-    def _confirm(self, rgb: RGB, det: RawDetection) -> bool:
+    def segment(self, rgb: RGB) -> npt.NDArray[np.float32]:
+        """Person confidence (0..1, float32) at the analysis image's resolution."""
+        with self._lock:
+            self._ensure_models()
+            return self._segment(rgb)
+
+    def _detect(self, rgb: RGB) -> list[RawDetection]:
+        height, width = rgb.shape[:2]
+        self.detector_calls = 2
+        found = _run_detector(self._short[0], rgb, (0, 0), self.min_score, "short")
+        found += _run_detector(self._full, rgb, (0, 0), self.min_score, "full")
+        whole = merge_detections(found)
+        largest = max((max(d.box.w, d.box.h) for d in whole), default=0.0)
+        min_face = max(MIN_FACE_PX, BYSTANDER_FACE_SHARE * largest)
+        tiles = [
+            t
+            for size in tile_sizes(width, height, min_face)
+            for t in iter_tiles(width, height, size)
+        ]
+        if not tiles:
+            return whole
+        per_tile = self._parallel(tiles, lambda det, tile: self._detect_tile(det, rgb, tile))
+        candidates = [
+            det
+            for det in merge_detections([d for dets in per_tile for d in dets])
+            if det.score >= TILE_MIN_SCORE and not any(_same_face(det.box, w.box) for w in whole)
+        ]
+        unsure = [det for det in candidates if det.score < TILE_SURE_SCORE]
+        verdicts = self._parallel(unsure, lambda det, cand: self._confirm(det, rgb, cand))
+        self.detector_calls += len(tiles) + len(unsure)
+        rejected = {id(c) for c, ok in zip(unsure, verdicts, strict=True) if not ok}
+        return merge_detections(whole + [c for c in candidates if id(c) not in rejected])
+
+    def _detect_tile(
+        self, detector: Any, rgb: RGB, tile: tuple[int, int, int, int]
+    ) -> list[RawDetection]:
+        height, width = rgb.shape[:2]
+        x, y, w, h = tile
+        found = _run_detector(
+            detector, rgb[y : y + h, x : x + w], (x, y), self.min_score, f"tile{max(w, h)}"
+        )
+        return [d for d in found if not _touches_inner_edge(d.box, tile, width, height)]
+
+    def _confirm(self, detector: Any, rgb: RGB, det: RawDetection) -> bool:
         """Re-detect a tile candidate in a crop where it fills about a third of the model input."""
         height, width = rgb.shape[:2]
         side = max(det.box.w, det.box.h) * VERIFY_CROP
@@ -403,46 +459,23 @@ class FaceAnalyzer:
         y0 = max(0, int(det.box.cy - side / 2))
         x1 = min(width, int(det.box.cx + side / 2))
         y1 = min(height, int(det.box.cy + side / 2))
-        again = _run_detector(self._short[0], rgb[y0:y1, x0:x1], (x0, y0), TILE_MIN_SCORE, "verify")
+        crop = rgb[y0:y1, x0:x1]
+        again = _run_detector(detector, crop, (x0, y0), TILE_MIN_SCORE, "verify")
         return any(a.box.iou(det.box) > NMS_IOU for a in again)
 
-    def _detect_tiles(self, rgb: RGB, tiles: list[tuple[int, int, int, int]]) -> list[RawDetection]:
-        height, width = rgb.shape[:2]
+    def _segment(self, rgb: RGB) -> npt.NDArray[np.float32]:
+        result = self._segmenter.segment(_mp_image(rgb))
+        conf = np.asarray(result.confidence_masks[-1].numpy_view(), dtype=np.float32)
+        if conf.ndim == 3:
+            conf = conf[..., 0]
+        return np.ascontiguousarray(np.clip(conf, 0.0, 1.0))
 
-        def work(detector: Any, chunk: list[tuple[int, int, int, int]]) -> list[RawDetection]:
-            out: list[RawDetection] = []
-            for tile in chunk:
-                x, y, w, h = tile
-                for det in _run_detector(
-                    detector, rgb[y : y + h, x : x + w], (x, y), self.min_score, f"tile{max(w, h)}"
-                ):
-                    if not _touches_inner_edge(det.box, tile, width, height):
-                        out.append(det)
-            return out
 
-        n = len(self._short)
-        chunks = [tiles[i::n] for i in range(n)]
-        if self._pool is None or n == 1 or len(tiles) < 4:
-            return work(self._short[0], tiles)
-        futures = [
-            self._pool.submit(work, det, chunk)
-            for det, chunk in zip(self._short[1:], chunks[1:], strict=True)
-        ]
-        found = work(self._short[0], chunks[0])
-        for fut in futures:
-            found += fut.result()
-        return found
+def _crop_padded(rgb: RGB, left: int, top: int, side: int) -> Any:
+    """A ``side`` x ``side`` PIL crop of ``rgb`` at (left, top), black outside the image."""
+    from PIL import Image
 
-    def segment(self, rgb: RGB) -> npt.NDArray[np.float32]:
-        """Person confidence (0..1, float32) at the analysis image's resolution."""
-        with self._lock:
-            self._ensure_models()
-            result = self._segmenter.segment(_mp_image(rgb))
-            masks = result.confidence_masks
-            conf = np.asarray(masks[-1].numpy_view(), dtype=np.float32)
-            if conf.ndim == 3:
-                conf = conf[..., 0]
-            return np.ascontiguousarray(np.clip(conf, 0.0, 1.0))
+    return Image.fromarray(rgb).crop((left, top, left + side, top + side))
 
 
 def largest_face(analysis: Analysis) -> Face | None:
