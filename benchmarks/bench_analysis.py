@@ -30,11 +30,11 @@ os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
-from PIL import Image  # noqa: E402
+import numpy as np
+from PIL import Image
 
-from core.detection import FaceAnalyzer  # noqa: E402
-from core.photo import load_photo  # noqa: E402
+from core.detection import FaceAnalyzer
+from core.photo import load_photo
 
 SHARED = Path("/work/shared/photos")
 
