@@ -1,0 +1,248 @@
+"""The row of crop controls under the photo: ratio, orientation swap, rotation, level eyes,
+straighten tool and the numeric X/Y/W/H of the crop box, all two-way bound to a CropSession.
+
+The widgets only call session methods; the session (core) constrains every value and its events
+bring the constrained result back here.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFrame,
+    QHBoxLayout,
+    QSlider,
+    QSpinBox,
+    QToolButton,
+    QWidget,
+)
+
+from core.crop_session import CropSession, CropState
+from core.geometry import Box
+from ui.theme import icon
+
+#: Ratios offered in the ratio menu and box: (label, (w, h) or None for free).
+ASPECT_CHOICES: tuple[tuple[str, tuple[int, int] | None], ...] = (
+    ("Free", None),
+    ("1:1", (1, 1)),
+    ("4:5", (4, 5)),
+    ("2:3", (2, 3)),
+    ("3:4", (3, 4)),
+    ("5:7", (5, 7)),
+    ("7:9  ID 35×45 mm", (7, 9)),
+    ("9:16", (9, 16)),
+    ("16:9", (16, 9)),
+    ("3:2", (3, 2)),
+    ("5:4", (5, 4)),
+)
+
+ANGLE_LIMIT = 45.0
+ANGLE_STEPS_PER_DEGREE = 10  # the slider moves in 0.1° steps
+
+
+def aspect_label(aspect: tuple[int, int] | None) -> str:
+    if aspect is None:
+        return "Free"
+    for label, value in ASPECT_CHOICES:
+        if value == aspect:
+            return label
+    return f"{aspect[0]}:{aspect[1]}"
+
+
+def _spin(prefix: str, tip: str) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setPrefix(prefix)
+    spin.setToolTip(tip)
+    spin.setRange(0, 100000)
+    spin.setKeyboardTracking(False)  # commit on Enter / focus out, not per digit
+    return spin
+
+
+class CropBar(QFrame):
+    """Controls for the session set with ``set_session`` (disabled without one)."""
+
+    straightenToggled = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("cropBar")
+        self._session: CropSession | None = None
+
+        self.aspect_box = QComboBox()
+        self.aspect_box.setToolTip("Crop ratio (A toggles the lock)")
+        for label, value in ASPECT_CHOICES:
+            self.aspect_box.addItem(label, value)
+        self.aspect_box.activated.connect(self._on_aspect_chosen)
+        self.aspect_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.aspect_box.setMinimumContentsLength(5)
+
+        self.swap_button = QToolButton()
+        self.swap_button.setIcon(icon("swap"))
+        self.swap_button.setToolTip("Swap portrait / landscape (X)")
+        self.swap_button.clicked.connect(lambda: self._call("swap_orientation"))
+
+        self.angle_slider = QSlider(Qt.Orientation.Horizontal)
+        limit = int(ANGLE_LIMIT * ANGLE_STEPS_PER_DEGREE)
+        self.angle_slider.setRange(-limit, limit)
+        self.angle_slider.setPageStep(ANGLE_STEPS_PER_DEGREE)
+        self.angle_slider.setMinimumWidth(80)
+        self.angle_slider.setToolTip(
+            "Rotate the photo under the crop (double-click the value to type)"
+        )
+        self.angle_slider.valueChanged.connect(self._on_slider_moved)
+        self.angle_slider.sliderReleased.connect(self._on_slider_released)
+        self.angle_spin = QDoubleSpinBox()
+        self.angle_spin.setRange(-ANGLE_LIMIT, ANGLE_LIMIT)
+        self.angle_spin.setDecimals(1)
+        self.angle_spin.setSingleStep(0.1)
+        self.angle_spin.setSuffix("°")
+        self.angle_spin.setKeyboardTracking(False)
+        self.angle_spin.setToolTip("Rotation in degrees, counter-clockwise")
+        self.angle_spin.valueChanged.connect(self._on_angle_typed)
+
+        self.level_button = QToolButton()
+        self.level_button.setIcon(icon("level-eyes"))
+        self.level_button.setText("Level eyes")
+        self.level_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.level_button.setToolTip("Rotate so the subject's eyes are level")
+        self.level_button.clicked.connect(lambda: self._call("level_eyes"))
+
+        self.straighten_button = QToolButton()
+        self.straighten_button.setIcon(icon("straighten"))
+        self.straighten_button.setText("Straighten")
+        self.straighten_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.straighten_button.setCheckable(True)
+        self.straighten_button.setToolTip("Draw a line along something that should be level")
+        self.straighten_button.toggled.connect(self.straightenToggled)
+
+        self.x_spin = _spin("X ", "Left edge of the crop, original pixels")
+        self.y_spin = _spin("Y ", "Top edge of the crop, original pixels")
+        self.w_spin = _spin("W ", "Crop width, original pixels")
+        self.h_spin = _spin("H ", "Crop height, original pixels")
+        for spin in (self.x_spin, self.y_spin, self.w_spin, self.h_spin):
+            spin.valueChanged.connect(self._on_box_typed)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.setSpacing(6)
+        layout.addWidget(self.aspect_box)
+        layout.addWidget(self.swap_button)
+        layout.addSpacing(8)
+        layout.addWidget(self.angle_slider, 1)
+        layout.addWidget(self.angle_spin)
+        layout.addWidget(self.level_button)
+        layout.addWidget(self.straighten_button)
+        layout.addSpacing(8)
+        for spin in (self.x_spin, self.y_spin, self.w_spin, self.h_spin):
+            layout.addWidget(spin)
+        self.set_session(None)
+
+    # -- binding ------------------------------------------------------------------------------
+
+    def set_session(self, session: CropSession | None) -> None:
+        if self._session is not None:
+            self._session.changing.disconnect(self.show_state)
+            self._session.changed.disconnect(self.show_state)
+        self._session = session
+        for widget in self._controls():
+            widget.setEnabled(session is not None)
+        if session is None:
+            self.straighten_button.setChecked(False)
+            return
+        session.changing.connect(self.show_state)
+        session.changed.connect(self.show_state)
+        for spin, limit in (
+            (self.x_spin, session.image_width),
+            (self.y_spin, session.image_height),
+            (self.w_spin, session.image_width),
+            (self.h_spin, session.image_height),
+        ):
+            spin.blockSignals(True)
+            spin.setRange(0 if spin in (self.x_spin, self.y_spin) else 1, limit)
+            spin.blockSignals(False)
+        self.show_state(session.state)
+        self.update_level_enabled()
+
+    def update_level_enabled(self) -> None:
+        s = self._session
+        self.level_button.setEnabled(
+            s is not None and s.analysis is not None and bool(s.analysis.faces)
+        )
+
+    def _controls(self) -> tuple[QWidget, ...]:
+        return (
+            self.aspect_box,
+            self.swap_button,
+            self.angle_slider,
+            self.angle_spin,
+            self.level_button,
+            self.straighten_button,
+            self.x_spin,
+            self.y_spin,
+            self.w_spin,
+            self.h_spin,
+        )
+
+    def show_state(self, state: CropState) -> None:
+        """Reflect ``state`` without feeding it back into the session."""
+        x, y, w, h = state.box.rounded()
+        for spin, value in ((self.x_spin, x), (self.y_spin, y), (self.w_spin, w), (self.h_spin, h)):
+            if not spin.hasFocus() or spin.value() != value:
+                spin.blockSignals(True)
+                spin.setValue(value)
+                spin.blockSignals(False)
+        angle = max(-ANGLE_LIMIT, min(ANGLE_LIMIT, state.angle_deg))
+        if not self.angle_slider.isSliderDown():
+            self.angle_slider.blockSignals(True)
+            self.angle_slider.setValue(round(angle * ANGLE_STEPS_PER_DEGREE))
+            self.angle_slider.blockSignals(False)
+        self.angle_spin.blockSignals(True)
+        self.angle_spin.setValue(angle)
+        self.angle_spin.blockSignals(False)
+        index = self.aspect_box.findData(state.aspect)
+        self.aspect_box.blockSignals(True)
+        if index < 0:
+            self.aspect_box.addItem(aspect_label(state.aspect), state.aspect)
+            index = self.aspect_box.count() - 1
+        self.aspect_box.setCurrentIndex(index)
+        self.aspect_box.blockSignals(False)
+
+    # -- widget → session -------------------------------------------------------------------
+
+    def _call(self, method: str) -> None:
+        if self._session is not None:
+            getattr(self._session, method)()
+
+    def _on_aspect_chosen(self, index: int) -> None:
+        if self._session is not None:
+            self._session.set_aspect(self.aspect_box.itemData(index))
+
+    def _on_slider_moved(self, value: int) -> None:
+        if self._session is None:
+            return
+        angle = value / ANGLE_STEPS_PER_DEGREE
+        # A drag is one live edit (one undo step on release); a click or key step commits at once.
+        self._session.set_angle(angle, live=self.angle_slider.isSliderDown())
+
+    def _on_slider_released(self) -> None:
+        if self._session is not None:
+            self._session.finish_drag()
+
+    def _on_angle_typed(self, value: float) -> None:
+        if self._session is not None:
+            self._session.set_angle(value)
+
+    def _on_box_typed(self) -> None:
+        if self._session is None:
+            return
+        box = Box(
+            float(self.x_spin.value()),
+            float(self.y_spin.value()),
+            float(self.w_spin.value()),
+            float(self.h_spin.value()),
+        )
+        self._session.set_box(box)

@@ -1,0 +1,1084 @@
+"""Headroom's main window: composes the canvas, crop controls, suggestion/compare views, preview,
+checks and film strip, and runs every slow step (decode, models, detection, thumbnails, sidecar
+writes) in the TaskRunner.
+
+Layout: menu bar and tool bar; an inline message banner; then a horizontal splitter with the
+suggestions on the left, the photo (welcome view / canvas + crop bar / compare view) in the middle
+and output previews over checks on the right; the film strip below when a folder is open.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+    QShortcut,
+    QShowEvent,
+)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.crop_session import CropSession, CropState
+from core.errors import HeadroomError
+from core.geometry import Box
+from core.guides import GUIDE_KINDS, GuideSettings, guide_config, next_guide_cycle, next_orientation
+from core.models import ModelProgress
+from core.photo import list_photos
+from core.presets import PresetBook, load_presets
+from core.sidecar import write_sidecar
+from core.suggestion import CheckWarning, Suggestion
+from ui.canvas import PhotoCanvas
+from ui.checks_panel import ChecksPanel
+from ui.compare_view import CompareView
+from ui.crop_bar import ASPECT_CHOICES, CropBar
+from ui.export_dialog import ExportDialog
+from ui.filmstrip import FilmStrip
+from ui.photo_jobs import (
+    DisplayPhoto,
+    PhotoAnalysis,
+    analyze_photo,
+    choice_to_state,
+    initial_suggestion,
+    load_display_photo,
+    state_to_choice,
+    suggest_for,
+)
+from ui.preview_panel import PreviewPanel
+from ui.settings import AppSettings
+from ui.status import AppStatusBar, MessageBanner
+from ui.suggestions_panel import SuggestionsPanel
+from ui.tasks import TaskRunner, describe_error
+from ui.theme import icon
+from ui.welcome_view import WelcomeView, sample_photo_path
+
+log = logging.getLogger(__name__)
+
+#: Wait this long after the last committed edit before saving the sidecar (a burst of nudges
+#: writes once).
+SIDECAR_DELAY_MS = 400
+PREVIEW_MIN_SIDE, PREVIEW_MAX_SIDE = 1600, 3200
+
+GUIDE_TITLES = {
+    "thirds": "Rule of thirds",
+    "grid": "Grid",
+    "phi": "Phi grid",
+    "spiral": "Golden spiral",
+    "triangles": "Golden triangles",
+    "diagonals": "Diagonals",
+    "center": "Centre cross",
+    "ratios": "Other ratios",
+    "headshot": "Headshot template",
+    "id_bands": "ID photo bands",
+    "circle": "Circle avatar",
+}
+
+PAGE_WELCOME, PAGE_CANVAS, PAGE_COMPARE = 0, 1, 2
+
+
+class _ProgressRelay(QObject):
+    """Lives on the GUI thread; a worker emits on it and Qt queues the call to the GUI thread."""
+
+    progress = Signal(object)
+
+
+def _expand(paths: Iterable[Path]) -> tuple[list[Path], Path | None]:
+    """Photos to show for the given files/folders, and the folder when exactly one was given."""
+    paths = [Path(p) for p in paths]
+    if len(paths) == 1 and paths[0].is_dir():
+        return list_photos(paths[0]), paths[0]
+    out: list[Path] = []
+    for p in paths:
+        out.extend(list_photos(p) if p.is_dir() else [p])
+    return out, None
+
+
+class MainWindow(QMainWindow):
+    photoShown = Signal(Path)  # the preview is on the canvas
+    analysisShown = Signal(Path)  # faces and suggestions are in
+    modelsReady = Signal()
+    sidecarWritten = Signal(Path)
+
+    def __init__(
+        self,
+        settings: QSettings,
+        *,
+        runner: TaskRunner | None = None,
+        analyzer: object | None = None,
+        presets: PresetBook | None = None,
+        model_store: object | None = None,
+        restore_layout: bool = True,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Headroom")
+        self.setWindowIcon(icon("app"))
+        self.setAcceptDrops(True)
+        self.qsettings = settings
+        self.app_settings = AppSettings(settings)
+        self.runner = runner if runner is not None else TaskRunner(self, max_threads=3)
+        self.runner.taskFailed.connect(self._on_task_failed)
+        self.presets = presets if presets is not None else load_presets()
+
+        self._analyzer = analyzer
+        self._owns_analyzer = analyzer is None
+        self._model_store = model_store
+        self._models_error: str | None = None
+
+        self._path: Path | None = None  # the photo being opened or shown
+        self._shown: DisplayPhoto | None = None  # the photo on the canvas
+        self._session: CropSession | None = None
+        self._result: PhotoAnalysis | None = None
+        self._analysis_pending = False
+        self._checks_pending = False
+        #: The photo whose analysis (or its failure) was last delivered.
+        self.analysed_path: Path | None = None
+        self._sidecar_timer = QTimer(self)
+        self._sidecar_timer.setSingleShot(True)
+        self._sidecar_timer.setInterval(SIDECAR_DELAY_MS)
+        self._sidecar_timer.timeout.connect(self._write_sidecar_now)
+        self._export_dialog: ExportDialog | None = None
+
+        self._guides = self.app_settings.guide_settings(GUIDE_KINDS)
+        self._build_widgets()
+        self._build_actions()
+        self._build_menus_and_toolbar()
+        self._restore(restore_layout)
+        self._update_actions()
+        if self._analyzer is None:
+            self._start_models()
+        else:
+            self.status.say("Ready")
+
+    # == construction ==
+
+    def _build_widgets(self) -> None:
+        self.banner = MessageBanner()
+        self.welcome = WelcomeView()
+        self.welcome.sampleRequested.connect(self.open_sample)
+        self.welcome.openRequested.connect(self.choose_photos)
+
+        self.canvas = PhotoCanvas()
+        self.canvas.subjectClicked.connect(self._on_subject_clicked)
+        self.canvas.resetRequested.connect(self.reset_crop)
+        self.canvas.set_guide_settings(self._guides)
+        self.canvas.guideSettingsChanged.connect(self._on_canvas_guides)
+        self.canvas.straightenFinished.connect(lambda: self.straighten_action.setChecked(False))
+        self.crop_bar = CropBar()
+        self.crop_bar.straightenToggled.connect(self._on_straighten_toggled)
+        canvas_page = QWidget()
+        canvas_layout = QVBoxLayout(canvas_page)
+        canvas_layout.setContentsMargins(0, 0, 0, 0)
+        canvas_layout.setSpacing(0)
+        canvas_layout.addWidget(self.canvas, 1)
+        canvas_layout.addWidget(self.crop_bar)
+
+        self.compare = CompareView(self.runner)
+        self.compare.suggestionChosen.connect(self._apply_from_compare)
+        self.compare.closeRequested.connect(lambda: self.show_compare(False))
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(canvas_page)
+        self.stack.addWidget(self.compare)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.setSpacing(0)
+        centre_layout.addWidget(self.banner)
+        centre_layout.addWidget(self.stack, 1)
+
+        self.suggestions = SuggestionsPanel(self.runner)
+        self.suggestions.suggestionChosen.connect(self.apply_suggestion)
+        self.suggestions.compareRequested.connect(lambda: self.show_compare(True))
+        self.suggestions.currentGenreChanged.connect(self.app_settings.set_suggestion_tab)
+        self.suggestions.set_current_genre(self.app_settings.suggestion_tab())
+
+        self.preview = PreviewPanel(self.runner, self.presets)
+        stored = self.app_settings.selected_presets()
+        if stored is not None:
+            self.preview.set_selected_presets(stored)
+        self.preview.selectedPresetsChanged.connect(self._on_presets_changed)
+        self.checks = ChecksPanel()
+
+        self.right_split = QSplitter(Qt.Orientation.Vertical)
+        self.right_split.setObjectName("rightSplitter")
+        self.right_split.addWidget(self.preview)
+        self.right_split.addWidget(self.checks)
+        self.right_split.setStretchFactor(0, 3)
+        self.right_split.setStretchFactor(1, 1)
+        self.right_split.setChildrenCollapsible(False)
+
+        self.main_split = QSplitter(Qt.Orientation.Horizontal)
+        self.main_split.setObjectName("mainSplitter")
+        self.main_split.addWidget(self.suggestions)
+        self.main_split.addWidget(centre)
+        self.main_split.addWidget(self.right_split)
+        self.main_split.setStretchFactor(0, 0)
+        self.main_split.setStretchFactor(1, 1)
+        self.main_split.setStretchFactor(2, 0)
+        self.suggestions.setMinimumWidth(272)
+        self.right_split.setMinimumWidth(280)
+        self.main_split.setChildrenCollapsible(False)
+
+        self.filmstrip = FilmStrip(self.runner)
+        self.filmstrip.photoActivated.connect(self.open_photo)
+        self.filmstrip.hide()
+        self.outer_split = QSplitter(Qt.Orientation.Vertical)
+        self.outer_split.setObjectName("outerSplitter")
+        self.outer_split.addWidget(self.main_split)
+        self.outer_split.addWidget(self.filmstrip)
+        self.outer_split.setStretchFactor(0, 1)
+        self.outer_split.setStretchFactor(1, 0)
+        self.outer_split.setChildrenCollapsible(False)
+        self.setCentralWidget(self.outer_split)
+
+        self.status = AppStatusBar()
+        self.setStatusBar(self.status)
+        self.stack.setCurrentIndex(PAGE_WELCOME)
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        keys: Sequence[QKeySequence | str | QKeySequence.StandardKey] = (),
+        icon_name: str | None = None,
+        tip: str | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        shortcuts = [k if isinstance(k, QKeySequence) else QKeySequence(k) for k in keys]
+        if shortcuts:
+            action.setShortcuts(shortcuts)
+            tip = tip or text.replace("…", "").replace("&", "")
+            action.setToolTip(
+                f"{tip} ({shortcuts[0].toString(QKeySequence.SequenceFormat.NativeText)})"
+            )
+        elif tip:
+            action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)  # shortcuts work while the menu bar is hidden, too
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        self.open_action = a("&Open…", self.choose_photos, [QKeySequence.StandardKey.Open], "open")
+        self.open_folder_action = a("Open &folder…", self.choose_folder, ["Ctrl+Shift+O"])
+        self.sample_action = a("Open &sample photo", self.open_sample, [], "photo")
+        self.export_action = a("&Export…", self.open_export_dialog, ["Ctrl+E"], "export")
+        self.quit_action = a("&Quit", self.close, [QKeySequence.StandardKey.Quit])
+        self.undo_action = a("&Undo", self.undo, ["Ctrl+Z"], "undo")
+        self.redo_action = a("&Redo", self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"], "redo")
+        self.reset_action = a(
+            "Reset &crop", self.reset_crop, [], None, "Back to the first suggestion"
+        )
+        self.aspect_lock_action = a(
+            "Toggle ratio &lock", lambda: self._session_call("toggle_aspect_lock"), ["A"]
+        )
+        self.swap_action = a(
+            "S&wap orientation", lambda: self._session_call("swap_orientation"), ["X"], "swap"
+        )
+        self.level_action = a("&Level eyes", self.level_eyes, ["L"], "level-eyes")
+        self.straighten_action = a("&Straighten tool", lambda: None, ["S"], "straighten")
+        self.straighten_action.setCheckable(True)
+        self.straighten_action.toggled.connect(self.crop_bar.straighten_button.setChecked)
+        self.crop_bar.straighten_button.toggled.connect(self.straighten_action.setChecked)
+        self.cycle_guides_action = a("&Cycle guides", self.cycle_guides, ["O"])
+        self.orientation_action = a("Guide &orientation", self.next_guide_orientation, ["Shift+O"])
+        self.zoom_fit_action = a(
+            "Zoom to &fit", lambda: self.canvas.zoom_fit(), ["Ctrl+0"], "zoom-fit"
+        )
+        self.zoom_in_action = a(
+            "Zoom &in", lambda: self.canvas.zoom_in(), [QKeySequence.StandardKey.ZoomIn], "zoom-in"
+        )
+        self.zoom_out_action = a(
+            "Zoom &out",
+            lambda: self.canvas.zoom_out(),
+            [QKeySequence.StandardKey.ZoomOut],
+            "zoom-out",
+        )
+        self.circle_action = a("Circle avatar &mask", lambda: None, ["M"])
+        self.circle_action.setCheckable(True)
+        self.circle_action.toggled.connect(self.canvas.set_circle_mask)
+        self.compare_action = a(
+            "&Compare headshot / portrait", lambda: self.show_compare(), ["C"], "compare"
+        )
+        self.compare_action.setIconText("Compare")
+        self.next_action = a("&Next photo", self.next_photo, ["PgDown", "]"])
+        self.previous_action = a("&Previous photo", self.previous_photo, ["PgUp", "["])
+        for n in range(1, 10):
+            shortcut = QShortcut(QKeySequence(str(n)), self)
+            shortcut.activated.connect(lambda n=n: self.suggestions.pick(n - 1))
+        escape = QShortcut(QKeySequence("Esc"), self)
+        escape.activated.connect(self._on_escape)
+
+        self.guide_actions: dict[str, QAction] = {}
+        for kind in GUIDE_KINDS:
+            action = QAction(GUIDE_TITLES.get(kind, kind.replace("_", " ").title()), self)
+            action.setCheckable(True)
+            action.toggled.connect(lambda on, kind=kind: self._toggle_guide(kind, on))
+            self.guide_actions[kind] = action
+        self.guide_mode_group = QActionGroup(self)
+        self.guide_mode_actions: dict[str, QAction] = {}
+        for mode, text in (
+            ("always", "Always"),
+            ("dragging", "While dragging"),
+            ("never", "Never"),
+        ):
+            action = QAction(f"Show guides: {text}", self.guide_mode_group)
+            action.setCheckable(True)
+            action.triggered.connect(
+                lambda _=False, mode=mode: self._set_guides(replace(self._guides, mode=mode))
+            )
+            self.guide_mode_actions[mode] = action
+        self.grid_group = QActionGroup(self)
+        self.grid_actions: dict[int, QAction] = {}
+        low, high = guide_config().grid_range
+        for n in range(low, high + 1):
+            action = QAction(f"{n} × {n}", self.grid_group)
+            action.setCheckable(True)
+            action.triggered.connect(
+                lambda _=False, n=n: self._set_guides(replace(self._guides, grid_divisions=n))
+            )
+            self.grid_actions[n] = action
+        self.aspect_group = QActionGroup(self)
+        self.aspect_actions: list[tuple[tuple[int, int] | None, QAction]] = []
+        for label, value in ASPECT_CHOICES:
+            action = QAction(label, self.aspect_group)
+            action.setCheckable(True)
+            action.triggered.connect(
+                lambda _=False, value=value: self._session_call("set_aspect", value)
+            )
+            self.aspect_actions.append((value, action))
+        self._sync_guide_actions()
+
+    def _build_menus_and_toolbar(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.open_action, self.open_folder_action, self.sample_action])
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.undo_action, self.redo_action, self.reset_action])
+
+        crop_menu = bar.addMenu("&Crop")
+        aspect_menu = crop_menu.addMenu(icon("aspect"), "&Ratio")
+        aspect_menu.addActions([action for _, action in self.aspect_actions])
+        crop_menu.addActions([self.aspect_lock_action, self.swap_action])
+        crop_menu.addSeparator()
+        crop_menu.addActions([self.level_action, self.straighten_action])
+
+        view_menu = bar.addMenu("&View")
+        self.guides_menu = QMenu("&Guides", self)
+        self.guides_menu.setIcon(icon("guides"))
+        self.guides_menu.addActions(list(self.guide_actions.values()))
+        self.guides_menu.addSeparator()
+        self.guides_menu.addActions([self.cycle_guides_action, self.orientation_action])
+        self.guides_menu.addSeparator()
+        self.guides_menu.addActions(list(self.guide_mode_actions.values()))
+        grid_menu = self.guides_menu.addMenu("Grid &divisions")
+        grid_menu.addActions(list(self.grid_actions.values()))
+        view_menu.addMenu(self.guides_menu)
+        view_menu.addAction(self.circle_action)
+        view_menu.addSeparator()
+        view_menu.addActions([self.zoom_fit_action, self.zoom_in_action, self.zoom_out_action])
+        view_menu.addSeparator()
+        view_menu.addAction(self.compare_action)
+
+        go_menu = bar.addMenu("&Go")
+        go_menu.addActions([self.next_action, self.previous_action])
+
+        tools = QToolBar("Main")
+        tools.setObjectName("mainToolBar")
+        tools.setMovable(False)
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tools.addActions([self.open_action, self.export_action])
+        tools.addSeparator()
+        tools.addActions([self.undo_action, self.redo_action])
+        tools.addSeparator()
+        guides_button = QToolButton()
+        guides_button.setObjectName("guidesButton")
+        guides_button.setText("Guides")
+        guides_button.setIcon(icon("guides"))
+        guides_button.setToolTip("Crop guides (O cycles, Shift+O turns the spiral)")
+        guides_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        guides_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        guides_button.setMenu(self.guides_menu)
+        tools.addWidget(guides_button)
+        tools.addAction(self.compare_action)
+        tools.addSeparator()
+        tools.addActions([self.zoom_fit_action])
+        self.addToolBar(tools)
+        self.toolbar = tools
+
+    # == settings ==
+
+    def _restore(self, restore_layout: bool) -> None:
+        s = self.app_settings
+        self._layout_restored = False
+        if not restore_layout:
+            self.resize(1500, 940)
+            return
+        geometry = s.layout_bytes("geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1500, 940)
+        state = s.layout_bytes("state")
+        if state is not None:
+            self.restoreState(state)
+        for name, splitter in (
+            ("main_splitter", self.main_split),
+            ("right_splitter", self.right_split),
+            ("outer_splitter", self.outer_split),
+        ):
+            data = s.layout_bytes(name)
+            if data is not None:
+                self._layout_restored = splitter.restoreState(data) or self._layout_restored
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._layout_restored:
+            # First run: split by the real window width (sizes set before showing are rescaled).
+            self._layout_restored = True
+            total = self.main_split.width()
+            side = max(280, min(360, total // 5))
+            self.main_split.setSizes([side, max(400, total - 2 * side), side])
+
+    def save_settings(self) -> None:
+        s = self.app_settings
+        s.set_layout_bytes("geometry", self.saveGeometry())
+        s.set_layout_bytes("state", self.saveState())
+        s.set_layout_bytes("main_splitter", self.main_split.saveState())
+        s.set_layout_bytes("right_splitter", self.right_split.saveState())
+        s.set_layout_bytes("outer_splitter", self.outer_split.saveState())
+        s.set_guide_settings(self._guides)
+        s.set_selected_presets(self.preview.selected_presets())
+        s.set_suggestion_tab(self.suggestions.current_genre())
+        s.sync()
+
+    # == models ==
+
+    def _start_models(self) -> None:
+        relay = _ProgressRelay(self)
+        relay.progress.connect(self._on_model_progress)
+        store = self._model_store
+        self.status.say("Loading face detection…")
+
+        def load() -> object:
+            from core.detection import FaceAnalyzer
+            from core.models import default_store
+
+            chosen = store if store is not None else default_store()
+            chosen.ensure_all(relay.progress.emit)  # type: ignore[attr-defined]
+            analyzer = FaceAnalyzer(chosen)  # type: ignore[arg-type]
+            analyzer.load_models()
+            return analyzer
+
+        self.runner.submit(load, self._on_models_ready, self._on_models_failed, key="models")
+
+    def _on_model_progress(self, p: ModelProgress) -> None:
+        self.status.show_model_progress(p)
+
+    def _on_models_ready(self, analyzer: object) -> None:
+        self._analyzer = analyzer
+        self.status.progress.hide()
+        self.status.say("Face detection ready" if self._path is None else self.status.text())
+        self.modelsReady.emit()
+        if self._analysis_pending and self._shown is not None:
+            self._start_analysis()
+
+    def _on_models_failed(self, exc: BaseException) -> None:
+        self._models_error = describe_error(exc)
+        self.status.progress.hide()
+        self.status.say("Face detection unavailable")
+        self.banner.show_message(
+            f"Face detection is unavailable: {self._models_error} "
+            "You can still crop by hand and export.",
+        )
+        if self._shown is not None:
+            self.suggestions.clear("No suggestions: face detection is unavailable.")
+
+    def shown_path(self) -> Path | None:
+        return self._shown.path if self._shown is not None else None
+
+    def analyzer(self) -> object | None:
+        return self._analyzer
+
+    # == opening photos ==
+
+    def choose_photos(self) -> None:
+        start = self.app_settings.last_folder() or Path.home()
+        files, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Open photos",
+            str(start),
+            "Photos (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.heic *.heif *.bmp);;All files (*)",
+        )
+        if files:
+            self.open_paths([Path(f) for f in files])
+
+    def choose_folder(self) -> None:
+        start = self.app_settings.last_folder() or Path.home()
+        folder = QFileDialog.getExistingDirectory(self, "Open a folder of photos", str(start))
+        if folder:
+            self.open_paths([Path(folder)])
+
+    def open_sample(self) -> None:
+        sample = sample_photo_path()
+        if sample is None:
+            self.show_error(
+                "The sample photo is missing: matplotlib's sample data is not installed."
+            )
+            return
+        self.open_paths([sample])
+
+    def open_paths(self, paths: Sequence[Path]) -> None:
+        """Open photos and folders (command line, menu, drop). One folder or several photos fill the
+        film strip; the first photo opens."""
+        missing = [p for p in paths if not Path(p).exists()]
+        if missing:
+            self.show_error(f"Not found: {', '.join(str(p) for p in missing)}")
+        paths = [Path(p) for p in paths if Path(p).exists()]
+        if not paths:
+            return
+        try:
+            photos, folder = _expand(paths)
+        except (HeadroomError, OSError) as exc:
+            self.show_error(describe_error(exc))
+            return
+        if folder is not None:
+            self.app_settings.add_recent(folder)
+            self.app_settings.set_last_folder(folder)
+        if not photos:
+            self.show_error(f"No photos found in {', '.join(p.name or str(p) for p in paths)}.")
+            return
+        if len(photos) > 1 or folder is not None:
+            if folder is not None:
+                self.filmstrip.set_folder(folder)
+            else:
+                self.filmstrip.set_paths(photos)
+            self.filmstrip.show()
+        else:
+            self.filmstrip.hide()
+        self.open_photo(photos[0])
+
+    def open_photo(self, path: Path) -> None:
+        """Show ``path``: preview first (worker), then faces and suggestions (worker)."""
+        path = Path(path)
+        if self._path == path and self._shown is not None and self._shown.path == path:
+            return
+        self._flush_sidecar()
+        self._path = path
+        self.banner.hide()
+        self.status.say(f"Opening {path.name}…")
+        if self.filmstrip.isVisible():
+            self.filmstrip.set_current_path(path)
+        max_side = self._preview_side()
+        self.runner.submit(
+            lambda: load_display_photo(path, max_side),
+            self._on_photo_loaded,
+            lambda exc: self._on_photo_failed(path, exc),
+            key="open-photo",
+        )
+
+    def _preview_side(self) -> int:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return PREVIEW_MIN_SIDE
+        size = screen.availableGeometry().size() * screen.devicePixelRatio()
+        return max(PREVIEW_MIN_SIDE, min(PREVIEW_MAX_SIDE, max(size.width(), size.height())))
+
+    def _on_photo_failed(self, path: Path, exc: BaseException) -> None:
+        if path != self._path:
+            return
+        message = describe_error(exc)
+        self.show_error(
+            f"Could not open {path.name}: {message}" if path.name not in message else message
+        )
+        # Keep showing the last good photo; the next one is a click (or PgDn) away.
+        self._path = self._shown.path if self._shown is not None else None
+        if self._shown is None:
+            self.stack.setCurrentIndex(PAGE_WELCOME)
+
+    def _on_photo_loaded(self, photo: DisplayPhoto) -> None:
+        if photo.path != self._path:
+            return
+        if self._session is not None:
+            self._disconnect_session(self._session)
+        self._shown = photo
+        self._result = None
+        width, height = photo.original_size
+        initial = choice_to_state(photo.saved) if photo.saved is not None else None
+        self._session = CropSession(width, height, analysis=None, initial=initial)
+        self._session.changing.connect(self._on_crop_changing)
+        self._session.changed.connect(self._on_crop_changed)
+        self.canvas.set_photo(photo.qimage, photo.original_size)
+        self.canvas.set_session(self._session)
+        self.canvas.set_faces((), None)
+        self.crop_bar.set_session(self._session)
+        self.straighten_action.setChecked(False)
+        self.suggestions.set_source(photo.preview, photo.original_size)
+        self.suggestions.clear(
+            "Finding faces…"
+            if self._models_error is None
+            else "No suggestions: face detection is unavailable."
+        )
+        self.preview.set_photo(photo.path)
+        self.preview.set_crop(self._session.state)
+        self.stack.setCurrentIndex(PAGE_CANVAS)
+        self.canvas.zoom_fit()
+        self.app_settings.add_recent(photo.path)
+        self.setWindowTitle(f"{photo.path.name} — Headroom")
+        self.status.photo_info.setText(f"{width} × {height} px")
+        saved = " · crop restored from its sidecar" if photo.saved is not None else ""
+        self.status.say(f"{photo.path.name}{saved}")
+        self._schedule_checks()
+        self._update_actions()
+        self.photoShown.emit(photo.path)
+        self._analysis_pending = True
+        if self._analyzer is not None:
+            self._start_analysis()
+        elif self._models_error is None:
+            self.status.say(f"{photo.path.name} · waiting for face detection to load…")
+
+    def _start_analysis(self) -> None:
+        photo, analyzer = self._shown, self._analyzer
+        if photo is None or analyzer is None:
+            return
+        self._analysis_pending = False
+        sizes = self.output_sizes()
+        self.status.say(f"{photo.path.name} · finding faces…")
+        self.status.show_busy(True)
+        self.runner.submit(
+            lambda: analyze_photo(analyzer, photo.path, sizes),  # type: ignore[arg-type]
+            self._on_analysis,
+            lambda exc: self._on_analysis_failed(photo.path, exc),
+            key="analysis",
+        )
+
+    def _on_analysis_failed(self, path: Path, exc: BaseException) -> None:
+        if self._shown is None or path != self._shown.path:
+            return
+        self.status.show_busy(False)
+        self.analysed_path = path
+        self.suggestions.clear("No suggestions for this photo.")
+        self.show_error(f"Could not analyse {path.name}: {describe_error(exc)}")
+
+    def _on_analysis(self, result: PhotoAnalysis) -> None:
+        if self._shown is None or result.path != self._shown.path or self._session is None:
+            return
+        self.status.show_busy(False)
+        self._result = result
+        self.analysed_path = result.path
+        session = self._session
+        session.analysis = result.analysis
+        faces = result.analysis.faces
+        subject = session.state.subject
+        self.canvas.set_faces(faces, subject if subject is not None else (0 if faces else None))
+        self.crop_bar.update_level_enabled()
+        self.suggestions.set_suggestions(result.suggestions)
+        if self._shown.saved is None and not session.can_undo:
+            first = initial_suggestion(result.suggestions)
+            if first is not None:
+                session.apply_suggestion(first)
+        self.suggestions.set_active(session.state.suggestion_id)
+        n = len(faces)
+        self.status.say(
+            f"{result.path.name} · {n} face{'s' if n != 1 else ''} · "
+            f"{len(result.suggestions)} suggestions"
+        )
+        self._schedule_checks()
+        self._update_actions()
+        if self.stack.currentIndex() == PAGE_COMPARE:
+            self._refresh_compare()
+        self.analysisShown.emit(result.path)
+
+    def _resuggest(self, subject: int | None) -> None:
+        result = self._result
+        if result is None:
+            return
+        sizes = self.output_sizes()
+        self.runner.submit(
+            lambda: suggest_for(result.path, result.analysis, subject, sizes),
+            self._on_resuggested,
+            key="suggest",
+        )
+
+    def _on_resuggested(self, result: PhotoAnalysis) -> None:
+        if self._shown is None or result.path != self._shown.path:
+            return
+        self._result = result
+        self.suggestions.set_suggestions(result.suggestions)
+        if self._session is not None:
+            self.suggestions.set_active(self._session.state.suggestion_id)
+        if self.stack.currentIndex() == PAGE_COMPARE:
+            self._refresh_compare()
+
+    # == crop edits ==
+
+    def session(self) -> CropSession | None:
+        return self._session
+
+    def _session_call(self, method: str, *args: object) -> None:
+        if self._session is None:
+            return
+        try:
+            getattr(self._session, method)(*args)
+        except (ValueError, IndexError, HeadroomError) as exc:
+            self.status.say(str(exc))
+
+    def apply_suggestion(self, suggestion: Suggestion) -> None:
+        if self._session is None:
+            return
+        self._session.apply_suggestion(suggestion)
+        if suggestion.subject is not None and self._result is not None:
+            self.canvas.set_faces(self._result.analysis.faces, suggestion.subject)
+        self.status.say(f"Applied {suggestion.genre} · {suggestion.label}")
+
+    def _apply_from_compare(self, suggestion: Suggestion) -> None:
+        self.apply_suggestion(suggestion)
+        self.show_compare(False)
+
+    def undo(self) -> None:
+        self._session_call("undo")
+
+    def redo(self) -> None:
+        self._session_call("redo")
+
+    def level_eyes(self) -> None:
+        if self._session is not None and (
+            self._session.analysis is None or not self._session.analysis.faces
+        ):
+            self.status.say("No face to level")
+            return
+        self._session_call("level_eyes")
+
+    def reset_crop(self) -> None:
+        """Back to where the photo started: the first suggestion, else the whole image."""
+        if self._session is None:
+            return
+        first = initial_suggestion(self._result.suggestions) if self._result is not None else None
+        if first is not None:
+            self._session.apply_suggestion(first)
+        else:
+            s = self._session
+            self._session.reset_to(
+                CropState(Box(0.0, 0.0, float(s.image_width), float(s.image_height)), None)
+            )
+
+    def _on_subject_clicked(self, index: int) -> None:
+        if self._session is None or self._result is None:
+            return
+        self._session_call("set_subject", index)
+        self.canvas.set_faces(self._result.analysis.faces, index)
+        self.status.say(f"Subject: face {index + 1}")
+        self._resuggest(index)
+
+    def _on_straighten_toggled(self, on: bool) -> None:
+        self.canvas.set_straighten_tool(on)
+        if on:
+            self.status.say("Straighten: drag along a line that should be level (or upright)")
+
+    def _on_crop_changing(self, _state: CropState) -> None:
+        self._schedule_checks()
+
+    def _on_crop_changed(self, state: CropState) -> None:
+        self._schedule_checks()
+        self.preview.set_crop(state)
+        self.suggestions.set_active(state.suggestion_id)
+        self._update_actions()
+        self._sidecar_timer.start()
+
+    def _disconnect_session(self, session: CropSession) -> None:
+        session.changing.disconnect(self._on_crop_changing)
+        session.changed.disconnect(self._on_crop_changed)
+
+    # == checks ==
+
+    def output_sizes(self) -> list[tuple[int, int]]:
+        sizes = []
+        for preset_id in self.preview.selected_presets():
+            preset = self.presets.get(preset_id)
+            if preset is not None:
+                sizes.append((preset.width, preset.height))
+        return sizes
+
+    def _schedule_checks(self) -> None:
+        # Several edits in one event-loop turn (a fast drag) run the checks once.
+        if not self._checks_pending:
+            self._checks_pending = True
+            QTimer.singleShot(0, self._run_checks)
+
+    def _run_checks(self) -> None:
+        self._checks_pending = False
+        if self._session is None:
+            self.checks.clear()
+            return
+        try:
+            found: Sequence[CheckWarning] = self._session.checks(self.output_sizes())
+        except Exception as exc:  # a check bug must not break cropping
+            log.exception("checks failed")
+            self.checks.clear(f"Checks unavailable: {describe_error(exc)}")
+            return
+        self.checks.set_checks(found)
+
+    def _on_presets_changed(self, ids: list[str]) -> None:
+        self.app_settings.set_selected_presets(ids)
+        self._schedule_checks()
+        if self._result is not None:
+            subject = self._session.state.subject if self._session is not None else None
+            self._resuggest(subject)
+
+    # == guides ==
+
+    def guide_settings(self) -> GuideSettings:
+        return self._guides
+
+    def _set_guides(self, settings: GuideSettings) -> None:
+        self.canvas.set_guide_settings(settings)
+        self._on_canvas_guides(settings)
+
+    def _on_canvas_guides(self, settings: GuideSettings) -> None:
+        """The canvas changed its guides itself (O / Shift+O with the canvas focused)."""
+        self._guides = settings
+        self.app_settings.set_guide_settings(settings)
+        self._sync_guide_actions()
+        on = ", ".join(GUIDE_TITLES.get(k, k) for k in GUIDE_KINDS if k in settings.enabled)
+        self.status.say(f"Guides: {on or 'none'}")
+
+    def _toggle_guide(self, kind: str, on: bool) -> None:
+        if (kind in self._guides.enabled) != on:
+            self._set_guides(self._guides.toggled(kind))
+
+    def cycle_guides(self) -> None:
+        self._set_guides(next_guide_cycle(self._guides))
+
+    def next_guide_orientation(self) -> None:
+        self._set_guides(next_orientation(self._guides))
+
+    def set_guides(self, kinds: Iterable[str]) -> None:
+        self._set_guides(replace(self._guides, enabled=frozenset(kinds)))
+
+    def _sync_guide_actions(self) -> None:
+        for kind, action in self.guide_actions.items():
+            action.blockSignals(True)
+            action.setChecked(kind in self._guides.enabled)
+            action.blockSignals(False)
+        for mode, action in self.guide_mode_actions.items():
+            action.setChecked(mode == self._guides.mode)
+        for n, action in self.grid_actions.items():
+            action.setChecked(n == self._guides.grid_divisions)
+
+    # == views and navigation ==
+
+    def show_compare(self, on: bool | None = None) -> None:
+        if on is None:
+            on = self.stack.currentIndex() != PAGE_COMPARE
+        if not on:
+            self.stack.setCurrentIndex(PAGE_CANVAS if self._shown is not None else PAGE_WELCOME)
+            return
+        if self._shown is None:
+            return
+        self._refresh_compare()
+        self.stack.setCurrentIndex(PAGE_COMPARE)
+
+    def _refresh_compare(self) -> None:
+        if self._shown is None:
+            return
+        self.compare.show_pair(
+            self._shown.preview,
+            self._shown.original_size,
+            self.suggestions.best("headshot"),
+            self.suggestions.best("portrait"),
+        )
+
+    def _on_escape(self) -> None:
+        if self.stack.currentIndex() == PAGE_COMPARE:
+            self.show_compare(False)
+        elif self.straighten_action.isChecked():
+            self.straighten_action.setChecked(False)
+        elif self.banner.isVisible():
+            self.banner.dismiss()
+
+    def next_photo(self) -> None:
+        if self.filmstrip.isVisible():
+            self.filmstrip.select_next()
+
+    def previous_photo(self) -> None:
+        if self.filmstrip.isVisible():
+            self.filmstrip.select_previous()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = [p for p in self.app_settings.recent_paths() if p.exists()]
+        for path in recent:
+            action = self.recent_menu.addAction(path.name or str(path))
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda _=False, path=path: self.open_paths([path]))
+        if not recent:
+            self.recent_menu.addAction("No recent photos").setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear list", self.app_settings.clear_recent)
+
+    # == export ==
+
+    def export_sources(self) -> list[tuple[Path, CropState | None]]:
+        """The current photo with its crop, plus the film strip's other photos (their saved or
+        suggested crops are core's to find)."""
+        current = self._session.state if self._session is not None else None
+        shown = self._shown.path if self._shown is not None else None
+        if self.filmstrip.isVisible() and self.filmstrip.paths():
+            return [(p, current if p == shown else None) for p in self.filmstrip.paths()]
+        return [(shown, current)] if shown is not None else []
+
+    def open_export_dialog(self) -> ExportDialog | None:
+        sources = self.export_sources()
+        if not sources:
+            self.status.say("Open a photo first")
+            return None
+        self._flush_sidecar()
+        dialog = ExportDialog(self, self.runner, self.presets, sources, self.qsettings)
+        dialog.set_presets(self.preview.selected_presets())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.exportFinished.connect(self._on_export_finished)
+        self._export_dialog = dialog
+        dialog.destroyed.connect(lambda *_: setattr(self, "_export_dialog", None))
+        dialog.show()
+        return dialog
+
+    def _on_export_finished(self, result: object) -> None:
+        written = getattr(result, "written", None)
+        if written is not None:
+            self.status.say(f"Exported {len(written)} file{'s' if len(written) != 1 else ''}")
+
+    # == sidecar ==
+
+    def _write_sidecar_now(self, *, wait: bool = False) -> None:
+        if self._shown is None or self._session is None:
+            return
+        path, size = self._shown.path, self._shown.original_size
+        suggestions = self._result.suggestions if self._result is not None else ()
+        choice = state_to_choice(self._session.state, suggestions)
+        if wait:
+            try:
+                write_sidecar(path, choice, size)
+            except (HeadroomError, OSError) as exc:
+                log.warning("could not save the crop for %s: %s", path, exc)
+            return
+        self.runner.submit(
+            lambda: write_sidecar(path, choice, size),
+            lambda _where: self._on_sidecar_written(path),
+            lambda exc: self.show_error(
+                f"Could not save the crop for {path.name}: {describe_error(exc)}"
+            ),
+            key=f"sidecar:{path}",
+        )
+
+    def _on_sidecar_written(self, path: Path) -> None:
+        if self.filmstrip.isVisible():
+            self.filmstrip.refresh_marks([path])
+        self.sidecarWritten.emit(path)
+
+    def _flush_sidecar(self) -> None:
+        """Save a pending crop now (before switching photo or closing)."""
+        if self._sidecar_timer.isActive():
+            self._sidecar_timer.stop()
+            self._write_sidecar_now()
+
+    # == feedback ==
+
+    def show_error(self, message: str) -> None:
+        """Inline, never modal: batch work goes on."""
+        self.banner.show_message(message, "error")
+        self.status.say(message)
+
+    def _on_task_failed(self, message: str) -> None:
+        self.show_error(f"Something went wrong in the background: {message}")
+
+    def _update_actions(self) -> None:
+        s = self._session
+        has = s is not None
+        self.undo_action.setEnabled(has and s.can_undo)  # type: ignore[union-attr]
+        self.redo_action.setEnabled(has and s.can_redo)  # type: ignore[union-attr]
+        for action in (
+            self.export_action,
+            self.reset_action,
+            self.aspect_lock_action,
+            self.swap_action,
+            self.straighten_action,
+            self.zoom_fit_action,
+            self.zoom_in_action,
+            self.zoom_out_action,
+            self.circle_action,
+        ):
+            action.setEnabled(has)
+        faces = has and s.analysis is not None and bool(s.analysis.faces)  # type: ignore[union-attr]
+        self.level_action.setEnabled(faces)
+        self.compare_action.setEnabled(
+            self.suggestions.best("headshot") is not None
+            or self.suggestions.best("portrait") is not None
+        )
+        for value, action in self.aspect_actions:
+            action.setEnabled(has)
+            if has:
+                action.setChecked(value == s.state.aspect)  # type: ignore[union-attr]
+
+    def is_settled(self) -> bool:
+        """Nothing left to compute or show (tests and --screenshot)."""
+        return (
+            self.runner.pending() == 0
+            and not self._analysis_pending
+            and self.suggestions.thumbnails_done()
+            and not self.preview.is_rendering()
+            and not self.compare.is_rendering()
+        )
+
+    # == window events ==
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        if any(u.isLocalFile() for u in urls):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.open_paths(paths)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._sidecar_timer.isActive():
+            self._sidecar_timer.stop()
+            self._write_sidecar_now(wait=True)
+        self.save_settings()
+        self.runner.shutdown()
+        if self._owns_analyzer and self._analyzer is not None:
+            self._analyzer.close()  # type: ignore[attr-defined]
+        super().closeEvent(event)

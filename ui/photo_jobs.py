@@ -1,0 +1,113 @@
+"""The worker-side steps of opening a photo, as plain functions the TaskRunner runs off the GUI
+thread (they build QImages, never widgets), and the conversions between the session's CropState and
+the sidecar's CropChoice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+from PySide6.QtGui import QImage
+
+from core.crop_session import CropState
+from core.detection import FaceAnalyzer
+from core.export.colour import to_srgb
+from core.export.types import CropChoice
+from core.faces import Analysis
+from core.framing.suggest import suggest_all
+from core.photo import load_preview, read_image_size
+from core.sidecar import read_sidecar
+from core.suggestion import Suggestion
+from ui.qt_images import pil_to_qimage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, eq=False)
+class DisplayPhoto:
+    """What the canvas needs: an sRGB screen preview and the upright original size it stands for,
+    plus the crop remembered in the photo's sidecar (None when there is none or it is stale)."""
+
+    path: Path
+    original_size: tuple[int, int]  # upright original pixels
+    preview: Image.Image  # sRGB RGB, long side <= the requested max side
+    qimage: QImage
+    saved: CropChoice | None
+
+
+@dataclass(frozen=True, eq=False)
+class PhotoAnalysis:
+    path: Path
+    analysis: Analysis
+    suggestions: tuple[Suggestion, ...]
+
+
+def load_display_photo(path: Path, max_side: int) -> DisplayPhoto:
+    size = read_image_size(path)
+    preview = load_preview(path, max_side)
+    icc = preview.info.get("icc_profile")
+    if icc:
+        # The screen is assumed sRGB: show a wide-gamut photo's colours, not its raw numbers.
+        preview = to_srgb(preview, icc)
+    saved: CropChoice | None = None
+    try:
+        saved = read_sidecar(path, size)
+    except Exception as exc:  # a damaged sidecar must not stop the photo from opening
+        log.warning("ignoring the crop saved for %s: %s", path, exc)
+    return DisplayPhoto(path, size, preview, pil_to_qimage(preview), saved)
+
+
+def analyze_photo(
+    analyzer: FaceAnalyzer, path: Path, output_sizes: Sequence[tuple[int, int]] = ()
+) -> PhotoAnalysis:
+    _, analysis = analyzer.analyze_path(path)
+    suggestions = suggest_all(analysis, output_sizes=tuple(output_sizes))
+    return PhotoAnalysis(path, analysis, tuple(suggestions))
+
+
+def suggest_for(
+    path: Path,
+    analysis: Analysis,
+    subject: int | None,
+    output_sizes: Sequence[tuple[int, int]] = (),
+) -> PhotoAnalysis:
+    suggestions = suggest_all(analysis, subject=subject, output_sizes=tuple(output_sizes))
+    return PhotoAnalysis(path, analysis, tuple(suggestions))
+
+
+def initial_suggestion(suggestions: Sequence[Suggestion]) -> Suggestion | None:
+    """Where a photo without a saved crop starts: the standard 4:5 headshot, else the best
+    headshot, else nothing (the whole image)."""
+    headshots = [s for s in suggestions if s.genre == "headshot"]
+    for s in headshots:
+        if s.framing == "standard" and tuple(s.aspect) == (4, 5):
+            return s
+    return headshots[0] if headshots else None
+
+
+def choice_to_state(choice: CropChoice) -> CropState:
+    return CropState(
+        box=choice.box,
+        aspect=choice.aspect,
+        angle_deg=choice.angle_deg,
+        subject=choice.subject,
+        suggestion_id=choice.suggestion_id,
+    )
+
+
+def state_to_choice(state: CropState, suggestions: Sequence[Suggestion] = ()) -> CropChoice:
+    """The sidecar record of ``state``; genre and framing come from the suggestion it still is."""
+    source = next((s for s in suggestions if s.id == state.suggestion_id), None)
+    return CropChoice(
+        box=state.box,
+        angle_deg=state.angle_deg,
+        aspect=state.aspect,
+        suggestion_id=state.suggestion_id,
+        subject=state.subject,
+        genre=source.genre if source is not None else "manual",
+        framing=source.framing if source is not None else None,
+    )

@@ -1,0 +1,302 @@
+"""Suggested crops as thumbnails, one tab per genre (Headshot, Portrait, Group, ID).
+
+Thumbnails are cut from the screen preview in a worker (rotated suggestions rotated). Clicking one
+(or pressing 1-9 for the current tab) emits ``suggestionChosen``; the window applies it to the
+session, so it is undoable like any other edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PIL import Image
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.suggestion import Suggestion
+from ui.qt_images import crop_thumbnail, pil_to_qimage
+from ui.tasks import TaskRunner
+from ui.theme import icon
+
+GENRES: tuple[tuple[str, str], ...] = (
+    ("headshot", "Headshot"),
+    ("portrait", "Portrait"),
+    ("group", "Group"),
+    ("id", "ID"),
+)
+THUMB_SIDE = 100
+_SUGGESTION_ROLE = Qt.ItemDataRole.UserRole
+
+_EMPTY_HINTS = {
+    "headshot": "No headshot: no face was found.",
+    "portrait": "No portrait framing: no face was found.",
+    "group": "No group framing: it needs two or more faces.",
+    "id": "No ID framing: it needs a clear, frontal face with room above the head.",
+}
+
+
+def item_text(number: int | None, s: Suggestion) -> str:
+    """Two short lines under a thumbnail: key number and framing, then score and warnings."""
+    first = f"{number}  {s.label}" if number is not None and number <= 9 else s.label
+    second = f"{s.score:.0%}"
+    if s.warnings:
+        n = len(s.warnings)
+        second += f" · {n} warning" + ("" if n == 1 else "s")
+    return f"{first}\n{second}"
+
+
+def _placeholder_icon(aspect: tuple[int, int]) -> QIcon:
+    """A grey box of the suggestion's ratio while its thumbnail renders."""
+    w, h = aspect
+    scale = THUMB_SIDE / max(w, h)
+    pixmap = QPixmap(THUMB_SIDE, THUMB_SIDE)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    bw, bh = max(1, round(w * scale)), max(1, round(h * scale))
+    painter.fillRect((THUMB_SIDE - bw) // 2, (THUMB_SIDE - bh) // 2, bw, bh, QColor("#333333"))
+    painter.end()
+    return QIcon(pixmap)
+
+
+def _centred_icon(image: QImage) -> QIcon:
+    """Pad a thumbnail to a square so every grid cell lines up whatever the crop ratio."""
+    pixmap = QPixmap(THUMB_SIDE, THUMB_SIDE)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.drawImage((THUMB_SIDE - image.width()) // 2, (THUMB_SIDE - image.height()) // 2, image)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def render_thumbnails(
+    preview: Image.Image, original_size: tuple[int, int], suggestions: Sequence[Suggestion]
+) -> dict[str, QImage]:
+    """Worker: suggestion id -> thumbnail QImage (long side THUMB_SIDE)."""
+    return {
+        s.id: pil_to_qimage(crop_thumbnail(preview, original_size, s.box, s.angle_deg, THUMB_SIDE))
+        for s in suggestions
+    }
+
+
+class SuggestionGrid(QListWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("suggestionGrid")
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setIconSize(QSize(THUMB_SIDE, THUMB_SIDE))
+        self.setGridSize(QSize(THUMB_SIDE + 24, THUMB_SIDE + 50))
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setMovement(QListView.Movement.Static)
+        self.setWrapping(True)
+        self.setUniformItemSizes(True)
+        self.setWordWrap(True)
+        self.setSpacing(2)
+        self.setSelectionMode(QListWidget.SelectionMode.SingleSelection)
+
+
+class SuggestionsPanel(QWidget):
+    suggestionChosen = Signal(object)  # Suggestion
+    compareRequested = Signal()
+    currentGenreChanged = Signal(str)
+    thumbnailsReady = Signal()
+
+    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("suggestionsPanel")
+        self._runner = runner
+        self._preview: Image.Image | None = None
+        self._original_size = (1, 1)
+        self._by_genre: dict[str, list[Suggestion]] = {g: [] for g, _ in GENRES}
+        self._active_id: str | None = None
+        self._thumbs_pending = 0
+        self._grids: dict[str, SuggestionGrid] = {}
+        self._stacks: dict[str, QStackedWidget] = {}
+        self._empty_labels: dict[str, QLabel] = {}
+
+        title = QLabel("Suggestions")
+        title.setObjectName("panelTitle")
+        self.compare_button = QPushButton(icon("compare"), "Compare")
+        self.compare_button.setToolTip("Best headshot and best portrait side by side (C)")
+        self.compare_button.clicked.connect(self.compareRequested)
+        self.compare_button.setEnabled(False)
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 6, 0)
+        header.addWidget(title)
+        header.addStretch(1)
+        header.addWidget(self.compare_button)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        for genre, name in GENRES:
+            grid = SuggestionGrid()
+            grid.itemClicked.connect(self._on_item_clicked)
+            grid.itemActivated.connect(self._on_item_clicked)
+            empty = QLabel()
+            empty.setObjectName("emptyHint")
+            empty.setWordWrap(True)
+            empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+            stack = QStackedWidget()
+            stack.addWidget(grid)
+            stack.addWidget(empty)
+            self._grids[genre], self._stacks[genre], self._empty_labels[genre] = grid, stack, empty
+            self.tabs.addTab(stack, name)
+        self.tabs.currentChanged.connect(lambda i: self.currentGenreChanged.emit(GENRES[i][0]))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(header)
+        layout.addWidget(self.tabs, 1)
+        self.clear("Open a photo to see suggested crops.")
+
+    # -- data -----------------------------------------------------------------------------------
+
+    def clear(self, message: str = "Finding faces…") -> None:
+        """No suggestions (yet): every tab shows ``message``."""
+        for genre, _ in GENRES:
+            self._runner.cancel(self._thumb_key(genre))
+            self._by_genre[genre] = []
+            self._grids[genre].clear()
+            self._empty_labels[genre].setText(message)
+            self._stacks[genre].setCurrentIndex(1)
+            self._update_tab_title(genre)
+        self._thumbs_pending = 0
+        self._active_id = None
+        self.compare_button.setEnabled(False)
+
+    def set_source(self, preview: Image.Image | None, original_size: tuple[int, int]) -> None:
+        """The screen preview thumbnails are cut from, and the original size it stands for."""
+        self._preview = preview
+        self._original_size = original_size
+
+    def set_suggestions(self, suggestions: Sequence[Suggestion]) -> None:
+        """Fill the tabs (each genre in the order given: best first) and render thumbnails."""
+        for genre, _ in GENRES:
+            self._runner.cancel(self._thumb_key(genre))
+            self._by_genre[genre] = [s for s in suggestions if s.genre == genre]
+        self._thumbs_pending = 0
+        for genre, _ in GENRES:
+            self._fill(genre)
+        self.compare_button.setEnabled(
+            bool(self._by_genre["headshot"]) and bool(self._by_genre["portrait"])
+        )
+        self.set_active(self._active_id)
+
+    def suggestions(self, genre: str | None = None) -> list[Suggestion]:
+        if genre is None:
+            return [s for g, _ in GENRES for s in self._by_genre[g]]
+        return list(self._by_genre.get(genre, []))
+
+    def best(self, genre: str) -> Suggestion | None:
+        found = self._by_genre.get(genre) or []
+        return found[0] if found else None
+
+    def thumbnails_done(self) -> bool:
+        return self._thumbs_pending == 0
+
+    def grid(self, genre: str) -> SuggestionGrid:
+        return self._grids[genre]
+
+    # -- selection ------------------------------------------------------------------------------
+
+    def current_genre(self) -> str:
+        return GENRES[max(0, self.tabs.currentIndex())][0]
+
+    def set_current_genre(self, genre: str) -> None:
+        for i, (g, _) in enumerate(GENRES):
+            if g == genre:
+                self.tabs.setCurrentIndex(i)
+
+    def pick(self, index: int) -> bool:
+        """Choose the ``index``-th (0-based) suggestion of the current tab; False if none."""
+        found = self._by_genre[self.current_genre()]
+        if not 0 <= index < len(found):
+            return False
+        self.suggestionChosen.emit(found[index])
+        return True
+
+    def set_active(self, suggestion_id: str | None) -> None:
+        """Highlight the suggestion the crop currently is (none once the crop is edited)."""
+        self._active_id = suggestion_id
+        for grid in self._grids.values():
+            grid.blockSignals(True)
+            grid.clearSelection()
+            for row in range(grid.count()):
+                item = grid.item(row)
+                s = item.data(_SUGGESTION_ROLE)
+                if s is not None and s.id == suggestion_id:
+                    item.setSelected(True)
+                    grid.scrollToItem(item)
+            grid.blockSignals(False)
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _thumb_key(self, genre: str) -> str:
+        return f"suggestion-thumbs-{id(self)}-{genre}"
+
+    def _update_tab_title(self, genre: str) -> None:
+        i = [g for g, _ in GENRES].index(genre)
+        n = len(self._by_genre[genre])
+        self.tabs.setTabText(i, f"{GENRES[i][1]} {n}" if n else GENRES[i][1])
+
+    def _fill(self, genre: str) -> None:
+        grid, found = self._grids[genre], self._by_genre[genre]
+        grid.clear()
+        self._update_tab_title(genre)
+        if not found:
+            self._empty_labels[genre].setText(_EMPTY_HINTS[genre])
+            self._stacks[genre].setCurrentIndex(1)
+            return
+        self._stacks[genre].setCurrentIndex(0)
+        for number, s in enumerate(found, start=1):
+            item = QListWidgetItem(_placeholder_icon(s.aspect), item_text(number, s))
+            item.setData(_SUGGESTION_ROLE, s)
+            item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+            tips = [f"{s.genre} · {s.label} · score {s.score:.2f}"]
+            if abs(s.angle_deg) >= 0.05:
+                tips.append(f"rotated {s.angle_deg:+.1f}°")
+            tips += [f"• {w.message}" for w in s.warnings]
+            item.setToolTip("\n".join(tips))
+            grid.addItem(item)
+        if self._preview is None:
+            return
+        preview, size, ids = self._preview, self._original_size, [s.id for s in found]
+        self._thumbs_pending += 1
+
+        def done(images: dict[str, QImage], genre: str = genre, ids: list[str] = ids) -> None:
+            self._thumbs_pending -= 1
+            grid = self._grids[genre]
+            for row in range(grid.count()):
+                item = grid.item(row)
+                s = item.data(_SUGGESTION_ROLE)
+                if s is not None and s.id in images and s.id in ids:
+                    item.setIcon(_centred_icon(images[s.id]))
+            if self._thumbs_pending == 0:
+                self.thumbnailsReady.emit()
+
+        def failed(_: BaseException) -> None:
+            self._thumbs_pending -= 1
+
+        self._runner.submit(
+            lambda: render_thumbnails(preview, size, found),
+            done,
+            failed,
+            key=self._thumb_key(genre),
+        )
+
+    def _on_item_clicked(self, item: QListWidgetItem) -> None:
+        s = item.data(_SUGGESTION_ROLE)
+        if s is not None:
+            self.suggestionChosen.emit(s)
