@@ -104,6 +104,14 @@ def test_exact_round_previews_follow_the_crop(qtbot, runner, presets, astronaut:
     assert panel.tile("linkedin-profile").badge.isHidden()
     assert panel._cache.decodes == 1
 
+    # A levelled (rotated) crop renders through core's rotate-and-crop, same output sizes.
+    panel.set_crop(CropState(box=Box(60, 60, 390, 390), aspect=(1, 1), angle_deg=8.0))
+    _wait_rendered(qtbot, panel)
+    rotated = panel.preview_image("instagram-portrait")
+    assert (rotated.width(), rotated.height()) == (1080, 1350)
+    assert _digest(rotated) != _digest(portrait2)
+    assert panel._cache.decodes == 1
+
     # Fit mode scales the display only; the exact image is kept.
     panel.set_true_size(False)
     shown = panel.tile("instagram-portrait").image_label.pixmap()
@@ -124,7 +132,9 @@ def test_exact_round_previews_follow_the_crop(qtbot, runner, presets, astronaut:
     assert panel.tile("linkedin-profile") is None
 
 
-def test_no_photo_and_unreadable_photo(qtbot, runner, presets, tmp_path: Path) -> None:
+def test_no_photo_and_unreadable_photo(
+    qtbot, runner, presets, tmp_path: Path, astronaut_path: Path
+) -> None:
     panel = PreviewPanel(runner, presets)
     qtbot.addWidget(panel)
     panel.set_selected_presets(["x-profile"])
@@ -133,9 +143,16 @@ def test_no_photo_and_unreadable_photo(qtbot, runner, presets, tmp_path: Path) -
     assert panel.preview_image("x-profile") is None
     assert "Open a photo" in panel.status_label.text()
 
+    # A new photo clears the old outputs at once, before its own render arrives.
+    shutil.copy(astronaut_path, tmp_path / "first.png")
+    panel.set_photo(tmp_path / "first.png")
+    _wait_rendered(qtbot, panel)
+    assert panel.preview_image("x-profile") is not None
+
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"\xff\xd8\xff\xe0 truncated")
     panel.set_photo(broken)
+    assert panel.preview_image("x-profile") is None
     _wait_rendered(qtbot, panel)
     assert panel.preview_image("x-profile") is None
     assert "Preview failed" in panel.status_label.text()

@@ -213,7 +213,12 @@ class PreviewPanel(QWidget):
 
     def set_photo(self, path: Path | None) -> None:
         """Show previews of ``path`` (None: no photo). The crop resets until ``set_crop``."""
-        self._path = Path(path) if path is not None else None
+        new_path = Path(path) if path is not None else None
+        if new_path != self._path:
+            # Never show the previous photo's outputs under the new one, even for a moment.
+            for tile in self._tiles.values():
+                tile.set_rendered(None)
+        self._path = new_path
         self._crop = None
         if self._path is None:
             self._cache.clear()
