@@ -17,7 +17,7 @@ from core.export.naming import check_template, output_name, output_path
 from core.export.render import render_crop
 from core.export.source import open_for_export
 from core.export.types import CropChoice, CropPlan, ExportOptions, ProgressCallback, WrittenFile
-from core.geometry import Box
+from core.geometry import Box, Point
 from core.presets import FORMAT_EXTENSIONS, FORMATS, Preset
 
 if TYPE_CHECKING:
@@ -223,17 +223,28 @@ def plan_crops(
 
 
 def refit(choice: CropChoice, aspect: tuple[int, int], width: int, height: int) -> Box:
-    """``choice.box`` re-fitted to ``aspect`` inside the (rotated) image, as the crop tool does."""
-    if choice.aspect is not None and _same_ratio(choice.aspect, aspect):
-        return choice.box
-    if abs(choice.box.w / choice.box.h - aspect[0] / aspect[1]) < 1e-9:
-        return choice.box
-    from core.framing.manual import CropConstraints, fit_aspect
+    """``choice.box`` re-fitted to ``aspect`` inside the (rotated) photo of ``width`` x ``height``.
 
+    The smallest box of the new aspect that contains the whole chosen crop, horizontally centred on
+    it, with its upper third line on the chosen crop's upper third line (where a portrait's eyes
+    sit), then moved inside the photo; when the photo is too small for that, the largest box of the
+    aspect the photo allows, anchored the same way. Kept exactly when the aspect already matches.
+    """
+    old = choice.box
+    if choice.aspect is not None and _same_ratio(choice.aspect, aspect):
+        return old
     ratio = aspect[0] / aspect[1]
-    constraints = CropConstraints(width, height, ratio, choice.angle_deg)
-    # Same centre and area as the chosen crop (same framing scale), as large as the photo allows.
-    fitted: Box = fit_aspect(choice.box, ratio, constraints, keep_area=True)
+    if abs(old.w / old.h - ratio) < 1e-9:
+        return old
+    from core.framing.rotation import box_at, clamp_box, largest_box
+
+    angle = choice.angle_deg
+    h = old.h if ratio >= old.w / old.h else old.w / ratio
+    anchor = Point(old.cx, old.top + old.h / 3.0)
+    biggest = largest_box(ratio, width, height, angle)
+    if biggest.h > 0:
+        h = min(h, biggest.h)
+    fitted: Box = clamp_box(box_at(anchor, h, ratio, 0.5, 1.0 / 3.0), width, height, angle)
     return fitted
 
 

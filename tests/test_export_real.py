@@ -1,0 +1,94 @@
+"""Export through the real path: real photos, the real MediaPipe analyzer, the real framing engine,
+files on disk; the faces in the outputs are detected again to check where they landed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from core.detection import FaceAnalyzer
+from core.export import ExportOptions, export_photo, plan_crops
+from core.framing.rules import load_framing_rules
+from core.models import ModelStore
+from core.presets import load_presets
+from tests.export_samples import sha256
+from tests.photo_samples import make_large_jpeg
+
+BOOK = load_presets(None)
+
+
+@pytest.fixture(scope="module")
+def analyzer(model_store: ModelStore) -> Iterator[FaceAnalyzer]:
+    with FaceAnalyzer(model_store) as fa:
+        yield fa
+
+
+@pytest.fixture(scope="module")
+def hopper_large(grace_hopper_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Grace Hopper as a 1536 x 1800 camera-sized JPEG (upscaled from the package photo)."""
+    folder = tmp_path_factory.mktemp("hopper")
+    return make_large_jpeg(folder / "hopper.jpg", (1536, 1800), source=grace_hopper_path)
+
+
+def test_every_group_has_exact_size_format_and_ppi(
+    analyzer: FaceAnalyzer, hopper_large: Path, tmp_path: Path
+) -> None:
+    ids = [
+        "linkedin-profile",
+        "linkedin-cover",
+        "instagram-story",
+        "github-avatar",
+        "print-4x6",
+        "print-8x10",
+        "print-16x20",
+        "id-icao",
+        "id-us",
+        "id-canada",
+    ]
+    presets = [BOOK.require(i) for i in ids]
+    before = sha256(hopper_large)
+    _loaded, analysis = analyzer.analyze_path(hopper_large)
+    from core.framing.suggest import suggest_all
+
+    chosen = suggest_all(analysis)[0]
+    crops = plan_crops(analysis, presets, None, chosen.id)
+    for preset in presets:
+        box, angle = crops[preset.id]
+        assert box.w / box.h == pytest.approx(preset.aspect[0] / preset.aspect[1], rel=0.01)
+        assert angle == chosen.angle_deg
+    written = export_photo(hopper_large, presets, tmp_path, ExportOptions(), crops)
+    assert [w.preset for w in written] == ids
+    for preset, file in zip(presets, written, strict=True):
+        with Image.open(file.path) as out:
+            assert out.size == (preset.width, preset.height) == (file.width, file.height)
+            assert out.format == "JPEG" and out.mode == "RGB"
+            if preset.ppi is None:
+                assert "dpi" not in out.info or preset.group == "social"
+            else:
+                assert out.info["dpi"] == pytest.approx((preset.ppi, preset.ppi))
+        assert file.path.stat().st_size == file.bytes
+        if preset.max_bytes:
+            assert file.bytes <= preset.max_bytes
+    assert sha256(hopper_large) == before  # the original is only read
+
+
+@pytest.mark.parametrize("photo", ["grace_hopper_path", "astronaut_path"])
+def test_headshot_outputs_put_the_face_where_the_framing_says(
+    analyzer: FaceAnalyzer, photo: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    source: Path = request.getfixturevalue(photo)
+    presets = [BOOK.require(i) for i in ("linkedin-profile", "print-8x10", "instagram-profile")]
+    _loaded, analysis = analyzer.analyze_path(source)
+    crops = plan_crops(analysis, presets)
+    written = export_photo(source, presets, tmp_path, ExportOptions(), crops)
+    low, high = load_framing_rules().headshot.eye_band
+    for file in written:
+        _out_loaded, found = analyzer.analyze_path(file.path)
+        assert found.faces, f"no face in {file.path.name}"
+        face = found.faces[0]
+        eye_fraction = face.eye_line_y / file.height
+        assert low - 0.02 <= eye_fraction <= high + 0.02, (file.preset, eye_fraction)
+        assert abs(face.center_x / file.width - 0.5) <= 0.05, (file.preset, face.center_x)
