@@ -9,8 +9,9 @@ Contract (shared by detection, framing, export and the GUI):
 - ``icc_profile`` describes the upright RGB pixels this module hands out (``analysis_rgb``,
   :func:`load_preview`, :func:`open_upright`): the file's own profile for RGB files, sRGB after a
   CMYK or grey-profile conversion, ``None`` when the file has no usable profile.
-- ``exif`` is the file's raw EXIF block, untouched (its Orientation tag still says how the *stored*
-  pixels were turned; whoever writes upright pixels with it must set Orientation to 1).
+- ``exif`` is the file's EXIF block, untouched except that it always starts with ``Exif\\0\\0``
+  (the form Pillow's JPEG, PNG, WebP and TIFF writers all accept). Its Orientation tag still says
+  how the *stored* pixels were turned: whoever writes upright pixels with it must drop that tag.
 - The original file is only ever opened for reading.
 
 Documented behaviours:
@@ -113,7 +114,9 @@ class LoadedPhoto:
     # itself; this still reports the file's original value.
     orientation: int
     icc_profile: bytes | None
-    exif: bytes | None  # raw EXIF block of the original (for export's metadata policy)
+    exif: (
+        bytes | None
+    )  # EXIF block of the original, b"Exif\0\0"-prefixed (export's metadata policy)
     analysis_rgb: npt.NDArray[np.uint8]  # H x W x 3, upright
     analysis_scale: float  # original px per analysis px
 
@@ -278,16 +281,23 @@ def _upright_size(stored: tuple[int, int], orientation: int) -> tuple[int, int]:
     return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
 
 
+_EXIF_HEADER = b"Exif\x00\x00"
+
+
 def _exif_bytes(image: Image.Image) -> bytes | None:
+    """The file's EXIF block in the form every Pillow writer accepts (``Exif\\0\\0`` + TIFF data).
+
+    Pillow hands it out with the header for JPEG, PNG and HEIC but without it for WebP; TIFF keeps
+    its tags in the image file directory rather than a separate block.
+    """
     raw = image.info.get("exif")
     if isinstance(raw, bytes) and raw:
-        return raw
+        return raw if raw.startswith(_EXIF_HEADER) else _EXIF_HEADER + raw
     try:
         exif = image.getexif()
     except _DECODE_ERRORS:
         return None
-    # TIFF keeps its tags in the image file directory, not in a separate EXIF block.
-    return exif.tobytes() if len(exif) else None
+    return bytes(exif.tobytes()) if len(exif) else None
 
 
 def _icc_bytes(image: Image.Image) -> bytes | None:

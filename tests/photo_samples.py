@@ -253,13 +253,33 @@ def make_cmyk_icc_profile(
         + clut
         + identity_curve * 3
     )
+    return _icc_profile(b"prtr", b"CMYK", b"Lab ", [(b"A2B0", lut)], "Headroom test CMYK")
+
+
+def make_grey_icc_profile(gamma: float = 1.8) -> bytes:
+    """A valid ICC v2 greyscale display profile: a pure ``gamma`` tone curve, D50 white.
+
+    1.8 differs enough from sRGB's ~2.2 curve that converting through the profile visibly lightens
+    mid-tones: a test can tell it from a profile-blind grey-to-RGB copy.
+    """
+    curve = b"curv" + b"\0" * 4 + struct.pack(">IH", 1, round(gamma * 256)) + b"\0" * 2
+    return _icc_profile(b"mntr", b"GRAY", b"XYZ ", [(b"kTRC", curve)], "Headroom test grey")
+
+
+def _icc_profile(
+    device_class: bytes,
+    colour_space: bytes,
+    pcs: bytes,
+    own_tags: list[tuple[bytes, bytes]],
+    description: str,
+) -> bytes:
     white = b"XYZ " + b"\0" * 4 + b"".join(_s15(v) for v in _D50)
     copyright_tag = b"text" + b"\0" * 4 + b"No copyright, test profile\0"
     tags = [
-        (b"desc", _desc_tag("Headroom test CMYK")),
+        (b"desc", _desc_tag(description)),
         (b"cprt", copyright_tag),
         (b"wtpt", white),
-        (b"A2B0", lut),
+        *own_tags,
     ]
     table_size = 4 + 12 * len(tags)
     offset = 128 + table_size
@@ -274,9 +294,9 @@ def make_cmyk_icc_profile(
         struct.pack(">I", size)
         + b"lcms"
         + struct.pack(">I", 0x02100000)
-        + b"prtr"
-        + b"CMYK"
-        + b"Lab "
+        + device_class
+        + colour_space
+        + pcs
         + struct.pack(">6H", 2026, 1, 1, 0, 0, 0)
         + b"acsp"
         + b"\0" * 4  # platform
@@ -312,6 +332,7 @@ __all__ = [
     "GroupPhoto",
     "exif_with_orientation",
     "make_cmyk_icc_profile",
+    "make_grey_icc_profile",
     "make_group_photo",
     "make_large_jpeg",
     "mean_abs_diff",

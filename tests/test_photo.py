@@ -29,6 +29,7 @@ from core.photo import (
 from tests.photo_samples import (
     exif_with_orientation,
     make_cmyk_icc_profile,
+    make_grey_icc_profile,
     make_group_photo,
     make_large_jpeg,
     mean_abs_diff,
@@ -242,6 +243,94 @@ def test_exif_and_icc_are_kept(tmp_path: Path, landscape: Image.Image) -> None:
     assert kept[0x010F] == "Headroom Test Camera"
     assert kept[0x0112] == 3  # raw block untouched: the writer of upright pixels resets it
     assert open_upright(path).info.get("icc_profile") == icc
+
+
+@pytest.mark.parametrize(
+    ("suffix", "save_kwargs"),
+    [(".jpg", {}), (".png", {}), (".webp", {}), (".tif", {}), (".heic", {})],
+)
+def test_exif_block_is_kept_in_one_writable_form(
+    tmp_path: Path, landscape: Image.Image, suffix: str, save_kwargs: dict[str, Any]
+) -> None:
+    if suffix == ".heic" and not _heic_encoder_available():
+        pytest.skip("pillow-heif wheel has no HEVC (x265) encoder to write a test HEIC")
+    exif = Image.Exif()
+    exif[0x010F] = "Headroom Test Camera"
+    exif[0x8298] = "(c) Test"  # Copyright
+    path = tmp_path / f"meta{suffix}"
+    landscape.save(path, exif=exif.tobytes(), **save_kwargs)
+
+    photo = load_photo(path)
+
+    assert photo.exif is not None
+    assert photo.exif.startswith(b"Exif\x00\x00")
+    kept = Image.Exif()
+    kept.load(photo.exif)
+    assert kept[0x010F] == "Headroom Test Camera"
+    assert kept[0x8298] == "(c) Test"
+    # The block goes straight back into a Pillow writer.
+    out = tmp_path / "rewritten.jpg"
+    Image.new("RGB", (8, 8)).save(out, exif=photo.exif)
+    with Image.open(out) as reread:
+        assert reread.getexif()[0x010F] == "Headroom Test Camera"
+
+
+def test_mismatched_profile_is_not_passed_on(tmp_path: Path, landscape: Image.Image) -> None:
+    """A CMYK profile cannot describe RGB pixels: passing it on would break export's conversion."""
+    path = tmp_path / "rgb_with_cmyk_profile.jpg"
+    landscape.save(path, icc_profile=make_cmyk_icc_profile(), quality=95)
+    photo = load_photo(path)
+    assert photo.icc_profile is None
+    assert "icc_profile" not in open_upright(path).info
+    assert mean_abs_diff(photo.analysis_rgb, np.asarray(landscape)) < 3.0
+
+
+def test_grey_jpeg_with_grey_profile_becomes_srgb(tmp_path: Path, camera_path: Path) -> None:
+    with Image.open(camera_path) as opened:
+        grey = opened.convert("L")
+    path = tmp_path / "grey_icc.jpg"
+    grey.save(path, icc_profile=make_grey_icc_profile(1.8), quality=95)
+
+    photo = load_photo(path)
+
+    assert photo.mode == "L"
+    assert photo.icc_profile == srgb_profile_bytes()
+    # Gamma 1.8 shown in sRGB: mid-tones lighter, black and white where they were.
+    assert photo.analysis_rgb.mean() > np.asarray(grey).mean() + 5
+    full = open_upright(path)
+    assert full.mode == "RGB"
+    assert full.info["icc_profile"] == srgb_profile_bytes()
+
+
+def test_mpo_camera_jpeg_uses_reduced_decode(tmp_path: Path, landscape: Image.Image) -> None:
+    """Many cameras write JPEGs with an MPF preview, which Pillow opens as "MPO"."""
+    upright = landscape.resize((2048, 1536), Image.Resampling.LANCZOS)
+    stored = stored_pixels(upright, 6)
+    path = tmp_path / "camera.jpg"
+    stored.save(
+        path,
+        format="MPO",
+        save_all=True,
+        append_images=[stored.resize((384, 512))],
+        exif=exif_with_orientation(6),
+        quality=90,
+    )
+    photo = load_photo(path, analysis_max_side=400)
+    assert photo.format == "MPO"
+    assert (photo.width, photo.height) == (2048, 1536)
+    assert photo.analysis_rgb.shape == (300, 400, 3)
+    assert mean_abs_diff(photo.analysis_rgb, resized_like(upright, (400, 300))) < 4.0
+
+
+def test_sizes_must_be_positive(grace_hopper_path: Path) -> None:
+    with pytest.raises(ValueError):
+        load_photo(grace_hopper_path, analysis_max_side=0)
+    with pytest.raises(ValueError):
+        load_preview(grace_hopper_path, 0)
+
+
+def test_preview_never_upscales(grace_hopper_path: Path) -> None:
+    assert load_preview(grace_hopper_path, 5000).size == (512, 600)
 
 
 # ------------------------------------------------------------------------------------------------
