@@ -264,3 +264,11 @@ def test_batch_without_crops_is_framed_by_core(
         "anna_linkedin-profile.jpg",
         "ben_linkedin-profile.jpg",
     ]
+
+
+def test_no_sources_cannot_export(qtbot, runner, presets, settings) -> None:
+    dialog = _dialog(qtbot, runner, presets, [], settings)
+    dialog.set_presets(["linkedin-profile"])
+    assert "No photo" in dialog.sources_label.text()
+    assert not dialog.export_button.isEnabled()
+    assert not dialog.start_export()

@@ -228,11 +228,12 @@ class ExportDialog(QDialog):
         top.setChildrenCollapsible(False)
         top.setSizes([360, 440])
 
-        sources_text = (
-            f"Photo: {self._sources[0][0].name}"
-            if len(self._sources) == 1
-            else f"{len(self._sources)} photos from {self._sources[0][0].parent}"
-        )
+        if not self._sources:
+            sources_text = "No photo to export: open a photo or a folder first."
+        elif len(self._sources) == 1:
+            sources_text = f"Photo: {self._sources[0][0].name}"
+        else:
+            sources_text = f"{len(self._sources)} photos from {self._sources[0][0].parent}"
         self.sources_label = QLabel(sources_text, self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.sources_label)
@@ -361,7 +362,10 @@ class ExportDialog(QDialog):
     def _update_enabled(self) -> None:
         idle = not self._running
         self.export_button.setEnabled(
-            idle and bool(self.picker.checked_ids()) and not self._template_error
+            idle
+            and bool(self._sources)
+            and bool(self.picker.checked_ids())
+            and not self._template_error
         )
         for widget in (
             self.picker,
@@ -385,7 +389,9 @@ class ExportDialog(QDialog):
     # -- actions ----------------------------------------------------------------------------------
 
     def _browse(self) -> None:
-        start = self.folder_edit.text().strip() or str(self._sources[0][0].parent)
+        start = self.folder_edit.text().strip() or (
+            str(self._sources[0][0].parent) if self._sources else str(Path.home())
+        )
         chosen = QFileDialog.getExistingDirectory(self, "Export to folder", start)
         if chosen:
             self.folder_edit.setText(chosen)
@@ -408,7 +414,7 @@ class ExportDialog(QDialog):
     def start_export(self) -> bool:
         """Validate, ask about replacing files, then export in the background. False when it did
         not start (the reason is shown in the dialog)."""
-        if self._running:
+        if self._running or not self._sources:
             return False
         self._show_error("")
         if not self.picker.checked_ids():
