@@ -157,3 +157,24 @@ def test_no_photo_and_unreadable_photo(
     assert panel.preview_image("x-profile") is None
     assert "Preview failed" in panel.status_label.text()
     assert "broken.jpg" in panel.status_label.text()
+
+
+def test_preset_picker_groups_and_group_checkbox(qtbot, presets) -> None:
+    from ui.preset_picker import PresetPicker
+
+    picker = PresetPicker(presets)
+    qtbot.addWidget(picker)
+    titles = [picker.topLevelItem(i).text(0) for i in range(picker.topLevelItemCount())]
+    assert titles == ["Social", "Print", "ID / passport"]
+    assert picker.topLevelItem(1).childCount() == len(presets.by_group()["print"])
+    assert "1200 × 1800 px · 4 x 6 in at 300 ppi" in [
+        picker.topLevelItem(1).child(i).text(1) for i in range(picker.topLevelItem(1).childCount())
+    ]
+    with qtbot.waitSignal(picker.checkedChanged, timeout=5000) as blocker:
+        picker.topLevelItem(1).setCheckState(0, Qt.CheckState.Checked)  # the whole Print group
+    assert blocker.args[0] == [p.id for p in presets.by_group()["print"]]
+    assert picker.checked_ids() == blocker.args[0]
+    picker.set_checked_ids(["id-us", "no-such-preset"])
+    assert picker.checked_ids() == ["id-us"]
+    assert picker.topLevelItem(1).checkState(0) == Qt.CheckState.Unchecked
+    assert picker.topLevelItem(2).checkState(0) == Qt.CheckState.PartiallyChecked
