@@ -15,7 +15,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QKeyEvent, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QListView, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QStyle,
+    QWidget,
+)
 
 from core.photo import list_photos, load_preview
 from core.sidecar import fallback_path, sidecar_path
@@ -156,7 +163,8 @@ class FilmStrip(QListWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setFixedHeight(ICON_SIZE.height() + 30 + 28)
+        scrollbar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        self.setFixedHeight(self.gridSize().height() + scrollbar + 2 * self.frameWidth() + 6)
         self.currentItemChanged.connect(self._on_current_changed)
 
     # -- contents ---------------------------------------------------------------------------------
