@@ -42,9 +42,11 @@ class CheckSpec:
     centred: bool = False  # headshots and ID photos are centred on the face
     eye_band: Range | None = None  # eye line band from the top (headshots)
     hair_cut_allowed: bool = False  # tight headshots and close-ups may trim the hair
+    max_hair_cut_h: float | None = None  # how much (H from the crown); default: the headshot rule
     facing_camera: bool = False  # headshots and ID photos want a frontal face
     max_yaw: float | None = None  # overrides the rules' max_yaw (ID photos are stricter)
     single_face: bool = False  # a headshot holds one person
+    joints: bool = True  # ID photos end under the chin by rule: no neck/joint check there
 
 
 def upscale_checks(box: Box, output_sizes: Sequence[tuple[int, int]]) -> list[CheckWarning]:
@@ -78,7 +80,10 @@ def subject_checks(
         out.append(CheckWarning(EYES_CUT, "the crop cuts through the eyes", "problem"))
     cut_h = (box.top - ff.crown_y) / hh
     if box.top > ff.crown_y + tol:
-        if spec.hair_cut_allowed and cut_h <= rules.headshot.max_hair_cut_h:
+        max_cut = (
+            rules.headshot.max_hair_cut_h if spec.max_hair_cut_h is None else spec.max_hair_cut_h
+        )
+        if spec.hair_cut_allowed and cut_h <= max_cut + 1.0 / hh:
             out.append(
                 CheckWarning(
                     CROWN_CUT, f"top of the hair trimmed ({cut_h:.0%} of the head)", "info"
@@ -94,7 +99,8 @@ def subject_checks(
             )
     if box.bottom < ff.chin_y - tol:
         out.append(CheckWarning(CHIN_CUT, "the crop cuts the chin", "problem"))
-    out.extend(_joint_checks(analysis, ff, box, rules))
+    if spec.joints:
+        out.extend(_joint_checks(analysis, ff, box, rules))
     max_yaw = spec.max_yaw if spec.max_yaw is not None else rules.checks.max_yaw
     if spec.facing_camera and abs(ff.yaw) > max_yaw:
         side = "right" if ff.yaw > 0 else "left"
@@ -148,7 +154,7 @@ def _joint_checks(
     analysis: Analysis, ff: FramedFace, box: Box, rules: FramingRules
 ) -> list[CheckWarning]:
     hh = ff.head_height
-    if box.bottom >= body_end_y(analysis, ff.index) - 0.5:
+    if box.bottom >= body_end_y(analysis, ff.index, rules.portrait.body_band_h) - 0.5:
         return []  # the whole visible body is inside: nothing is cut
     at = ff.in_h(box.bottom)
     tol = rules.joints.tolerance_h

@@ -206,7 +206,7 @@ def manual_suggestion(
             single_face=True,
         )
     elif g == "id":
-        spec = CheckSpec(centred=True, facing_camera=True, single_face=True)
+        spec = CheckSpec(centred=True, facing_camera=True, single_face=True, joints=False)
     else:
         spec = CheckSpec(hair_cut_allowed=True)
     if aspect is None:

@@ -70,6 +70,8 @@ class PortraitRules:
     thirds: Range
     min_length_share: float
     body_slack_h: float
+    body_band_h: float
+    close_up_max_cut_h: float
     orientations: tuple[tuple[str, Aspect], ...]
     framings: tuple[PortraitFraming, ...]
     environmental_min_height_h: float
@@ -276,6 +278,8 @@ def parse_framing_rules(data: Mapping[str, Any], source: Path) -> FramingRules:
         thirds=r.range(pt, "thirds", 0.0, 1.0),
         min_length_share=r.number(pt, "min_length_share", 0.1, 1.0),
         body_slack_h=r.number(pt, "body_slack_h", 0.0, 2.0),
+        body_band_h=r.number(pt, "body_band_h", 0.5, 5.0),
+        close_up_max_cut_h=r.number(pt, "close_up_max_cut_h", 0.0, 0.4),
         orientations=tuple(
             (name, r.aspect(v, f"portrait.orientations.{name}")) for name, v in orient_t.items()
         ),

@@ -79,16 +79,17 @@ def levelling_angle(face: Face, threshold_deg: float) -> float:
     return face.roll_deg if abs(face.roll_deg) > threshold_deg else 0.0
 
 
-def body_end_y(analysis: Analysis, index: int) -> float:
+def body_end_y(analysis: Analysis, index: int, band_h: float = 1.5) -> float:
     """Lowest y (upright frame) the subject's body reaches: from the person mask when there is one
-    and the body ends inside the photo, else the bottom of the photo."""
+    and the body ends inside the photo, else the bottom of the photo. The body is looked for in a
+    band ``band_h`` head heights either side of the face centre (shoulders, arms, a lean)."""
     face = analysis.faces[index]
     mask = analysis.person_mask
     if mask is None:
         return float(analysis.height)
-    head = face.head_box
-    # The torso is wider than the head; a band of the head's width under the chin follows it.
-    bottom = mask.body_bottom_y(head.left, head.right, face.chin_y)
-    if bottom is None or mask.reaches_bottom_edge(head.left, head.right, face.chin_y):
+    half = band_h * face.head_height
+    left, right = face.center_x - half, face.center_x + half
+    bottom = mask.body_bottom_y(left, right, face.chin_y)
+    if bottom is None or mask.reaches_bottom_edge(left, right, face.chin_y):
         return float(analysis.height)
     return min(float(analysis.height), bottom)

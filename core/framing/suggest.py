@@ -6,8 +6,12 @@ from collections.abc import Sequence
 
 from core.errors import FramingError
 from core.faces import Analysis
+from core.framing.checks import FACES_CUT
+from core.framing.group import GROUP, group_framing
 from core.framing.headshot import headshot, headshot_variant
-from core.framing.rules import Aspect, load_framing_rules
+from core.framing.idphoto import id_photo
+from core.framing.portrait import ENVIRONMENTAL, FramingNotFeasible, portrait
+from core.framing.rules import Aspect, load_framing_rules, load_id_rules
 from core.suggestion import Suggestion
 
 GENRES = ("headshot", "portrait", "group", "id")
@@ -46,8 +50,11 @@ def _order(suggestions: list[Suggestion], subject: int) -> list[Suggestion]:
 def suggest_all(
     analysis: Analysis, *, subject: int | None = None, output_sizes: Sequence[tuple[int, int]] = ()
 ) -> list[Suggestion]:
-    """Headshots (each variant x each headshot aspect) for the subject (default: the largest face),
-    ordered by genre then score. No face: no suggestions (nothing is guessed)."""
+    """Everything worth offering for a photo, ordered by genre then score:
+    headshots (each variant at each headshot aspect) for the subject (default: the largest face),
+    portrait framings in each orientation the photo can hold, a group framing per group aspect and
+    a standard headshot of every other person when there are several faces, and one crop per ID
+    rule. No face: no suggestions (crops without a person are not guessed)."""
     if not analysis.faces:
         return []
     s = _subject(analysis, subject)
@@ -56,6 +63,27 @@ def suggest_all(
     for variant in rules.headshot.variants:
         for aspect in rules.headshot.aspects:
             out.append(headshot_variant(analysis, s, aspect, variant.name, rules, output_sizes))
+    names = [f.name for f in rules.portrait.framings] + [ENVIRONMENTAL]
+    for name in names:
+        for _orientation, aspect in rules.portrait.orientations:
+            try:
+                out.append(portrait(analysis, s, aspect, name, rules, output_sizes))
+            except FramingNotFeasible:
+                continue
+    if len(analysis.faces) > 1:
+        groups = [group_framing(analysis, a, rules, output_sizes) for a in rules.group.aspects]
+        whole = [g for g in groups if not any(w.code == FACES_CUT for w in g.warnings)]
+        # Aspects that cannot hold everyone are left out, unless none can (then the best one stays).
+        out.extend(whole or sorted(groups, key=lambda g: -g.score)[:1])
+        first = rules.headshot.aspects[0]
+        for other in range(len(analysis.faces)):
+            if other != s:
+                out.append(
+                    headshot_variant(analysis, other, first, "standard", rules, output_sizes)
+                )
+    id_rules = load_id_rules()
+    for rule in id_rules.rules:
+        out.append(id_photo(analysis, s, rule, rules, id_rules, output_sizes))
     return _order(out, s)
 
 
@@ -68,12 +96,31 @@ def suggestion_for(
     subject: int | None = None,
     output_sizes: Sequence[tuple[int, int]] = (),
 ) -> Suggestion:
-    """One framing at one aspect (export calls this per preset)."""
+    """One framing at one aspect (export calls this per preset). For genre "id" ``framing`` is the
+    ID rule's id and ``aspect`` must match its print size. Raises ``FramingError`` when there is no
+    face, the subject does not exist, or a portrait framing needs more than the photo shows."""
     rules = load_framing_rules()
+    if genre == "group":
+        if framing != GROUP:
+            raise FramingError(f"unknown group framing {framing!r} (known: {GROUP})")
+        if not analysis.faces:
+            raise FramingError(f"no face found in {_photo_name(analysis)}")
+        return group_framing(analysis, aspect, rules, output_sizes)
+    s = _subject(analysis, subject)
     if genre == "headshot":
-        return headshot_variant(
-            analysis, _subject(analysis, subject), aspect, framing, rules, output_sizes
-        )
+        return headshot_variant(analysis, s, aspect, framing, rules, output_sizes)
+    if genre == "portrait":
+        return portrait(analysis, s, aspect, framing, rules, output_sizes)
+    if genre == "id":
+        id_rules = load_id_rules()
+        rule = id_rules.rule(framing)
+        rw, rh = rule.aspect
+        if abs(aspect[0] / aspect[1] - rw / rh) > 0.005 * rw / rh:
+            raise FramingError(
+                f"ID rule {rule.id} is {rule.print_label()} ({rw}:{rh}), "
+                f"not {aspect[0]}:{aspect[1]}"
+            )
+        return id_photo(analysis, s, rule, rules, id_rules, output_sizes)
     raise FramingError(f"unknown genre {genre!r} (known: {', '.join(GENRES)})")
 
 
