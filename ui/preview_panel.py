@@ -284,7 +284,14 @@ class PreviewPanel(QWidget):
             key=self._render_key,
         )
 
+    def _is_stale(self, request: PreviewRequest) -> bool:
+        # A render for an older photo or crop can arrive before the newer one is even submitted
+        # (renders are scheduled on the next event-loop turn); the newer one is on its way.
+        return request.path != self._path or request.crop != self._crop
+
     def _on_rendered(self, request: PreviewRequest, results: list[RenderedPreview]) -> None:
+        if self._is_stale(request):
+            return
         self._rendering = False
         for rendered in results:
             tile = self._tiles.get(rendered.preset_id)
@@ -295,6 +302,8 @@ class PreviewPanel(QWidget):
         self.previewsUpdated.emit()
 
     def _on_render_failed(self, request: PreviewRequest, exc: BaseException) -> None:
+        if self._is_stale(request):
+            return
         self._rendering = False
         message = describe_error(exc)
         for preset in request.presets:
