@@ -77,7 +77,8 @@ TILE_SURE_SCORE = 0.8
 #: reading under-reports a tilt by up to half; re-reading on the levelled crop removes most of it.
 ROLL_REFINE_CROP = 2.2
 ROLL_REFINE_ITERATIONS = 2
-ROLL_REFINE_FACES = 4
+ROLL_REFINE_FACES = 3
+ROLL_REFINE_MAX_SIDE = 256
 #: A tile detection within this many px of an inner tile edge was cut by the tile.
 TILE_EDGE_MARGIN = 1.0
 
@@ -369,6 +370,9 @@ class FaceAnalyzer:
         side = round(max(det.box.w, det.box.h) * ROLL_REFINE_CROP)
         left, top = round(det.box.cx - side / 2), round(det.box.cy - side / 2)
         crop = _crop_padded(rgb, left, top, side)
+        if side > ROLL_REFINE_MAX_SIDE:  # the model sees 128 px anyway; rotate fewer pixels
+            side = ROLL_REFINE_MAX_SIDE
+            crop = crop.resize((side, side), Image.Resampling.BILINEAR)
         centre = Point(side / 2, side / 2)
         for _ in range(ROLL_REFINE_ITERATIONS):
             levelled = np.asarray(crop.rotate(roll, resample=Image.Resampling.BILINEAR))
@@ -475,7 +479,13 @@ def _crop_padded(rgb: RGB, left: int, top: int, side: int) -> Any:
     """A ``side`` x ``side`` PIL crop of ``rgb`` at (left, top), black outside the image."""
     from PIL import Image
 
-    return Image.fromarray(rgb).crop((left, top, left + side, top + side))
+    height, width = rgb.shape[:2]
+    out = np.zeros((side, side, 3), np.uint8)
+    x0, y0 = max(0, left), max(0, top)
+    x1, y1 = min(width, left + side), min(height, top + side)
+    if x1 > x0 and y1 > y0:
+        out[y0 - top : y1 - top, x0 - left : x1 - left] = rgb[y0:y1, x0:x1]
+    return Image.fromarray(out)
 
 
 def largest_face(analysis: Analysis) -> Face | None:

@@ -13,9 +13,10 @@ import pytest
 from PIL import Image
 
 from core.detection import FaceAnalyzer
-from core.faces import Analysis
+from core.faces import Analysis, Face
 from core.models import ModelStore
 from core.photo import load_photo
+from tests.photo_samples import write_with_orientation
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -189,3 +190,83 @@ def test_analyze_uses_upright_original_pixels(
     assert mask is not None
     assert mask.confidence.dtype == np.float32
     assert mask.confidence.shape == photo.analysis_rgb.shape[:2]
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_every_exif_orientation_gives_the_same_upright_face(
+    analyzer: FaceAnalyzer, grace_hopper_path: Path, tmp_path: Path, orientation: int
+) -> None:
+    upright = Image.open(grace_hopper_path).convert("RGB")
+    path = write_with_orientation(
+        upright, tmp_path / f"o{orientation}.jpg", orientation, quality=95
+    )
+    reference = _reference_face(analyzer, grace_hopper_path)
+    analysis = analyze(analyzer, path)
+    assert (analysis.width, analysis.height) == upright.size
+    assert len(analysis.faces) == 1
+    face = analysis.faces[0]
+    for got, want in [
+        (face.box.x, reference.box.x),
+        (face.box.y, reference.box.y),
+        (face.box.right, reference.box.right),
+        (face.eye_center.x, reference.eye_center.x),
+        (face.eye_line_y, reference.eye_line_y),
+        (face.chin_y, reference.chin_y),
+    ]:
+        assert got == pytest.approx(want, abs=6)
+    assert face.crown_y == pytest.approx(reference.crown_y, abs=10)
+    assert face.keypoints.right_eye.x < face.keypoints.left_eye.x
+
+
+_REFERENCE: dict[Path, Face] = {}
+
+
+def _reference_face(analyzer: FaceAnalyzer, path: Path) -> Face:
+    if path not in _REFERENCE:
+        _REFERENCE[path] = analyze(analyzer, path).faces[0]
+    return _REFERENCE[path]
+
+
+def test_group_photo_made_from_real_portraits(
+    analyzer: FaceAnalyzer,
+    astronaut_path: Path,
+    grace_hopper_path: Path,
+    coffee_path: Path,
+    tmp_path: Path,
+) -> None:
+    """Six people, faces ~30-70 px, on a real (faceless) photo background: every face, no extra."""
+    astronaut = Image.open(astronaut_path).convert("RGB")
+    hopper = Image.open(grace_hopper_path).convert("RGB")
+    mirror = Image.Transpose.FLIP_LEFT_RIGHT
+    people = [
+        (astronaut, 190, (60, 120)),
+        (hopper, 170, (330, 420)),
+        (astronaut.transpose(mirror), 160, (620, 200)),
+        (hopper.transpose(mirror), 150, (880, 560)),
+        (astronaut, 210, (1100, 80)),
+        (hopper, 190, (1350, 430)),
+    ]
+    canvas = Image.open(coffee_path).convert("RGB").resize((1600, 900), Image.Resampling.BICUBIC)
+    expected_centres = []
+    for portrait, width, (x, y) in people:
+        height = round(portrait.height * width / portrait.width)
+        scaled = portrait.resize((width, height), Image.Resampling.LANCZOS)
+        canvas.paste(scaled, (x, y))
+        # Face centre in the source (detected on the unscaled portrait) mapped onto the canvas.
+        source = portrait.copy()
+        source_face = analyzer.detect_raw(np.asarray(source))[0].box
+        k = width / portrait.width
+        expected_centres.append((x + source_face.cx * k, y + source_face.cy * k, source_face.w * k))
+    path = tmp_path / "group.jpg"
+    canvas.save(path, quality=92)
+    faces = analyze(analyzer, path).faces
+    assert len(faces) == len(people)
+    for cx, cy, size in expected_centres:
+        matches = [
+            f for f in faces if abs(f.box.cx - cx) < size / 2 and abs(f.box.cy - cy) < size / 2
+        ]
+        assert len(matches) == 1, (cx, cy, [f.box for f in faces])
+        assert matches[0].box.w == pytest.approx(size, rel=0.35)
+    # Largest first.
+    areas = [f.box.area for f in faces]
+    assert areas == sorted(areas, reverse=True)
