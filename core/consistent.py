@@ -1,10 +1,11 @@
 """Consistent framing for a set of photos (a team page): the same eye-line height and the same head
 size in every headshot.
 
-The shared values per preset are the medians of what the framing engine picks for each photo on its
-own (its default headshot for the preset's framing and aspect), so the set lands where most photos
-already are comfortable. Each photo is then framed with those values; a photo whose framing has to
-deviate (the head too near an edge to reach the shared position) is reported, not exported off-line.
+The shared values per preset come from what the framing engine picks for each photo on its own (its
+default headshot for the preset's framing and aspect): of those and their medians, the one that the
+most photos of the set can meet. Each photo is then framed with those values; a photo whose framing
+has to deviate (the head too near an edge to reach the shared position) is reported, not exported
+off-line.
 Only headshot presets are made consistent: ID presets already follow one fixed rule, and portrait
 lengths depend on each photo's body.
 """
@@ -26,6 +27,9 @@ from core.presets import Preset
 EYE_TOLERANCE = 0.01
 #: How far (relative) its head size may differ from the shared one.
 HEAD_TOLERANCE = 0.03
+#: How far the face may sit off the centre line (share of the crop width; framing.toml's headshot
+#: centre_tolerance).
+CENTRE_TOLERANCE = 0.05
 
 
 @dataclass(frozen=True)
@@ -53,19 +57,43 @@ def measure(analysis: Analysis, subject: int, box: Box, angle_deg: float) -> tup
     return face.head_height / box.h, (eye.y - box.top) / box.h
 
 
+def off_centre(analysis: Analysis, subject: int, box: Box, angle_deg: float) -> float:
+    """How far face ``subject`` sits from the crop's vertical centre line (share of its width)."""
+    face = analysis.faces[subject]
+    centre = Point(analysis.width / 2.0, analysis.height / 2.0)
+    eye = rotate_point(face.eye_center, centre, angle_deg)
+    return abs(eye.x - box.cx) / box.w
+
+
+def _within(
+    analysis: Analysis, subject: int, box: Box, angle_deg: float, target: tuple[float, float]
+) -> bool:
+    share, eye = measure(analysis, subject, box, angle_deg)
+    return (
+        abs(eye - target[1]) <= EYE_TOLERANCE
+        and abs(share / target[0] - 1.0) <= HEAD_TOLERANCE
+        and off_centre(analysis, subject, box, angle_deg) <= CENTRE_TOLERANCE
+    )
+
+
 def is_consistent_preset(preset: Preset) -> bool:
     return preset.genre == "headshot"
 
 
 def shared_framing(analyses: Sequence[Analysis], preset: Preset) -> SharedFraming | None:
     """The set's shared framing for ``preset`` (None for presets that are not made consistent or
-    when no photo can be framed)."""
+    when no photo can be framed).
+
+    Candidates are what the framing engine picks for each photo on its own, plus their medians;
+    the candidate that the most photos can meet wins (ties: the one nearest the medians), so one
+    tightly cropped photo cannot push the whole set off its framing.
+    """
     if not is_consistent_preset(preset):
         return None
     from core.framing.suggest import suggestion_for
 
-    shares: list[float] = []
-    eyes: list[float] = []
+    framed: list[tuple[Analysis, int]] = []
+    candidates: list[tuple[float, float]] = []
     for analysis in analyses:
         try:
             s = suggestion_for(
@@ -74,14 +102,51 @@ def shared_framing(analyses: Sequence[Analysis], preset: Preset) -> SharedFramin
         except FramingError:
             continue
         subject = s.subject if s.subject is not None else 0
-        share, eye = measure(analysis, subject, s.box, s.angle_deg)
-        shares.append(share)
-        eyes.append(eye)
-    if not shares:
+        framed.append((analysis, subject))
+        candidates.append(measure(analysis, subject, s.box, s.angle_deg))
+    if not candidates:
         return None
-    return SharedFraming(
-        preset.id, statistics.median(shares), statistics.median(eyes), photos=len(shares)
+    median = (
+        statistics.median(c[0] for c in candidates),
+        statistics.median(c[1] for c in candidates),
     )
+    options = _spread([median, *candidates], MAX_CANDIDATES)
+
+    def rank(candidate: tuple[float, float]) -> tuple[int, float]:
+        meets = sum(
+            1 for analysis, subject in framed if _meets(analysis, subject, preset, candidate)
+        )
+        distance = abs(candidate[0] / median[0] - 1.0) + abs(candidate[1] - median[1])
+        return (-meets, distance)
+
+    best = min(options, key=rank)
+    return SharedFraming(preset.id, best[0], best[1], photos=len(framed))
+
+
+#: Candidates tried per preset (each costs one framing per photo).
+MAX_CANDIDATES = 12
+
+
+def _spread(values: list[tuple[float, float]], limit: int) -> list[tuple[float, float]]:
+    """At most ``limit`` candidates: the first (the medians) and an even spread of the rest by
+    head share."""
+    if len(values) <= limit:
+        return values
+    rest = sorted(values[1:])
+    step = (len(rest) - 1) / (limit - 2)
+    return [values[0], *(rest[round(i * step)] for i in range(limit - 1))]
+
+
+def _meets(analysis: Analysis, subject: int, preset: Preset, target: tuple[float, float]) -> bool:
+    from core.framing.suggest import frame_headshot
+
+    try:
+        s = frame_headshot(
+            analysis, subject, preset.aspect, head_share=target[0], eye_from_top=target[1]
+        )
+    except FramingError:
+        return False
+    return _within(analysis, subject, s.box, s.angle_deg, target)
 
 
 def frame_consistently(
@@ -115,16 +180,14 @@ def frame_consistently(
             eye_from_top=target.eye_from_top,
             output_sizes=((preset.width, preset.height),),
         )
-        share, eye = measure(analysis, 0, s.box, s.angle_deg)
-        if (
-            abs(eye - target.eye_from_top) > EYE_TOLERANCE
-            or abs(share / target.head_share - 1.0) > HEAD_TOLERANCE
-        ):
+        if not _within(analysis, 0, s.box, s.angle_deg, (target.head_share, target.eye_from_top)):
+            share, eye = measure(analysis, 0, s.box, s.angle_deg)
+            shift = off_centre(analysis, 0, s.box, s.angle_deg)
             raise FramingError(
                 f"{name}: cannot match the set's {preset.id} framing (eye line at "
-                f"{eye:.0%} of the height, head {share:.0%}; the set uses "
-                f"{target.eye_from_top:.0%} and {target.head_share:.0%}): the head is too close to "
-                "the photo's edge"
+                f"{eye:.0%} of the height, head {share:.0%}, {shift:.0%} off centre; the set uses "
+                f"{target.eye_from_top:.0%} and {target.head_share:.0%}, centred): the head is "
+                "too close to the photo's edge"
             )
         plan[preset.id] = (s.box, s.angle_deg)
     return plan

@@ -1,0 +1,244 @@
+"""Batch export through the real path: worker processes with real analyzers, a folder with a
+corrupt file and a photo without a face, consistent team framing, sidecar reuse and the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from core.batch import BatchItem, run_batch
+from core.detection import FaceAnalyzer
+from core.errors import ExportError
+from core.export import CropChoice
+from core.geometry import Box
+from core.models import ModelStore
+from core.presets import load_presets
+from core.sidecar import write_sidecar
+from tests.export_samples import sha256
+
+REPO = Path(__file__).resolve().parent.parent
+BOOK = load_presets(None)
+
+
+@pytest.fixture(scope="module")
+def analyzer(model_store: ModelStore) -> Iterator[FaceAnalyzer]:
+    with FaceAnalyzer(model_store) as fa:
+        yield fa
+
+
+@pytest.fixture()
+def folder(
+    tmp_path: Path, grace_hopper_path: Path, astronaut_path: Path, coffee_path: Path
+) -> Path:
+    """Two portraits, a photo without a face and a corrupt JPEG."""
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / "a_hopper.jpg").write_bytes(grace_hopper_path.read_bytes())
+    (photos / "b_astronaut.png").write_bytes(astronaut_path.read_bytes())
+    (photos / "c_coffee.png").write_bytes(coffee_path.read_bytes())
+    (photos / "d_corrupt.jpg").write_bytes(grace_hopper_path.read_bytes()[:2000])
+    return photos
+
+
+def sources_in(folder: Path) -> list[Path]:
+    return sorted(folder.iterdir())
+
+
+def test_batch_in_two_processes_exports_the_rest_and_reports_problems(
+    folder: Path, tmp_path: Path
+) -> None:
+    presets = [BOOK.require("linkedin-profile"), BOOK.require("print-8x10")]
+    hashes = {p: sha256(p) for p in sources_in(folder)}
+    seen: list[tuple[int, int, BatchItem]] = []
+    result = run_batch(
+        sources_in(folder),
+        presets,
+        tmp_path / "out",
+        workers=2,
+        progress=lambda d, t, item: seen.append((d, t, item)),
+    )
+    status = {i.source.name: i.status for i in result.items}
+    assert status == {
+        "a_hopper.jpg": "done",
+        "b_astronaut.png": "done",
+        "c_coffee.png": "skipped",
+        "d_corrupt.jpg": "failed",
+    }
+    assert [i.source.name for i in result.items] == sorted(status)  # input order
+    assert "no face" in (result.skipped[0].reason or "")
+    assert "d_corrupt.jpg" in (result.failed[0].reason or "")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "a_hopper_linkedin-profile.jpg",
+        "a_hopper_print-8x10.jpg",
+        "b_astronaut_linkedin-profile.jpg",
+        "b_astronaut_print-8x10.jpg",
+    ]
+    for written in result.written:
+        assert Image.open(written.path).size == (written.width, written.height)
+    assert [d for d, _t, _i in seen] == [1, 2, 3, 4] and {t for _d, t, _i in seen} == {4}
+    assert {p: sha256(p) for p in sources_in(folder)} == hashes
+    summary = result.to_json()["summary"]
+    assert summary == {"done": 2, "skipped": 1, "failed": 1, "files": 4}
+
+
+def test_all_names_are_checked_before_any_photo_is_written(
+    folder: Path, tmp_path: Path, analyzer: FaceAnalyzer
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "b_astronaut_linkedin-profile.jpg").write_bytes(b"someone else's file")
+    with pytest.raises(ExportError, match=r"b_astronaut_linkedin-profile\.jpg"):
+        run_batch(sources_in(folder), [BOOK.require("linkedin-profile")], out, analyzer=analyzer)
+    assert sorted(p.name for p in out.iterdir()) == ["b_astronaut_linkedin-profile.jpg"]
+    other = tmp_path / "other"
+    other.mkdir()
+    twin = other / "a_hopper.jpg"
+    twin.write_bytes((folder / "a_hopper.jpg").read_bytes())
+    with pytest.raises(ExportError, match="both be written"):
+        run_batch(
+            [folder / "a_hopper.jpg", twin], [BOOK.require("x-profile")], out, analyzer=analyzer
+        )
+    assert sorted(p.name for p in out.iterdir()) == ["b_astronaut_linkedin-profile.jpg"]
+
+
+def test_sidecar_crop_is_reused(
+    grace_hopper_path: Path, tmp_path: Path, analyzer: FaceAnalyzer
+) -> None:
+    photo = tmp_path / "hopper.jpg"
+    photo.write_bytes(grace_hopper_path.read_bytes())
+    box = Box(100.0, 150.0, 300.0, 300.0)
+    write_sidecar(photo, CropChoice(box=box, aspect=(1, 1), genre="manual"), (512, 600))
+    preset = BOOK.require("linkedin-profile")
+    result = run_batch([photo], [preset], tmp_path / "out", analyzer=analyzer)
+    assert result.items[0].crop_from == "sidecar"
+    out = Image.open(result.written[0].path).convert("RGB")
+    expected = (
+        Image.open(photo)
+        .convert("RGB")
+        .resize((400, 400), Image.Resampling.LANCZOS, box=(100, 150, 400, 450))
+    )
+    diff = sum(
+        abs(a - b)
+        for a, b in zip(
+            out.resize((40, 40)).tobytes(), expected.resize((40, 40)).tobytes(), strict=True
+        )
+    )
+    assert diff / (40 * 40 * 3) < 3
+    ignored = run_batch([photo], [preset], tmp_path / "out2", analyzer=analyzer, use_sidecars=False)
+    assert ignored.items[0].crop_from == "suggestion"
+
+
+def test_unknown_suggestion_id_skips_with_the_known_ids(
+    grace_hopper_path: Path, tmp_path: Path, analyzer: FaceAnalyzer
+) -> None:
+    result = run_batch(
+        [grace_hopper_path],
+        [BOOK.require("linkedin-profile")],
+        tmp_path / "out",
+        suggestion_id="no-such-suggestion",
+        analyzer=analyzer,
+    )
+    assert result.items[0].status == "skipped"
+    assert "no-such-suggestion" in (result.items[0].reason or "")
+    assert "headshot-" in (result.items[0].reason or "")
+
+
+def _team(tmp_path: Path, grace_hopper_path: Path, astronaut_path: Path) -> list[Path]:
+    """Four photos framed differently: the face fills each by a different share at a different
+    place; the last one (Grace Hopper, head filling the frame) has no room for a looser framing."""
+    team = tmp_path / "team"
+    team.mkdir()
+    astronaut = Image.open(astronaut_path).convert("RGB")
+    paths = [team / f"{i}.jpg" for i in ("1_full", "2_close", "3_shifted", "4_hopper")]
+    astronaut.save(paths[0], quality=92)
+    astronaut.crop((20, 0, 420, 420)).resize((760, 798), Image.Resampling.LANCZOS).save(paths[1])
+    astronaut.crop((90, 0, 512, 480)).save(paths[2], quality=92)
+    Image.open(grace_hopper_path).convert("RGB").save(paths[3], quality=92)
+    return paths
+
+
+def test_consistent_lines_up_eye_line_and_head_size(
+    tmp_path: Path, grace_hopper_path: Path, astronaut_path: Path, analyzer: FaceAnalyzer
+) -> None:
+    paths = _team(tmp_path, grace_hopper_path, astronaut_path)
+    preset = BOOK.require("linkedin-profile")
+    result = run_batch(paths, [preset], tmp_path / "out", consistent=True, analyzer=analyzer)
+    shared = result.shared[preset.id]
+    assert shared.photos == 4
+    done = result.done
+    for item in result.skipped:
+        assert "cannot match" in (item.reason or "")
+    assert len(done) >= 3
+    eyes, heads = [], []
+    for item in done:
+        assert item.crop_from == "consistent"
+        out = item.written[0]
+        _loaded, found = analyzer.analyze_path(out.path)
+        face = found.faces[0]
+        eyes.append(face.eye_line_y / out.height)
+        heads.append(face.head_height / out.height)
+    assert max(eyes) - min(eyes) <= 0.02, eyes
+    assert abs(eyes[0] - shared.eye_from_top) <= 0.02
+    assert max(heads) / min(heads) <= 1.08, heads
+
+
+def test_cli_export_json_and_exit_code(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "app.py",
+            "export",
+            str(folder / "a_hopper.jpg"),
+            str(folder / "c_coffee.png"),
+            str(folder / "d_corrupt.jpg"),
+            "--preset",
+            "x-profile",
+            "--preset",
+            "id-us",
+            "--out",
+            str(out),
+            "--workers",
+            "1",
+            "--json",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 1, run.stderr
+    data = json.loads(run.stdout)
+    assert set(data) >= {"written", "failed", "skipped"}
+    assert {tuple(sorted(w)) for w in data["written"]} == {
+        ("bytes", "height", "path", "preset", "source", "width")
+    }
+    assert sorted((w["preset"], w["width"], w["height"]) for w in data["written"]) == [
+        ("id-us", 600, 600),
+        ("x-profile", 400, 400),
+    ]
+    assert [Path(f["source"]).name for f in data["failed"]] == ["d_corrupt.jpg"]
+    assert data["failed"][0]["error"]
+    assert [Path(s["source"]).name for s in data["skipped"]] == ["c_coffee.png"]
+    again = subprocess.run(
+        [
+            sys.executable,
+            "app.py",
+            "export",
+            str(folder / "a_hopper.jpg"),
+            "--preset",
+            "x-profile",
+            "--out",
+            str(out),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode == 1 and again.stderr.startswith("error: ")
+    assert "already exist" in again.stderr
