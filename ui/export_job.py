@@ -3,7 +3,8 @@
 No Qt here: ``run_export`` executes in a pool thread with plain inputs (an ``ExportJob`` snapshot),
 and every decision (crop re-fitting, names, encoding, atomic writes) is made by ``core.export``.
 A source that comes with a committed crop is exported with that crop re-fitted to each preset's
-aspect; a source without one is framed by core (detection + suggestions) the way the CLI does.
+aspect; a source without one gets its saved sidecar crop, else core's framing (detection and
+suggestions), the way the CLI does.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from core.export import (
 from core.export.atomic import prepare_out_dir
 from core.export.naming import check_template
 from core.photo import read_image_size
-from core.presets import FORMAT_EXTENSIONS, Preset, PresetBook
+from core.presets import Preset, PresetBook
 
 #: progress(done, total, message) — called from the export thread.
 Progress = Callable[[int, int, str], None]
@@ -221,7 +222,6 @@ def _run_consistent_batch(
 
 
 __all__ = [
-    "FORMAT_EXTENSIONS",
     "ExportJob",
     "ExportRunResult",
     "check_output_folder",

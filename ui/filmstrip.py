@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from enum import Enum
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
@@ -121,6 +122,12 @@ def _draw_sidecar_mark(painter: QPainter, image_rect: QRectF) -> None:
     painter.drawLine(int(cx - 1), int(cy + 4), int(cx + 5), int(cy - 4))
 
 
+def _decode_thumbnail(path: Path) -> QImage:
+    """Worker thread: the photo's upright preview at THUMB_SIDE px, as a QImage (not a QPixmap,
+    which may only be made on the GUI thread)."""
+    return pil_to_qimage(load_preview(path, THUMB_SIDE))
+
+
 def has_sidecar(path: Path) -> bool:
     """A crop was saved for ``path`` (next to it, or in the cache store for read-only folders)."""
     return sidecar_path(path).is_file() or fallback_path(path).is_file()
@@ -223,8 +230,10 @@ class FilmStrip(QListWidget):
         item = self._items.get(Path(path)) if path is not None else None
         self.blockSignals(True)
         try:
-            self.setCurrentItem(item)
-            if item is not None:
+            if item is None:
+                self.setCurrentRow(-1)
+            else:
+                self.setCurrentItem(item)
                 self.scrollToItem(item)
         finally:
             self.blockSignals(False)
@@ -287,10 +296,16 @@ class FilmStrip(QListWidget):
             self._in_flight += 1
             generation = self._generation
             self._runner.submit(
-                lambda path=path: pil_to_qimage(load_preview(path, THUMB_SIDE)),
-                lambda image, path=path, gen=generation: self._on_thumb(gen, path, image, None),
-                lambda exc, path=path, gen=generation: self._on_thumb(gen, path, None, exc),
+                partial(_decode_thumbnail, path),
+                partial(self._on_thumb_done, generation, path),
+                partial(self._on_thumb_failed, generation, path),
             )
+
+    def _on_thumb_done(self, generation: int, path: Path, image: QImage) -> None:
+        self._on_thumb(generation, path, image, None)
+
+    def _on_thumb_failed(self, generation: int, path: Path, error: BaseException) -> None:
+        self._on_thumb(generation, path, None, error)
 
     def _on_thumb(
         self, generation: int, path: Path, image: QImage | None, error: BaseException | None

@@ -105,8 +105,9 @@ class PresetPicker(QTreeWidget):
             for pid, item in self._items.items():
                 state = Qt.CheckState.Checked if pid in wanted else Qt.CheckState.Unchecked
                 item.setCheckState(0, state)
-                if pid in wanted and item.parent() is not None:
-                    item.parent().setExpanded(True)
+                parent = item.parent()
+                if pid in wanted and parent is not None:
+                    parent.setExpanded(True)
         finally:
             self._updating = False
         after = self.checked_ids()

@@ -172,13 +172,13 @@ class PreviewPanel(QWidget):
         self._tiles_layout.setContentsMargins(4, 4, 4, 4)
         self._tiles_layout.setSpacing(8)
         self._tiles_layout.addStretch(1)
-        self.scroll = QScrollArea(self)
-        self.scroll.setObjectName("previewScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self._tiles_host)
-        self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setObjectName("previewScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(self._tiles_host)
+        self.scroll_area.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         # Fit mode follows the viewport's width, which changes after the panel's own resize.
-        self.scroll.viewport().installEventFilter(self)
+        self.scroll_area.viewport().installEventFilter(self)
 
         bottom = QWidget(self)
         bottom_layout = QVBoxLayout(bottom)
@@ -190,7 +190,7 @@ class PreviewPanel(QWidget):
         header.addWidget(self.true_size_box)
         bottom_layout.addLayout(header)
         bottom_layout.addWidget(self.status_label)
-        bottom_layout.addWidget(self.scroll, 1)
+        bottom_layout.addWidget(self.scroll_area, 1)
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.picker)
@@ -330,21 +330,22 @@ class PreviewPanel(QWidget):
                 self._tiles_layout.removeWidget(tile)
                 tile.deleteLater()
         for index, preset in enumerate(wanted):
-            tile = self._tiles.get(preset.id)
-            if tile is None:
+            existing = self._tiles.get(preset.id)
+            if existing is None:
                 tile = PreviewTile(preset, self._tiles_host)
                 self._tiles[preset.id] = tile
                 if self._path is None:
                     tile.image_label.setText("No photo")
             else:
+                tile = existing
                 self._tiles_layout.removeWidget(tile)
             self._tiles_layout.insertWidget(index, tile)
         self._apply_display()
 
     def _apply_display(self, *_args: object) -> None:
-        fit_width = self.scroll.viewport().width() - 40  # tile frame, margins and spacing
+        fit_width = self.scroll_area.viewport().width() - 40  # tile frame, margins and spacing
         true_size = self.true_size()
-        self.scroll.setHorizontalScrollBarPolicy(
+        self.scroll_area.setHorizontalScrollBarPolicy(
             Qt.ScrollBarPolicy.ScrollBarAsNeeded
             if true_size
             else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
@@ -365,6 +366,6 @@ class PreviewPanel(QWidget):
         self.status_label.setVisible(bool(text))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
+        if watched is self.scroll_area.viewport() and event.type() == QEvent.Type.Resize:
             self._apply_display()
         return super().eventFilter(watched, event)
