@@ -8,7 +8,9 @@ bring the constrained result back here.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QDoubleSpinBox,
     QFrame,
@@ -126,20 +128,58 @@ class CropBar(QFrame):
         for spin in (self.x_spin, self.y_spin, self.w_spin, self.h_spin):
             spin.valueChanged.connect(self._on_box_typed)
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
-        layout.setSpacing(6)
-        layout.addWidget(self.aspect_box)
-        layout.addWidget(self.swap_button)
-        layout.addSpacing(8)
-        layout.addWidget(self.angle_slider, 1)
-        layout.addWidget(self.angle_spin)
-        layout.addWidget(self.level_button)
-        layout.addWidget(self.straighten_button)
-        layout.addSpacing(8)
+        # Two groups side by side, stacked when the bar is too narrow for both (small screens).
+        self._rotate_group = QWidget()
+        rotate = QHBoxLayout(self._rotate_group)
+        rotate.setContentsMargins(0, 0, 0, 0)
+        rotate.setSpacing(6)
+        rotate.addWidget(self.aspect_box)
+        rotate.addWidget(self.swap_button)
+        rotate.addSpacing(8)
+        rotate.addWidget(self.angle_slider, 1)
+        rotate.addWidget(self.angle_spin)
+        rotate.addWidget(self.level_button)
+        rotate.addWidget(self.straighten_button)
+        self._box_group = QWidget()
+        box = QHBoxLayout(self._box_group)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(6)
+        box.addStretch(1)
         for spin in (self.x_spin, self.y_spin, self.w_spin, self.h_spin):
-            layout.addWidget(spin)
+            box.addWidget(spin)
+        self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._layout.setContentsMargins(8, 4, 8, 4)
+        self._layout.setSpacing(12)
+        self._layout.addWidget(self._rotate_group, 1)
+        self._layout.addWidget(self._box_group)
+        self.setMinimumWidth(
+            max(
+                self._rotate_group.minimumSizeHint().width(),
+                self._box_group.minimumSizeHint().width(),
+            )
+            + 16
+        )
         self.set_session(None)
+
+    def is_stacked(self) -> bool:
+        return self._layout.direction() == QBoxLayout.Direction.TopToBottom
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        one_row = (
+            self._rotate_group.minimumSizeHint().width()
+            + self._box_group.minimumSizeHint().width()
+            + 12
+            + 16
+        )
+        direction = (
+            QBoxLayout.Direction.LeftToRight
+            if event.size().width() >= one_row
+            else QBoxLayout.Direction.TopToBottom
+        )
+        if direction != self._layout.direction():
+            self._layout.setDirection(direction)
+            self.updateGeometry()
+        super().resizeEvent(event)
 
     # -- binding ------------------------------------------------------------------------------
 

@@ -133,6 +133,7 @@ def take_screenshot(
     from ui.photo_jobs import initial_suggestion
 
     assert isinstance(window, MainWindow)
+    window.autosave = False  # looking at a photo must not change its sidecar
     window.resize(*size)
     window.show()
     wait_until(lambda: False, 0.05)

@@ -10,6 +10,7 @@ and output previews over checks on the right; the film strip below when a folder
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -43,6 +44,7 @@ from core.errors import HeadroomError
 from core.geometry import Box
 from core.guides import GUIDE_KINDS, GuideSettings, guide_config, next_guide_cycle, next_orientation
 from core.models import ModelProgress
+from core.paths import user_cache_dir
 from core.photo import list_photos
 from core.presets import PresetBook, load_presets
 from core.sidecar import write_sidecar
@@ -157,6 +159,12 @@ class MainWindow(QMainWindow):
         self._sidecar_timer.setInterval(SIDECAR_DELAY_MS)
         self._sidecar_timer.timeout.connect(self._write_sidecar_now)
         self._export_dialog: ExportDialog | None = None
+        #: Save the crop next to the photo after each edit (off for --screenshot).
+        self.autosave = True
+        self._auto_applying = False
+        #: Where the sample photo is copied before opening, so its sidecar never lands in
+        #: matplotlib's installed data folder.
+        self.sample_dir = user_cache_dir() / "sample"
 
         self._guides = self.app_settings.guide_settings(GUIDE_KINDS)
         self._build_widgets()
@@ -468,6 +476,10 @@ class MainWindow(QMainWindow):
             side = max(280, min(360, total // 5))
             self.main_split.setSizes([side, max(400, total - 2 * side), side])
 
+    def layout_was_restored(self) -> bool:
+        """Whether the splitters came back from the settings (else first-run sizes apply)."""
+        return self._layout_restored
+
     def save_settings(self) -> None:
         s = self.app_settings
         s.set_layout_bytes("geometry", self.saveGeometry())
@@ -554,7 +566,15 @@ class MainWindow(QMainWindow):
                 "The sample photo is missing: matplotlib's sample data is not installed."
             )
             return
-        self.open_paths([sample])
+        copy = self.sample_dir / sample.name
+        try:
+            if not copy.is_file() or copy.stat().st_size != sample.stat().st_size:
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(sample, copy)
+        except OSError as exc:
+            log.warning("opening the sample in place, could not copy it: %s", exc)
+            copy = sample
+        self.open_paths([copy])
 
     def open_paths(self, paths: Sequence[Path]) -> None:
         """Open photos and folders (command line, menu, drop). One folder or several photos fill the
@@ -704,12 +724,18 @@ class MainWindow(QMainWindow):
         if self._shown.saved is None and not session.can_undo:
             first = initial_suggestion(result.suggestions)
             if first is not None:
-                session.apply_suggestion(first)
+                # Where the photo starts, not a choice the photographer made: no sidecar for it.
+                self._auto_applying = True
+                try:
+                    session.apply_suggestion(first)
+                finally:
+                    self._auto_applying = False
         self.suggestions.set_active(session.state.suggestion_id)
         n = len(faces)
+        restored = " · crop restored from its sidecar" if self._shown.saved is not None else ""
         self.status.say(
             f"{result.path.name} · {n} face{'s' if n != 1 else ''} · "
-            f"{len(result.suggestions)} suggestions"
+            f"{len(result.suggestions)} suggestions{restored}"
         )
         self._schedule_checks()
         self._update_actions()
@@ -811,7 +837,8 @@ class MainWindow(QMainWindow):
         self.preview.set_crop(state)
         self.suggestions.set_active(state.suggestion_id)
         self._update_actions()
-        self._sidecar_timer.start()
+        if self.autosave and not self._auto_applying:
+            self._sidecar_timer.start()
 
     def _disconnect_session(self, session: CropSession) -> None:
         session.changing.disconnect(self._on_crop_changing)

@@ -1,0 +1,353 @@
+"""The desktop app end to end: real photos, real MediaPipe models, real Qt (offscreen), real mouse
+and key events on the canvas viewport, real files written (sidecars, exports, screenshots).
+
+Settings live in an INI file under tmp_path so no test reads or changes a real user's settings.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from core.crop_session import CropState
+from core.framing.checks import EYES_CUT
+from core.geometry import Box
+from core.sidecar import read_sidecar, sidecar_path
+from ui.main_window import PAGE_CANVAS, PAGE_COMPARE, PAGE_WELCOME, MainWindow
+from ui.settings import settings_at
+
+LEFT = Qt.MouseButton.LeftButton
+NO_MODS = Qt.KeyboardModifier.NoModifier
+ANALYSIS_TIMEOUT_MS = 60000
+
+
+@pytest.fixture(scope="session")
+def analyzer(model_store):
+    from core.detection import FaceAnalyzer
+
+    shared = FaceAnalyzer(model_store)
+    shared.load_models()
+    yield shared
+    shared.close()
+
+
+@pytest.fixture
+def photo(tmp_path: Path, astronaut_path: Path) -> Path:
+    """The astronaut copied into tmp_path, so its sidecar lands there."""
+    target = tmp_path / "photos" / "astronaut.png"
+    target.parent.mkdir()
+    shutil.copyfile(astronaut_path, target)
+    return target
+
+
+def make_window(qtbot: QtBot, settings_file: Path, analyzer, tmp_path: Path) -> MainWindow:
+    window = MainWindow(settings_at(settings_file), analyzer=analyzer, restore_layout=False)
+    window.sample_dir = tmp_path / "sample"
+    qtbot.addWidget(window)
+    window.resize(1500, 950)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    return window
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path, analyzer) -> Iterator[MainWindow]:
+    w = make_window(qtbot, tmp_path / "settings.ini", analyzer, tmp_path)
+    yield w
+    w.close()
+
+
+def open_and_wait(qtbot: QtBot, window: MainWindow, path: Path) -> None:
+    window.open_paths([path])
+    qtbot.waitUntil(lambda: window.analysed_path == path, timeout=ANALYSIS_TIMEOUT_MS)
+    qtbot.waitUntil(window.is_settled, timeout=ANALYSIS_TIMEOUT_MS)
+
+
+def send_move(widget, pos: QPoint) -> None:
+    # QTest's mouseMove carries no pressed buttons; a drag needs them.
+    event = QMouseEvent(
+        QEvent.Type.MouseMove,
+        QPointF(pos),
+        QPointF(widget.mapToGlobal(pos)),
+        Qt.MouseButton.NoButton,
+        LEFT,
+        NO_MODS,
+    )
+    QApplication.sendEvent(widget, event)
+
+
+def drag_on(qtbot: QtBot, widget, start: QPoint, end: QPoint, release: bool = True) -> None:
+    qtbot.mousePress(widget, LEFT, NO_MODS, start)
+    steps = 6
+    for i in range(1, steps + 1):
+        send_move(
+            widget,
+            QPoint(
+                round(start.x() + (end.x() - start.x()) * i / steps),
+                round(start.y() + (end.y() - start.y()) * i / steps),
+            ),
+        )
+    if release:
+        qtbot.mouseRelease(widget, LEFT, NO_MODS, end)
+
+
+def click_suggestion(qtbot: QtBot, window: MainWindow, genre: str, row: int):
+    window.suggestions.set_current_genre(genre)
+    grid = window.suggestions.grid(genre)
+    item = grid.item(row)
+    grid.scrollToItem(item)
+    rect = grid.visualItemRect(item)
+    qtbot.mouseClick(grid.viewport(), LEFT, NO_MODS, rect.center())
+    return item.data(Qt.ItemDataRole.UserRole)
+
+
+def same_box(a: Box, b: Box, tol: float = 0.01) -> bool:
+    """Equal up to the sidecar's rounding (3 decimals)."""
+    pairs = ((a.x, b.x), (a.y, b.y), (a.w, b.w), (a.h, b.h))
+    return all(abs(u - v) <= tol for u, v in pairs)
+
+
+def corner_in_view(window: MainWindow) -> QPoint:
+    rect = window.canvas.crop_rect_in_view()
+    assert rect is not None
+    return rect.bottomRight().toPoint()
+
+
+# -- the main path ------------------------------------------------------------------------------
+
+
+def test_open_apply_drag_undo_guides_export_and_sidecar(
+    qtbot: QtBot, window: MainWindow, photo: Path, tmp_path: Path
+) -> None:
+    open_and_wait(qtbot, window, photo)
+    assert window.stack.currentIndex() == PAGE_CANVAS
+    session = window.session()
+    assert session is not None
+    # No sidecar yet: it starts from the standard 4:5 headshot, which is not a choice to save.
+    assert session.state.suggestion_id is not None
+    assert session.state.suggestion_id.startswith("headshot-standard-4x5")
+    assert window.suggestions.suggestions("headshot")
+    assert window.checks.shown_checks() == session.checks(window.output_sizes())
+
+    # Click a thumbnail: the crop becomes that suggestion (an undoable edit).
+    chosen = click_suggestion(qtbot, window, "headshot", 0)
+    assert session.state.suggestion_id == chosen.id
+    assert session.state.box == chosen.box
+    assert window.undo_action.isEnabled()
+
+    # Drag the bottom-right handle inwards with real mouse events on the canvas viewport.
+    vp = window.canvas.viewport()
+    start = corner_in_view(window)
+    drag_on(qtbot, vp, start, start - QPoint(60, 40))
+    dragged = session.state.box
+    assert dragged != chosen.box
+    assert dragged.w < chosen.box.w
+    assert session.state.suggestion_id is None
+
+    # Ctrl+Z restores the suggestion's box.
+    qtbot.keyClick(vp, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert session.state.box == chosen.box
+    qtbot.keyClick(vp, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert session.state.box == dragged
+
+    # O cycles the guides; the window, its menu and the settings follow the canvas.
+    before = window.guide_settings()
+    vp.setFocus()
+    qtbot.keyClick(vp, Qt.Key.Key_O)
+    after = window.guide_settings()
+    assert after.enabled != before.enabled
+    assert window.canvas.guide_settings == after
+    assert {k for k, a in window.guide_actions.items() if a.isChecked()} == set(after.enabled)
+    assert window.app_settings.guide_settings(list(window.guide_actions)) == after
+
+    # The edit is saved next to the photo (debounced, in a worker).
+    qtbot.waitUntil(lambda: sidecar_path(photo).exists(), timeout=5000)
+    qtbot.waitUntil(lambda: window.runner.pending() == 0, timeout=5000)
+    saved = read_sidecar(photo)
+    assert saved is not None and same_box(saved.box, dragged)
+
+    # Export two presets through the export dialog (H6c) with the current crop.
+    dialog = window.open_export_dialog()
+    assert dialog is not None
+    out = tmp_path / "exports"
+    out.mkdir()
+    dialog.set_presets(["linkedin-profile", "instagram-portrait"])
+    dialog.set_output_folder(out)
+    with qtbot.waitSignal(dialog.exportFinished, timeout=60000):
+        assert dialog.start_export()
+    sizes = sorted(Image.open(p).size for p in out.iterdir())
+    assert sizes == [(400, 400), (1080, 1350)]
+    dialog.close()
+
+
+def test_sidecar_is_reused_when_the_photo_is_opened_again(
+    qtbot: QtBot, tmp_path: Path, analyzer, photo: Path
+) -> None:
+    first = make_window(qtbot, tmp_path / "a.ini", analyzer, tmp_path)
+    open_and_wait(qtbot, first, photo)
+    session = first.session()
+    assert session is not None
+    session.set_box(Box(100, 80, 240, 300))
+    wanted = session.state
+    first.close()  # closing writes the pending crop at once
+    assert sidecar_path(photo).exists()
+
+    second = make_window(qtbot, tmp_path / "b.ini", analyzer, tmp_path)
+    open_and_wait(qtbot, second, photo)
+    restored = second.session()
+    assert restored is not None
+    assert same_box(restored.state.box, wanted.box)
+    assert restored.state.aspect == wanted.aspect
+    assert not restored.can_undo  # the saved crop is where it starts, not an edit
+    assert "sidecar" in second.status.text()
+    second.close()
+
+
+def test_checks_update_live_while_dragging(qtbot: QtBot, window: MainWindow, photo: Path) -> None:
+    open_and_wait(qtbot, window, photo)
+    session = window.session()
+    assert session is not None and session.analysis is not None
+    face = session.analysis.faces[0]
+    assert EYES_CUT not in {c.code for c in window.checks.shown_checks()}
+    rect = window.canvas.crop_rect_in_view()
+    assert rect is not None
+    top_mid = QPoint(round(rect.center().x()), round(rect.top()))
+    eyes = window.canvas.mapFromScene(QPointF(face.eye_center.x, face.eye_center.y + 2))
+    vp = window.canvas.viewport()
+    drag_on(qtbot, vp, top_mid, QPoint(top_mid.x(), eyes.y()), release=False)
+    qtbot.waitUntil(
+        lambda: EYES_CUT in {c.code for c in window.checks.shown_checks()}, timeout=2000
+    )
+    assert session.is_live  # still dragging: the panel followed the drag, not the release
+    qtbot.mouseRelease(vp, LEFT, NO_MODS, QPoint(top_mid.x(), eyes.y()))
+    assert not session.is_live
+
+
+def test_number_keys_and_compare_view(qtbot: QtBot, window: MainWindow, photo: Path) -> None:
+    open_and_wait(qtbot, window, photo)
+    session = window.session()
+    assert session is not None
+    window.suggestions.set_current_genre("portrait")
+    portraits = window.suggestions.suggestions("portrait")
+    assert portraits
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas.viewport(), Qt.Key.Key_1)
+    assert session.state.suggestion_id == portraits[0].id
+
+    window.show_compare(True)
+    assert window.stack.currentIndex() == PAGE_COMPARE
+    qtbot.waitUntil(lambda: not window.compare.is_rendering(), timeout=10000)
+    assert window.compare.headshot.view.image() is not None
+    assert window.compare.portrait.view.image() is not None
+    qtbot.mouseClick(window.compare.headshot.use_button, LEFT)
+    assert window.stack.currentIndex() == PAGE_CANVAS
+    assert session.state.suggestion_id == window.suggestions.best("headshot").id
+
+
+# -- resilience and the empty start -----------------------------------------------------------
+
+
+def test_corrupt_file_shows_a_banner_and_the_app_keeps_working(
+    qtbot: QtBot, window: MainWindow, photo: Path, tmp_path: Path
+) -> None:
+    broken = tmp_path / "photos" / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff\xe0 this is not really a JPEG")
+    window.open_paths([broken])
+    qtbot.waitUntil(window.banner.isVisible, timeout=10000)
+    assert "broken.jpg" in window.banner.text()
+    assert "broken.jpg" in window.status.text()
+    assert window.stack.currentIndex() == PAGE_WELCOME  # nothing was open before
+    assert window.isVisible()
+
+    open_and_wait(qtbot, window, photo)
+    assert not window.banner.isVisible()
+    assert window.shown_path() == photo
+
+    # A bad file while a photo is open keeps that photo on screen.
+    window.open_photo(broken)
+    qtbot.waitUntil(window.banner.isVisible, timeout=10000)
+    assert window.shown_path() == photo
+    assert window.stack.currentIndex() == PAGE_CANVAS
+
+
+def test_folder_opens_in_the_filmstrip_and_page_down_moves_on(
+    qtbot: QtBot, window: MainWindow, photo: Path, grace_hopper_path: Path
+) -> None:
+    folder = photo.parent
+    shutil.copyfile(grace_hopper_path, folder / "grace_hopper.jpg")
+    window.open_paths([folder])
+    assert window.filmstrip.isVisible()
+    first = window.filmstrip.paths()[0]
+    qtbot.waitUntil(lambda: window.shown_path() == first, timeout=10000)
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas.viewport(), Qt.Key.Key_PageDown)
+    second = window.filmstrip.paths()[1]
+    qtbot.waitUntil(lambda: window.shown_path() == second, timeout=10000)
+    qtbot.keyClick(window.canvas.viewport(), Qt.Key.Key_BracketLeft)
+    qtbot.waitUntil(lambda: window.shown_path() == first, timeout=10000)
+    sources = window.export_sources()
+    assert [p for p, _ in sources] == window.filmstrip.paths()
+    assert sum(1 for _, crop in sources if isinstance(crop, CropState)) == 1
+    qtbot.waitUntil(window.is_settled, timeout=ANALYSIS_TIMEOUT_MS)
+
+
+def test_no_photo_start_offers_the_sample(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    assert window.stack.currentIndex() == PAGE_WELCOME
+    assert window.welcome.sample_button.isEnabled()
+    qtbot.mouseClick(window.welcome.sample_button, LEFT)
+    copy = tmp_path / "sample" / "grace_hopper.jpg"
+    qtbot.waitUntil(lambda: window.analysed_path == copy, timeout=ANALYSIS_TIMEOUT_MS)
+    assert window.stack.currentIndex() == PAGE_CANVAS
+    session = window.session()
+    assert session is not None and session.analysis is not None
+    assert len(session.analysis.faces) == 1
+    assert (session.image_width, session.image_height) == (512, 600)
+
+
+def test_layout_guides_and_presets_are_remembered(qtbot: QtBot, tmp_path: Path, analyzer) -> None:
+    ini = tmp_path / "remember.ini"
+    first = make_window(qtbot, ini, analyzer, tmp_path)
+    first.set_guides({"phi", "headshot"})
+    first.guide_mode_actions["dragging"].trigger()
+    first.preview.set_selected_presets(["x-profile", "print-8x10"])
+    first.suggestions.set_current_genre("portrait")
+    first.main_split.setSizes([420, 700, 300])
+    split_sizes = first.main_split.sizes()
+    first.close()
+
+    second = make_window(qtbot, ini, analyzer, tmp_path)
+    assert second.guide_settings().enabled == frozenset({"phi", "headshot"})
+    assert second.guide_settings().mode == "dragging"
+    assert second.canvas.guide_settings == second.guide_settings()
+    assert second.preview.selected_presets() == ["x-profile", "print-8x10"]
+    assert second.suggestions.current_genre() == "portrait"
+    second.close()
+    # The layout comes back when the window restores it (make_window skips that). The offscreen
+    # screen is 800x600, which clamps the window's size, so only the restore itself is checked.
+    restored = MainWindow(settings_at(ini), analyzer=analyzer)
+    qtbot.addWidget(restored)
+    assert restored.layout_was_restored()
+    assert restored.app_settings.layout_bytes("main_splitter") is not None
+    assert split_sizes[0] > split_sizes[2]
+    restored.close()
+
+
+def test_screenshot_mode_writes_the_window_png(tmp_path: Path, photo: Path, qapp) -> None:
+    from ui.launch import launch_gui
+
+    out = tmp_path / "shot.png"
+    assert launch_gui(["--screenshot", str(out), "--size", "1280x800", str(photo)]) == 0
+    with Image.open(out) as image:
+        assert image.size == (1280, 800)
+        # Not a blank grab: the photo and panels put many different colours on screen.
+        assert len(image.convert("RGB").getcolors(1 << 20) or []) > 2000
+    assert not sidecar_path(photo).exists()  # looking is not editing
