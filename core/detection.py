@@ -330,7 +330,9 @@ class FaceAnalyzer:
             detections = self._detect(rgb)
             detections.sort(key=lambda d: d.box.area, reverse=True)
             top = detections[:ROLL_REFINE_FACES]
-            rolls = self._parallel(top, lambda det, d: self._refined_roll(det, rgb, d))
+            # The main subject gets a second levelling pass; the others one (speed).
+            work = [(d, ROLL_REFINE_ITERATIONS if i == 0 else 1) for i, d in enumerate(top)]
+            rolls = self._parallel(work, lambda det, job: self._refined_roll(det, rgb, *job))
             rolls += [None] * (len(detections) - len(top))
             confidence = pending.result() if pending is not None else self._segment(rgb)
         mask = PersonMask(confidence, scale)
@@ -358,7 +360,9 @@ class FaceAnalyzer:
             done += fut.result()
         return [r for _, r in sorted(done, key=lambda pair: pair[0])]
 
-    def _refined_roll(self, detector: Any, rgb: RGB, det: RawDetection) -> float | None:
+    def _refined_roll(
+        self, detector: Any, rgb: RGB, det: RawDetection, iterations: int
+    ) -> float | None:
         """Roll re-measured on levelled crops; ``None`` when the keypoints give no usable roll
         (profile) or the face is not found again."""
         _, keypoints = _to_original(det, 1.0)
@@ -374,7 +378,7 @@ class FaceAnalyzer:
             side = ROLL_REFINE_MAX_SIDE
             crop = crop.resize((side, side), Image.Resampling.BILINEAR)
         centre = Point(side / 2, side / 2)
-        for _ in range(ROLL_REFINE_ITERATIONS):
+        for _ in range(iterations):
             levelled = np.asarray(crop.rotate(roll, resample=Image.Resampling.BILINEAR))
             again = _run_detector(detector, levelled, (0, 0), self.min_score * 0.6, "roll")
             near = [a for a in again if a.box.contains_point(centre)]
