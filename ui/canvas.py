@@ -90,6 +90,7 @@ class PhotoCanvas(QGraphicsView):
         self.setMinimumSize(200, 150)
 
         self._pixmap: QPixmap | None = None
+        self._display_cache: QPixmap | None = None  # the preview at on-screen size
         self._original_size: tuple[int, int] | None = None
         self._session: CropSession | None = None
         self._faces: tuple[Face, ...] = ()
@@ -113,6 +114,7 @@ class PhotoCanvas(QGraphicsView):
         if w <= 0 or h <= 0:
             raise ValueError(f"original size must be positive, got {original_size}")
         self._pixmap = preview if isinstance(preview, QPixmap) else QPixmap.fromImage(preview)  # type: ignore[arg-type]
+        self._display_cache = None
         self._original_size = (int(w), int(h))
         margin = 2.0 * max(w, h)
         self.setSceneRect(QRectF(-margin, -margin, w + 2 * margin, h + 2 * margin))
@@ -121,6 +123,7 @@ class PhotoCanvas(QGraphicsView):
 
     def clear_photo(self) -> None:
         self._pixmap = None
+        self._display_cache = None
         self._original_size = None
         self.set_session(None)
         self.set_faces((), None)
@@ -255,6 +258,8 @@ class PhotoCanvas(QGraphicsView):
         self.cropChanging.emit()
 
     def _on_session_changed(self, state: CropState) -> None:
+        if state.angle_deg != 0.0:
+            self.resetCachedContent()  # a live rotation ends: redraw the photo smooth
         self._sync_from_state(state)
         self.viewport().update()
         self.cropFinished.emit()
@@ -265,12 +270,36 @@ class PhotoCanvas(QGraphicsView):
         if self._pixmap is None or self._original_size is None:
             return
         w, h = self._original_size
+        pixmap = self._display_pixmap()
         painter.save()
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        # While the angle is being dragged the photo is redrawn every frame: nearest-neighbour
+        # from the display-size pixmap keeps that fast; the finished angle is drawn smooth.
+        rotating = self._session is not None and self._session.is_live and self._angle() != 0.0
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, not rotating)
         painter.setTransform(self.image_to_scene(), True)
-        painter.scale(w / self._pixmap.width(), h / self._pixmap.height())
-        painter.drawPixmap(0, 0, self._pixmap)
+        painter.scale(w / pixmap.width(), h / pixmap.height())
+        painter.drawPixmap(0, 0, pixmap)
         painter.restore()
+
+    def _display_pixmap(self) -> QPixmap:
+        """The preview scaled once (area-averaged) to the size it shows at on screen, when that is
+        smaller: sharper than letting the painter sample it down every frame, and cheaper."""
+        assert self._pixmap is not None and self._original_size is not None
+        device_scale = self.zoom * self.devicePixelRatioF() * self._original_size[0]
+        target_w = math.ceil(device_scale)
+        if target_w >= self._pixmap.width():
+            return self._pixmap
+        target_h = math.ceil(self.zoom * self.devicePixelRatioF() * self._original_size[1])
+        cached = self._display_cache
+        if cached is None or (cached.width(), cached.height()) != (target_w, target_h):
+            cached = self._pixmap.scaled(
+                target_w,
+                target_h,
+                Qt.AspectRatioMode.IgnoreAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+            self._display_cache = cached
+        return cached
 
     def _dragging(self) -> bool:
         return (self._drag is not None and self._drag.started) or (
@@ -279,6 +308,13 @@ class PhotoCanvas(QGraphicsView):
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
         painter.save()
+        try:
+            self._paint_overlay(painter)
+        finally:
+            # An exception must not leave saved painter states behind (Qt crashes on those).
+            painter.restore()
+
+    def _paint_overlay(self, painter: QPainter) -> None:
         to_view = self.viewportTransform()
         painter.setWorldTransform(QTransform())  # device pixels from here on
         viewport = QRectF(self.viewport().rect())
@@ -304,7 +340,6 @@ class PhotoCanvas(QGraphicsView):
         if self._straighten_line is not None:
             a, b = self._straighten_line
             crop_overlay.paint_straighten_line(painter, to_view.map(a), to_view.map(b))
-        painter.restore()
 
     def _paint_guides(self, painter: QPainter, to_view: QTransform, crop: QRectF) -> None:
         assert self._session is not None

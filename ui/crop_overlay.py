@@ -94,11 +94,23 @@ def paint_dimming(
     painter: QPainter, viewport: QRectF, crop: QRectF, circle: QRectF | None = None
 ) -> None:
     """Darken everything outside the crop; with a circle mask, also the crop's corners."""
-    outside = QPainterPath()
-    outside.setFillRule(Qt.FillRule.OddEvenFill)
-    outside.addRect(viewport)
-    outside.addRect(crop)
-    painter.fillPath(outside, DIM)
+    # Four plain rectangles: the raster engine fills those on its fast path (a path with a hole
+    # goes through the general rasteriser and costs several times more per frame).
+    inner = crop.intersected(viewport)
+    if inner.isEmpty():
+        painter.fillRect(viewport, DIM)
+    else:
+        left, top, right, bottom = (
+            round(inner.left()),
+            round(inner.top()),
+            round(inner.right()),
+            round(inner.bottom()),
+        )
+        vw, vh = round(viewport.right()), round(viewport.bottom())
+        painter.fillRect(QRectF(0, 0, vw, top), DIM)
+        painter.fillRect(QRectF(0, bottom, vw, vh - bottom), DIM)
+        painter.fillRect(QRectF(0, top, left, bottom - top), DIM)
+        painter.fillRect(QRectF(right, top, vw - right, bottom - top), DIM)
     if circle is not None:
         corners = QPainterPath()
         corners.setFillRule(Qt.FillRule.OddEvenFill)

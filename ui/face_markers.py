@@ -15,7 +15,7 @@ from core.faces import Face
 from core.geometry import Box, Point
 
 OTHER = QColor(255, 255, 255, 110)
-SUBJECT = QColor(255, 196, 64, 230)
+SUBJECT = QColor(255, 196, 64, 190)
 HALO = QColor(0, 0, 0, 90)
 
 
@@ -39,6 +39,15 @@ def paint_faces(
 ) -> None:
     """Ellipses around each head; ``image_to_view`` maps upright original px to viewport px."""
     painter.save()
+    try:
+        _paint(painter, faces, subject, image_to_view)
+    finally:
+        painter.restore()
+
+
+def _paint(
+    painter: QPainter, faces: Sequence[Face], subject: int | None, image_to_view: QTransform
+) -> None:
     painter.setWorldTransform(image_to_view)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -48,10 +57,9 @@ def paint_faces(
         is_subject = i == subject
         for color, width in (
             (HALO, 3.5 if is_subject else 3.0),
-            (SUBJECT if is_subject else OTHER, 1.5 if is_subject else 1.0),
+            (SUBJECT if is_subject else OTHER, 1.25 if is_subject else 1.0),
         ):
             pen = QPen(color, width, Qt.PenStyle.SolidLine if is_subject else Qt.PenStyle.DashLine)
             pen.setCosmetic(True)
             painter.setPen(pen)
             painter.drawEllipse(r)
-    painter.restore()

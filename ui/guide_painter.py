@@ -65,6 +65,15 @@ def paint_shapes(
     """Paint ``shapes`` (scene units) with ``painter`` in device pixels; ``to_view`` maps scene to
     viewport, ``clip`` (viewport px) keeps them inside the crop."""
     painter.save()
+    try:
+        _paint(painter, shapes, to_view, clip)
+    finally:
+        painter.restore()
+
+
+def _paint(
+    painter: QPainter, shapes: Sequence[Shape], to_view: QTransform, clip: QRectF | None
+) -> None:
     painter.setWorldTransform(QTransform())
     if clip is not None:
         painter.setClipRect(clip)
@@ -89,11 +98,11 @@ def paint_shapes(
             _stroke(painter, lambda ln=line: painter.drawLine(ln), shape.role)
             if shape.label and shape.role == "face":
                 labels.append(
-                    (QPointF(line.p2().x() - 6, line.p2().y() + 3), shape.label, shape.role)
+                    (QPointF(line.p2().x() - 6, line.p2().y() + 3), shape.label, shape.role, True)
                 )
             elif shape.label and shape.role == "target" and straight and line.dy() == 0:
                 labels.append(
-                    (QPointF(line.p1().x() - 4, line.p1().y() + 3), shape.label, shape.role)
+                    (QPointF(line.p1().x() - 4, line.p1().y() - 7), shape.label, shape.role, True)
                 )
         elif isinstance(shape, Polyline):
             path = QPainterPath()
@@ -115,11 +124,12 @@ def paint_shapes(
             r = to_view.mapRect(QRectF(shape.box.x, shape.box.y, shape.box.w, shape.box.h))
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             _stroke(painter, lambda rr=r: painter.drawEllipse(rr), shape.role)
-    _paint_labels(painter, labels)
-    painter.restore()
+    _paint_labels(painter, labels, clip)
 
 
-def _paint_labels(painter: QPainter, labels: Sequence[tuple[QPointF, str, Role, bool]]) -> None:
+def _paint_labels(
+    painter: QPainter, labels: Sequence[tuple[QPointF, str, Role, bool]], clip: QRectF | None
+) -> None:
     if not labels:
         return
     font = QFont(painter.font())
@@ -127,16 +137,16 @@ def _paint_labels(painter: QPainter, labels: Sequence[tuple[QPointF, str, Role, 
     painter.setFont(font)
     metrics = QFontMetricsF(font)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    for anchor, text, role in labels:
+    for anchor, text, role, grow_left in labels:
         w = metrics.horizontalAdvance(text) + 8
         h = metrics.height() + 2
-        # Labels on the right edge (face lines, chin ticks) grow leftwards from their anchor.
-        x = (
-            anchor.x() - w
-            if role in ("face", "target") and text not in ("eyes", "headroom")
-            else anchor.x()
-        )
-        box = QRectF(x, anchor.y(), w, h)
+        x = anchor.x() - w if grow_left else anchor.x()
+        y = anchor.y()
+        if clip is not None:
+            # A line at (or beyond) the crop's edge still gets its label, inside the crop: the
+            # crown label pinned to the top says "the crown is up there".
+            y = max(clip.top() + 2, min(y, clip.bottom() - h - 2))
+        box = QRectF(x, y, w, h)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(0, 0, 0, 150))
         painter.drawRoundedRect(box, 3, 3)
