@@ -246,20 +246,65 @@ def _decode_failure(path: Path, exc: BaseException) -> PhotoLoadError:
     return _fail(path, f"the image data is damaged ({detail}).")
 
 
-def _orientation(image: Image.Image) -> int:
-    """EXIF orientation 1..8 of the stored pixels; 1 when absent or invalid.
+def _png_exif_chunk(image: Image.Image) -> bytes | None:
+    """The eXIf chunk of a PNG, found by hopping over chunk headers (nothing is decompressed).
 
-    A PNG whose EXIF is not ahead of the pixel data makes Pillow decode the pixels to look for it:
-    that decode's errors propagate (a swallowed one would leave a half-decoded image behind).
-    Errors from a malformed EXIF block itself are ignored: bad metadata must not make an otherwise
-    good photo unreadable.
+    Pillow only sees EXIF that comes before the pixel data without decoding the whole image;
+    this finds it anywhere, so header-only size reads stay header-only.
     """
-    if isinstance(image, PngImagePlugin.PngImageFile) and "exif" not in image.info:
-        image.load()
+    filename = getattr(image, "filename", None)
+    if not filename:
+        return None
     try:
-        value = image.getexif().get(_ORIENTATION_TAG, 1)
+        with open(filename, "rb") as stream:
+            if stream.read(8) != b"\x89PNG\r\n\x1a\n":
+                return None
+            for _ in range(100_000):  # a bound, not a real limit: PNGs have few chunks
+                header = stream.read(8)
+                if len(header) < 8:
+                    return None
+                length, kind = struct.unpack(">I4s", header)
+                if kind == b"eXIf":
+                    data = stream.read(length)
+                    return data if len(data) == length else None
+                if kind == b"IEND":
+                    return None
+                stream.seek(length + 4, io.SEEK_CUR)  # data and CRC
+    except (OSError, struct.error):
+        return None
+    return None
+
+
+def _raw_exif(image: Image.Image) -> bytes | None:
+    """The file's EXIF block as the container holds it (None for TIFF, whose tags are the IFD)."""
+    raw = image.info.get("exif")
+    if isinstance(raw, bytes) and raw:
+        return raw
+    if isinstance(image, PngImagePlugin.PngImageFile):
+        return _png_exif_chunk(image)
+    return None
+
+
+def _exif_of(image: Image.Image) -> Image.Exif | None:
+    """Parsed EXIF without decoding pixels; None when absent or malformed (bad metadata must not
+    make an otherwise good photo unreadable)."""
+    raw = _raw_exif(image)
+    try:
+        if raw is not None:
+            exif = Image.Exif()
+            exif.load(raw)
+            return exif
+        if isinstance(image, PngImagePlugin.PngImageFile):
+            return None  # Pillow's PNG getexif() would decode the whole image to look again
+        return image.getexif()
     except _DECODE_ERRORS:
-        return 1
+        return None
+
+
+def _orientation(image: Image.Image) -> int:
+    """EXIF orientation 1..8 of the stored pixels; 1 when absent or invalid."""
+    exif = _exif_of(image)
+    value = exif.get(_ORIENTATION_TAG, 1) if exif is not None else 1
     if isinstance(value, (tuple, list)):
         value = value[0] if value else 1
     try:
@@ -290,14 +335,11 @@ def _exif_bytes(image: Image.Image) -> bytes | None:
     Pillow hands it out with the header for JPEG, PNG and HEIC but without it for WebP; TIFF keeps
     its tags in the image file directory rather than a separate block.
     """
-    raw = image.info.get("exif")
-    if isinstance(raw, bytes) and raw:
+    raw = _raw_exif(image)
+    if raw is not None:
         return raw if raw.startswith(_EXIF_HEADER) else _EXIF_HEADER + raw
-    try:
-        exif = image.getexif()
-    except _DECODE_ERRORS:
-        return None
-    return bytes(exif.tobytes()) if len(exif) else None
+    exif = _exif_of(image)
+    return bytes(exif.tobytes()) if exif is not None and len(exif) else None
 
 
 def _icc_bytes(image: Image.Image) -> bytes | None:
@@ -651,10 +693,7 @@ def read_image_size(path: Path) -> tuple[int, int]:
     """Upright (EXIF-oriented) width and height from the file header, without decoding pixels."""
     path = Path(path)
     with _opened(path) as image:
-        try:
-            return _header_geometry(image)[0]
-        except _DECODE_ERRORS as exc:  # only a PNG with EXIF after its pixels decodes here
-            raise _decode_failure(path, exc) from exc
+        return _header_geometry(image)[0]
 
 
 __all__ = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import struct
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -198,6 +199,40 @@ def test_orientation_in_other_formats(
     assert photo.orientation == 6
     assert (photo.width, photo.height) == (512, 384)
     assert mean_abs_diff(photo.analysis_rgb, np.asarray(landscape)) < 3.0
+
+
+def _png_chunks(data: bytes) -> list[bytes]:
+    chunks, position = [], 8
+    while position < len(data):
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        chunks.append(data[position : position + 12 + length])
+        position += 12 + length
+    return chunks
+
+
+def test_png_exif_after_pixel_data(tmp_path: Path, landscape: Image.Image) -> None:
+    """Some tools write eXIf after IDAT; it still counts, and the size read stays header-only."""
+    written = write_with_orientation(landscape, tmp_path / "before.png", 6)
+    chunks = _png_chunks(written.read_bytes())
+    exif_chunk = next(c for c in chunks if c[4:8] == b"eXIf")
+    others = [c for c in chunks if c[4:8] not in (b"eXIf", b"IEND")]
+    iend = next(c for c in chunks if c[4:8] == b"IEND")
+    moved = tmp_path / "after.png"
+    moved.write_bytes(written.read_bytes()[:8] + b"".join([*others, exif_chunk, iend]))
+    with Image.open(moved) as raw:
+        assert "exif" not in raw.info  # Pillow cannot see it without decoding
+
+    assert read_image_size(moved) == (512, 384)
+    photo = load_photo(moved)
+    assert photo.orientation == 6
+    assert photo.exif is not None
+    assert mean_abs_diff(photo.analysis_rgb, np.asarray(landscape)) < 0.01
+
+    # Header-only: cut off the pixel data and the size is still read.
+    truncated = tmp_path / "cut.png"
+    data = moved.read_bytes()
+    truncated.write_bytes(data[: len(data) // 3])
+    assert read_image_size(truncated) == (384, 512)  # its eXIf went with the cut-off part
 
 
 def test_heic_orientation(tmp_path: Path, landscape: Image.Image) -> None:
