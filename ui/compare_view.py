@@ -70,7 +70,8 @@ class _Side(QWidget):
         self.view = ImageView()
         self.detail = QLabel()
         self.detail.setObjectName("compareDetail")
-        self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.detail.setMinimumHeight(60)
         self.detail.setWordWrap(True)
         self.use_button = QPushButton(f"Use this {title.lower()}")
         self.use_button.setEnabled(False)
@@ -94,12 +95,11 @@ class _Side(QWidget):
             self.view.set_image(None, f"No {self.title.lower()} suggestion for this photo")
             return
         self.caption.setText(f"{self.title} — {s.label}")
-        detail = f"score {s.score:.0%}"
+        head = f"score {s.score:.0%}"
         if abs(s.angle_deg) >= 0.05:
-            detail += f" · rotated {s.angle_deg:+.1f}°"
-        if s.warnings:
-            detail += " · " + "; ".join(w.message for w in s.warnings)
-        self.detail.setText(detail)
+            head += f" · rotated {s.angle_deg:+.1f}°"
+        lines = [head, *(f"• {w.message}" for w in s.warnings)]
+        self.detail.setText("\n".join(lines))
         self.view.set_image(None, "Rendering…")
 
 

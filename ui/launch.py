@@ -19,6 +19,7 @@ PANELS = (
     "group",
     "id",
     "compare",  # best headshot vs best portrait
+    "checks",  # a crop through the eyes: the checks panel with a problem
     "error",  # the inline banner after a file that is not a photo
     "export",  # the export dialog (grabbed on its own)
 )
@@ -129,6 +130,7 @@ def take_screenshot(
 ) -> int:
     """Show ``window`` at ``size`` with the photo loaded, suggestions computed, the first headshot
     applied and guides on (thirds + headshot template), then write ``window.grab()`` to ``out``."""
+    from core.geometry import Box
     from ui.main_window import MainWindow
     from ui.photo_jobs import initial_suggestion
 
@@ -164,6 +166,12 @@ def take_screenshot(
             window.suggestions.set_current_genre(panel)
         elif panel == "compare":
             window.show_compare(True)
+        elif panel == "checks":
+            session = window.session()
+            faces = session.analysis.faces if session and session.analysis else ()
+            if session is not None and faces:
+                box = session.state.box
+                session.set_box(Box(box.x, faces[0].eye_center.y, box.w, box.h))
         elif panel == "error":
             bad = Path(tempfile.gettempdir()) / "headroom-not-a-photo.jpg"
             bad.write_bytes(b"this is not a JPEG")

@@ -244,7 +244,7 @@ class MainWindow(QMainWindow):
         self.main_split.setStretchFactor(0, 0)
         self.main_split.setStretchFactor(1, 1)
         self.main_split.setStretchFactor(2, 0)
-        self.suggestions.setMinimumWidth(272)
+        self.suggestions.setMinimumWidth(296)
         self.right_split.setMinimumWidth(280)
         self.main_split.setChildrenCollapsible(False)
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from PIL import Image
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFontMetrics, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -37,6 +37,7 @@ GENRES: tuple[tuple[str, str], ...] = (
     ("id", "ID"),
 )
 THUMB_SIDE = 100
+CELL_WIDTH = THUMB_SIDE + 34
 _SUGGESTION_ROLE = Qt.ItemDataRole.UserRole
 
 _EMPTY_HINTS = {
@@ -47,13 +48,15 @@ _EMPTY_HINTS = {
 }
 
 
-def item_text(number: int | None, s: Suggestion) -> str:
-    """Two short lines under a thumbnail: key number and framing, then score and warnings."""
-    first = f"{number}  {s.label}" if number is not None and number <= 9 else s.label
-    second = f"{s.score:.0%}"
+def item_text(number: int | None, s: Suggestion, metrics: QFontMetrics | None = None) -> str:
+    """Two short lines under a thumbnail: key number and framing, then ratio, score and the number
+    of warnings. The first line is elided to the cell when ``metrics`` is given."""
+    first = f"{number}  {s.framing}" if number is not None and number <= 9 else s.framing
+    if metrics is not None:
+        first = metrics.elidedText(first, Qt.TextElideMode.ElideRight, CELL_WIDTH - 8)
+    second = f"{s.aspect[0]}:{s.aspect[1]} · {s.score:.0%}"
     if s.warnings:
-        n = len(s.warnings)
-        second += f" · {n} warning" + ("" if n == 1 else "s")
+        second += f" · ⚠ {len(s.warnings)}"
     return f"{first}\n{second}"
 
 
@@ -96,7 +99,7 @@ class SuggestionGrid(QListWidget):
         self.setObjectName("suggestionGrid")
         self.setViewMode(QListView.ViewMode.IconMode)
         self.setIconSize(QSize(THUMB_SIDE, THUMB_SIDE))
-        self.setGridSize(QSize(THUMB_SIDE + 24, THUMB_SIDE + 50))
+        self.setGridSize(QSize(CELL_WIDTH, THUMB_SIDE + 50))
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setMovement(QListView.Movement.Static)
         self.setWrapping(True)
@@ -261,10 +264,12 @@ class SuggestionsPanel(QWidget):
             return
         self._stacks[genre].setCurrentIndex(0)
         for number, s in enumerate(found, start=1):
-            item = QListWidgetItem(_placeholder_icon(s.aspect), item_text(number, s))
+            item = QListWidgetItem(
+                _placeholder_icon(s.aspect), item_text(number, s, grid.fontMetrics())
+            )
             item.setData(_SUGGESTION_ROLE, s)
             item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-            tips = [f"{s.genre} · {s.label} · score {s.score:.2f}"]
+            tips = [f"{number}: {s.genre} · {s.label} · score {s.score:.0%}"]
             if abs(s.angle_deg) >= 0.05:
                 tips.append(f"rotated {s.angle_deg:+.1f}°")
             tips += [f"• {w.message}" for w in s.warnings]
