@@ -213,8 +213,8 @@ def test_every_exif_orientation_gives_the_same_upright_face(
         (face.eye_line_y, reference.eye_line_y),
         (face.chin_y, reference.chin_y),
     ]:
-        assert got == pytest.approx(want, abs=6)
-    assert face.crown_y == pytest.approx(reference.crown_y, abs=10)
+        assert got == pytest.approx(want, abs=3)
+    assert face.crown_y == pytest.approx(reference.crown_y, abs=4)
     assert face.keypoints.right_eye.x < face.keypoints.left_eye.x
 
 
