@@ -409,3 +409,53 @@ def test_real_analysis_face_click_and_every_guide_rendered(
     canvas.set_guide_settings(GuideSettings(enabled=frozenset({"thirds", "headshot"})))
     canvas.grab().save(str(SCREENSHOTS / "canvas_rotated_circle.png"))
     assert session.state.angle_deg == pytest.approx(face.roll_deg)
+
+
+def test_size_label_shows_only_while_dragging_and_escape_cancels(
+    qtbot: QtBot, canvas: PhotoCanvas, session: CropSession
+) -> None:
+    canvas.set_guide_settings(GuideSettings(enabled=frozenset()))
+    before = session.state
+    idle = grab_array(canvas)
+    vp = canvas.viewport()
+    start = view_point(canvas, Point(before.box.right, before.box.bottom))
+    qtbot.mousePress(vp, LEFT, NO_MODS, start)
+    for i in range(1, 6):
+        send_move(canvas, start + QPoint(-8 * i, -10 * i))
+    during = grab_array(canvas)
+    crop = canvas.crop_rect_in_view()
+    assert crop is not None
+    # The label sits just under the frame's bottom-right corner, outside the crop.
+    y0, x1 = int(crop.bottom()) + 8, int(crop.right())
+    label_zone = (slice(y0, y0 + 24), slice(x1 - 110, x1))
+    assert (during[label_zone] != idle[label_zone]).any()
+    assert session.is_live
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+    assert session.state == before and not session.can_undo
+    qtbot.mouseRelease(vp, LEFT, NO_MODS, start)
+    assert session.state == before
+    assert (grab_array(canvas) == idle).all()
+
+
+def test_space_drag_pans_instead_of_moving_the_crop(
+    qtbot: QtBot, canvas: PhotoCanvas, session: CropSession
+) -> None:
+    before = session.state
+    b = before.box
+    start = view_point(canvas, Point(b.cx, b.cy + 100))
+    anchor = canvas.view_to_scene(QPointF(start))
+    qtbot.keyPress(canvas, Qt.Key.Key_Space)
+    drag(qtbot, canvas, start, start + QPoint(60, 0))
+    qtbot.keyRelease(canvas, Qt.Key.Key_Space)
+    assert session.state == before
+    moved = canvas.view_to_scene(QPointF(start + QPoint(60, 0)))
+    assert moved.x() == pytest.approx(anchor.x(), abs=1.0 / canvas.zoom)
+
+
+def test_unknown_id_rule_is_refused_up_front(canvas: PhotoCanvas) -> None:
+    from core.errors import FramingError
+
+    before = canvas.guide_settings
+    with pytest.raises(FramingError, match="unknown ID photo rule"):
+        canvas.set_guide_settings(GuideSettings(enabled=frozenset({"id_bands"}), id_rule="mars"))
+    assert canvas.guide_settings == before

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsScene, QGraphicsView, QWidget
 from core.crop_session import CropSession, CropState
 from core.faces import Face
 from core.framing.manual import Handle
+from core.framing.rules import IdRule
 from core.geometry import Box, Point, rotate_point
 from core.guides import (
     GuideSettings,
@@ -96,6 +97,7 @@ class PhotoCanvas(QGraphicsView):
         self._faces: tuple[Face, ...] = ()
         self._subject: int | None = None
         self._guides = GuideSettings()
+        self._id_rule: IdRule | None = None
         self._circle_mask = False
         self._straighten = False
         self._straighten_line: tuple[QPointF, QPointF] | None = None  # scene points
@@ -152,6 +154,9 @@ class PhotoCanvas(QGraphicsView):
         self.viewport().update()
 
     def set_guide_settings(self, s: GuideSettings) -> None:
+        """Raises core.errors.FramingError for an unknown ``s.id_rule`` (checked here, not while
+        painting)."""
+        self._id_rule = id_rule_for(s)
         self._guides = s
         self.viewport().update()
 
@@ -354,7 +359,7 @@ class PhotoCanvas(QGraphicsView):
             self._guides,
             face=face,
             angle_deg=state.angle_deg,
-            id_rule=id_rule_for(self._guides),
+            id_rule=self._id_rule,
             image_size=self._original_size,
         )
         guide_painter.paint_shapes(painter, shapes, to_view, crop.adjusted(0, 0, 1, 1))
