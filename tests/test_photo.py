@@ -464,6 +464,27 @@ def test_16bit_rgb_tiff_is_scaled_not_clipped(tmp_path: Path, astronaut: Image.I
     assert open_upright(path).mode == "RGB"
 
 
+def test_16bit_big_endian_grey_tiff(tmp_path: Path, camera_path: Path) -> None:
+    import tifffile
+
+    with Image.open(camera_path) as opened:
+        grey8 = np.asarray(opened.convert("L"))
+    path = tmp_path / "grey16be.tif"
+    tifffile.imwrite(path, to_16bit(grey8), byteorder=">")
+    photo = load_photo(path)
+    assert photo.mode == "I;16B"
+    assert mean_abs_diff(photo.analysis_rgb[..., 0], grey8) < 0.01
+
+
+def test_lab_tiff(tmp_path: Path, astronaut: Image.Image) -> None:
+    path = tmp_path / "lab.tif"
+    astronaut.convert("LAB").save(path)
+    photo = load_photo(path)
+    assert photo.mode == "LAB"
+    assert photo.icc_profile == srgb_profile_bytes()
+    assert mean_abs_diff(photo.analysis_rgb, np.asarray(astronaut)) < 6.0
+
+
 def test_palette_png_with_transparency(tmp_path: Path, astronaut: Image.Image) -> None:
     palette = astronaut.convert("P", palette=Image.Palette.ADAPTIVE, colors=63)
     pixels = np.array(palette)
