@@ -175,7 +175,7 @@ class CompareView(QWidget):
             for side in (self.headshot, self.portrait):
                 side.view.set_image(None, f"Could not render: {exc}")
 
-        self._runner.submit(render, done, failed, key=f"compare-{id(self)}")
+        self._runner.submit(render, done, failed, key=f"compare-{id(self)}", priority=5)
 
     def is_rendering(self) -> bool:
         return self._pending

@@ -59,6 +59,7 @@ def _spin(prefix: str, tip: str) -> QSpinBox:
     spin.setToolTip(tip)
     spin.setRange(0, 100000)
     spin.setKeyboardTracking(False)  # commit on Enter / focus out, not per digit
+    spin.setMinimumWidth(76)  # below its size hint (sized for 100000) so the bar fits one row
     return spin
 
 
@@ -103,6 +104,7 @@ class CropBar(QFrame):
         self.angle_spin.setSingleStep(0.1)
         self.angle_spin.setSuffix("°")
         self.angle_spin.setKeyboardTracking(False)
+        self.angle_spin.setMinimumWidth(72)
         self.angle_spin.setToolTip("Rotation in degrees, counter-clockwise")
         self.angle_spin.valueChanged.connect(self._on_angle_typed)
 

@@ -66,8 +66,17 @@ def launch_gui(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     size = _parse_size(args.size)
     headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    if args.screenshot is not None and headless and sys.platform.startswith("linux"):
+    on_linux = sys.platform.startswith("linux")
+    if args.screenshot is not None and headless and on_linux:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    elif headless and on_linux and not os.environ.get("QT_QPA_PLATFORM"):
+        # Qt would abort with a plugin error; say what to do instead.
+        print(
+            "error: no display found (DISPLAY / WAYLAND_DISPLAY unset); run it in a desktop "
+            "session, or render it with --screenshot OUT.png",
+            file=sys.stderr,
+        )
+        return 1
 
     from PySide6.QtCore import QSettings, Qt, QTimer
     from PySide6.QtGui import QGuiApplication

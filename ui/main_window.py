@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -23,11 +23,13 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
+    QKeyEvent,
     QKeySequence,
     QShortcut,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QMainWindow,
     QMenu,
@@ -79,6 +81,8 @@ log = logging.getLogger(__name__)
 #: writes once).
 SIDECAR_DELAY_MS = 400
 PREVIEW_MIN_SIDE, PREVIEW_MAX_SIDE = 1600, 3200
+#: Pool priority of the work for the photo on screen: ahead of film-strip thumbnails.
+FOREGROUND = 10
 
 GUIDE_TITLES = {
     "thirds": "Rule of thirds",
@@ -510,7 +514,9 @@ class MainWindow(QMainWindow):
             analyzer.load_models()
             return analyzer
 
-        self.runner.submit(load, self._on_models_ready, self._on_models_failed, key="models")
+        self.runner.submit(
+            load, self._on_models_ready, self._on_models_failed, key="models", priority=FOREGROUND
+        )
 
     def _on_model_progress(self, p: ModelProgress) -> None:
         self.status.show_model_progress(p)
@@ -623,6 +629,7 @@ class MainWindow(QMainWindow):
             self._on_photo_loaded,
             lambda exc: self._on_photo_failed(path, exc),
             key="open-photo",
+            priority=FOREGROUND,
         )
 
     def _preview_side(self) -> int:
@@ -698,6 +705,7 @@ class MainWindow(QMainWindow):
             self._on_analysis,
             lambda exc: self._on_analysis_failed(photo.path, exc),
             key="analysis",
+            priority=FOREGROUND,
         )
 
     def _on_analysis_failed(self, path: Path, exc: BaseException) -> None:
@@ -752,6 +760,7 @@ class MainWindow(QMainWindow):
             lambda: suggest_for(result.path, result.analysis, subject, sizes),
             self._on_resuggested,
             key="suggest",
+            priority=FOREGROUND,
         )
 
     def _on_resuggested(self, result: PhotoAnalysis) -> None:
@@ -944,7 +953,13 @@ class MainWindow(QMainWindow):
         )
 
     def _on_escape(self) -> None:
-        if self.stack.currentIndex() == PAGE_COMPARE:
+        if self._session is not None and self._session.is_live:
+            # The window-wide Esc would otherwise swallow the canvas's "cancel this drag".
+            QApplication.sendEvent(
+                self.canvas,
+                QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+            )
+        elif self.stack.currentIndex() == PAGE_COMPARE:
             self.show_compare(False)
         elif self.straighten_action.isChecked():
             self.straighten_action.setChecked(False)
@@ -1024,6 +1039,7 @@ class MainWindow(QMainWindow):
                 f"Could not save the crop for {path.name}: {describe_error(exc)}"
             ),
             key=f"sidecar:{path}",
+            priority=FOREGROUND,
         )
 
     def _on_sidecar_written(self, path: Path) -> None:

@@ -73,22 +73,30 @@ def _placeholder_icon(aspect: tuple[int, int]) -> QIcon:
     return QIcon(pixmap)
 
 
-def _centred_icon(image: QImage) -> QIcon:
-    """Pad a thumbnail to a square so every grid cell lines up whatever the crop ratio."""
-    pixmap = QPixmap(THUMB_SIDE, THUMB_SIDE)
+def _centred_icon(image: QImage, ratio: float) -> QIcon:
+    """Pad a thumbnail to a square so every grid cell lines up whatever the crop ratio.
+    ``image`` has ``ratio`` device pixels per logical pixel (sharp on high-DPI screens)."""
+    side = round(THUMB_SIDE * ratio)
+    pixmap = QPixmap(side, side)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
-    painter.drawImage((THUMB_SIDE - image.width()) // 2, (THUMB_SIDE - image.height()) // 2, image)
+    painter.drawImage((side - image.width()) // 2, (side - image.height()) // 2, image)
     painter.end()
+    pixmap.setDevicePixelRatio(ratio)
     return QIcon(pixmap)
 
 
 def render_thumbnails(
-    preview: Image.Image, original_size: tuple[int, int], suggestions: Sequence[Suggestion]
+    preview: Image.Image,
+    original_size: tuple[int, int],
+    suggestions: Sequence[Suggestion],
+    ratio: float = 1.0,
 ) -> dict[str, QImage]:
-    """Worker: suggestion id -> thumbnail QImage (long side THUMB_SIDE)."""
+    """Worker: suggestion id -> thumbnail QImage (long side THUMB_SIDE logical pixels, rendered
+    at ``ratio`` device pixels per logical pixel)."""
+    side = round(THUMB_SIDE * ratio)
     return {
-        s.id: pil_to_qimage(crop_thumbnail(preview, original_size, s.box, s.angle_deg, THUMB_SIDE))
+        s.id: pil_to_qimage(crop_thumbnail(preview, original_size, s.box, s.angle_deg, side))
         for s in suggestions
     }
 
@@ -278,6 +286,7 @@ class SuggestionsPanel(QWidget):
         if self._preview is None:
             return
         preview, size, ids = self._preview, self._original_size, [s.id for s in found]
+        ratio = max(1.0, self.devicePixelRatioF())
         self._thumbs_pending += 1
 
         def done(images: dict[str, QImage], genre: str = genre, ids: list[str] = ids) -> None:
@@ -287,7 +296,7 @@ class SuggestionsPanel(QWidget):
                 item = grid.item(row)
                 s = item.data(_SUGGESTION_ROLE)
                 if s is not None and s.id in images and s.id in ids:
-                    item.setIcon(_centred_icon(images[s.id]))
+                    item.setIcon(_centred_icon(images[s.id], ratio))
             if self._thumbs_pending == 0:
                 self.thumbnailsReady.emit()
 
@@ -295,10 +304,11 @@ class SuggestionsPanel(QWidget):
             self._thumbs_pending -= 1
 
         self._runner.submit(
-            lambda: render_thumbnails(preview, size, found),
+            lambda: render_thumbnails(preview, size, found, ratio),
             done,
             failed,
             key=self._thumb_key(genre),
+            priority=5,  # the open photo's tiles before a folder's film-strip thumbnails
         )
 
     def _on_item_clicked(self, item: QListWidgetItem) -> None:

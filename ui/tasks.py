@@ -96,11 +96,13 @@ class TaskRunner(QObject):
         on_error: Callable[[BaseException], None] | None = None,
         *,
         key: str | None = None,
+        priority: int = 0,
     ) -> None:
         """Run ``fn`` in the pool; call ``on_done``/``on_error`` on the GUI thread afterwards.
 
         With ``key``, any earlier task with the same key is superseded (skipped or its result
-        dropped). Must be called from the GUI thread."""
+        dropped). Queued tasks with a higher ``priority`` start first (the photo the user is
+        looking at before a folder's thumbnails). Must be called from the GUI thread."""
         if self._closed:
             return
         with self._lock:
@@ -114,7 +116,7 @@ class TaskRunner(QObject):
             self._callbacks[ticket] = (key, generation, on_done, on_error)
         if was_idle:
             self.busyChanged.emit(True)
-        self._pool.start(_Job(self, ticket, key, generation, fn))
+        self._pool.start(_Job(self, ticket, key, generation, fn), priority)
 
     def cancel(self, key: str) -> None:
         """Drop the pending result of the task with ``key`` (a running task still finishes)."""
