@@ -459,3 +459,41 @@ def test_unknown_id_rule_is_refused_up_front(canvas: PhotoCanvas) -> None:
     with pytest.raises(FramingError, match="unknown ID photo rule"):
         canvas.set_guide_settings(GuideSettings(enabled=frozenset({"id_bands"}), id_rule="mars"))
     assert canvas.guide_settings == before
+
+
+def test_photo_turns_under_the_level_frame_by_the_core_convention(qtbot: QtBot) -> None:
+    """A white dot on a made photo lands where core.geometry.rotate_point puts it."""
+    photo = QImage(800, 600, QImage.Format.Format_RGB32)
+    photo.fill(0xFF202020)
+    dot = Point(470.0, 250.0)
+    for y in range(int(dot.y) - 6, int(dot.y) + 7):
+        for x in range(int(dot.x) - 6, int(dot.x) + 7):
+            photo.setPixel(x, y, 0xFFFFFFFF)
+    view = PhotoCanvas()
+    qtbot.addWidget(view)
+    view.resize(820, 640)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_photo(photo, (800, 600))
+    session = CropSession(800, 600, initial=CropState(Box(330, 180, 220, 170), None))
+    view.set_session(session)
+    view.set_guide_settings(GuideSettings(enabled=frozenset()))
+    session.set_angle(25.0)  # counter-clockwise
+    assert session.state.box == Box(330, 180, 220, 170)  # still fits: not moved
+    shot = grab_array(view).astype(int).sum(axis=2)
+    crop = view.crop_rect_in_view()
+    assert crop is not None
+    # Look inside the crop only (the frame's white line is not the dot).
+    top, left = int(crop.top()) + 6, int(crop.left()) + 6
+    inner = shot[top : int(crop.bottom()) - 6, left : int(crop.right()) - 6]
+    ys, xs = np.nonzero(inner > 3 * 200)
+    assert len(xs) > 20
+    found = QPointF(xs.mean() + left, ys.mean() + top)
+    expected = view.mapFromScene(QPointF(*_xy(rotate_point(dot, Point(400, 300), 25.0))))
+    assert abs(found.x() - expected.x()) <= 2 and abs(found.y() - expected.y()) <= 2
+    # Counter-clockwise on screen: a point right of the centre moves up.
+    assert found.y() < view.mapFromScene(QPointF(dot.x, dot.y)).y()
+
+
+def _xy(p: Point) -> tuple[float, float]:
+    return (p.x, p.y)

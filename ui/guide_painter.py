@@ -7,10 +7,11 @@ any zoom. The halo keeps the line readable on bright skies and dark suits alike.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QTransform
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF, QTransform
 
 from core.geometry import Point
 from core.guides import Band, Ellipse, Line, Polyline, Role, Shape
@@ -105,17 +106,26 @@ def _paint(
                     (QPointF(line.p1().x() - 4, line.p1().y() - 7), shape.label, shape.role, True)
                 )
         elif isinstance(shape, Polyline):
-            path = QPainterPath()
             pts = [_map(to_view, p) for p in shape.points]
             if not pts:
                 continue
-            path.moveTo(pts[0])
-            for p in pts[1:]:
-                path.lineTo(p)
             if shape.closed:
-                path.closeSubpath()
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            _stroke(painter, lambda pa=path: painter.drawPath(pa), shape.role, dashed=shape.closed)
+                pts.append(pts[0])
+            straight = all(
+                abs(a.x() - b.x()) < 0.01 or abs(a.y() - b.y()) < 0.01
+                for a, b in itertools.pairwise(pts)
+            )
+            if straight:
+                # Frames of other ratios: pixel-snapped and not antialiased, crisp and cheap.
+                pts = [QPointF(_snap(p.x()), _snap(p.y())) for p in pts]
+            polygon = QPolygonF(pts)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, not straight)
+            _stroke(
+                painter,
+                lambda pg=polygon: painter.drawPolyline(pg),
+                shape.role,
+                dashed=shape.closed,
+            )
             if shape.label:
                 labels.append(
                     (QPointF(pts[0].x() + 4, pts[0].y() + 3), shape.label, shape.role, False)
