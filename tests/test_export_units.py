@@ -74,6 +74,27 @@ def test_render_matches_pillow_rotate_then_crop(astronaut_path: Path, angle: flo
     assert mean_diff(small, reference.resize((80, 100), Image.Resampling.LANCZOS)) < 1.5
 
 
+def test_crops_sharing_an_angle_are_straightened_once_with_the_same_result(
+    astronaut_path: Path,
+) -> None:
+    from core.export.render import CropRenderer
+
+    image = Image.open(astronaut_path).convert("RGB")
+    requests = [
+        (Box(100, 40, 300, 300), 4.0, (150, 150)),
+        (Box(120, 20, 240, 300), 4.0, (96, 120)),
+        (Box(60, 60, 400, 100), 4.0, (200, 50)),
+        (Box(100, 40, 300, 300), -3.0, (100, 100)),
+    ]
+    renderer = CropRenderer(image, requests)
+    for box, angle, size in requests:
+        together = renderer.render(box, angle, size)
+        alone = render_crop(image, box, angle, size)
+        assert together.size == size
+        assert mean_diff(together, alone) < 1.0
+    assert len(renderer._shared) == 1  # one straightening for the three 4-degree crops
+
+
 def test_render_outside_the_photo_is_white_not_garbage(astronaut_path: Path) -> None:
     image = Image.open(astronaut_path).convert("RGB")
     out = render_crop(image, Box(-100, 0, 200, 200), 0.0, (100, 100))

@@ -14,7 +14,7 @@ from core.export.colour import srgb_profile_bytes, to_srgb
 from core.export.encode import EncodeSettings, encode_within
 from core.export.metadata import output_exif, output_xmp, read_source_metadata
 from core.export.naming import check_template, output_name, output_path
-from core.export.render import render_crop
+from core.export.render import CropRenderer
 from core.export.source import open_for_export
 from core.export.types import CropChoice, CropPlan, ExportOptions, ProgressCallback, WrittenFile
 from core.geometry import Box, Point
@@ -127,6 +127,11 @@ def export_photo(
     icc = image.info.get("icc_profile")
     exif, xmp = read_source_metadata(source)
 
+    renderer = CropRenderer(
+        image,
+        [(crops[p.id][0], crops[p.id][1], (p.width, p.height)) for p in presets],
+        scale=scale,
+    )
     written: list[WrittenFile] = []
     total = len(planned)
     for done, plan in enumerate(planned):
@@ -134,7 +139,7 @@ def export_photo(
             raise ExportCancelled(written)
         preset = plan.preset
         box, angle = crops[preset.id]
-        rendered = render_crop(image, box, angle, (preset.width, preset.height), scale=scale)
+        rendered = renderer.render(box, angle, (preset.width, preset.height))
         rendered = to_srgb(rendered, icc)
         settings = EncodeSettings(
             format=plan.format,

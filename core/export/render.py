@@ -53,9 +53,24 @@ def render_crop(
     return _render_transformed(image, box, angle_deg, size)
 
 
+def _reduce_for(box: Box, size: tuple[int, int]) -> int:
+    """Integer factor the source may be averaged down by for this output: the rotation then works
+    on 2x to 4x the output's pixels instead of the full resolution (box filter: no aliasing)."""
+    return max(1, int(min(box.w / size[0], box.h / size[1]) / 2.0))
+
+
 def _render_transformed(
     image: Image.Image, box: Box, angle_deg: float, size: tuple[int, int]
 ) -> Image.Image:
+    inter = straightened(image, box, angle_deg, _reduce_for(box, size))
+    if inter.size == size:
+        return inter
+    return inter.resize(size, Image.Resampling.LANCZOS)
+
+
+def straightened(image: Image.Image, box: Box, angle_deg: float, reduce: int) -> Image.Image:
+    """The pixels under ``box`` (rotated frame at ``angle_deg``), upright, at 1/``reduce`` of the
+    source resolution. Only the source region under the box is read."""
     width, height = image.size
     centre = Point(width / 2.0, height / 2.0)
     corners = [
@@ -67,26 +82,21 @@ def _render_transformed(
             (box.right, box.bottom),
         )
     ]
-    margin = 3  # bicubic support
+    margin = 3 * reduce  # bicubic support, in source pixels
     left = max(0, math.floor(min(p.x for p in corners)) - margin)
     top = max(0, math.floor(min(p.y for p in corners)) - margin)
     right = min(width, math.ceil(max(p.x for p in corners)) + margin)
     bottom = min(height, math.ceil(max(p.y for p in corners)) + margin)
     fill = fill_for(image.mode)
-    if right <= left or bottom <= top:
-        return Image.new(image.mode, size, fill)
-    region = image.crop((left, top, right, bottom))
-
-    # A box many times larger than the output is first averaged down by an integer factor (box
-    # filter: no aliasing), so the rotation works on at most ~2x the output's pixels.
-    reduce = max(1, int(min(box.w / size[0], box.h / size[1]) / 2.0))
-    if reduce > 1:
-        region = region.reduce(reduce)
     inv = 1.0 / reduce
-
-    # Intermediate image: the box itself at (about) its own resolution in the reduced region.
     inter_w = max(1, round(box.w * inv))
     inter_h = max(1, round(box.h * inv))
+    if right <= left or bottom <= top:
+        return Image.new(image.mode, (inter_w, inter_h), fill)
+    region = image.crop((left, top, right, bottom))
+    if reduce > 1:
+        region = region.reduce(reduce)
+
     sx, sy = box.w / inter_w, box.h / inter_h
     a = math.radians(angle_deg)
     cos_a, sin_a = math.cos(a), math.sin(a)
@@ -101,13 +111,66 @@ def _render_transformed(
         sy * cos_a * inv,
         (centre.y + dx0 * sin_a + dy0 * cos_a - top) * inv,
     )
-    inter = region.transform(
+    return region.transform(
         (inter_w, inter_h),
         Image.Transform.AFFINE,
         coeffs,
         resample=Image.Resampling.BICUBIC,
         fillcolor=fill,
     )
-    if inter.size == size:
-        return inter
-    return inter.resize(size, Image.Resampling.LANCZOS)
+
+
+class CropRenderer:
+    """Renders several crops of one decoded image. Crops that share an angle (a photo's presets
+    are usually all levelled by the same roll) are straightened once, over their union, when that
+    is cheaper than straightening each; each output is then one Lanczos resize."""
+
+    def __init__(
+        self,
+        image: Image.Image,
+        requests: list[tuple[Box, float, tuple[int, int]]],
+        *,
+        scale: float = 1.0,
+    ) -> None:
+        self.image = image
+        self.scale = scale
+        self._shared: dict[float, tuple[Box, Image.Image]] = {}
+        groups: dict[float, list[tuple[Box, tuple[int, int]]]] = {}
+        for box, angle, size in requests:
+            if abs(angle) >= 1e-6:
+                groups.setdefault(round(angle, 6), []).append((box.scaled(scale), size))
+        self._plans = {angle: members for angle, members in groups.items() if len(members) > 1}
+
+    def _shared_for(self, angle: float) -> tuple[Box, Image.Image] | None:
+        key = round(angle, 6)
+        if key in self._shared:
+            return self._shared[key]
+        members = self._plans.pop(key, None)
+        if members is None:
+            return None
+        union = members[0][0]
+        for box, _size in members[1:]:
+            union = union.union(box)
+        reduce = min(_reduce_for(box, size) for box, size in members)
+        alone = sum(box.area / _reduce_for(box, size) ** 2 for box, size in members)
+        if union.area / reduce**2 > alone:
+            return None
+        shared = (union, straightened(self.image, union, angle, reduce))
+        self._shared[key] = shared
+        return shared
+
+    def render(self, box: Box, angle_deg: float, size: tuple[int, int]) -> Image.Image:
+        if abs(angle_deg) >= 1e-6:
+            shared = self._shared_for(angle_deg)
+            if shared is not None:
+                union, inter = shared
+                scaled = box.scaled(self.scale)
+                fx, fy = inter.width / union.w, inter.height / union.h
+                edges = (
+                    max(0.0, (scaled.left - union.left) * fx),
+                    max(0.0, (scaled.top - union.top) * fy),
+                    min(float(inter.width), (scaled.right - union.left) * fx),
+                    min(float(inter.height), (scaled.bottom - union.top) * fy),
+                )
+                return inter.resize(size, Image.Resampling.LANCZOS, box=edges)
+        return render_crop(self.image, box, angle_deg, size, scale=self.scale)

@@ -1,10 +1,11 @@
 """Decoding the source once for all of a photo's outputs, reduced when that loses nothing.
 
-A JPEG decodes 2x/4x/8x faster at reduced DCT scale (Pillow "draft" mode). When every output needs
-at most half the source's resolution for its crop, decoding at a reduced scale that still gives at
-least twice each output's pixels over its crop is visually identical after the Lanczos resize, so
-export uses it. Everything else (PNG, TIFF, HEIF, CMYK or 16-bit files, and any output that needs
-more than half the resolution) goes through ``core.photo.open_upright`` at full size.
+Plain 8-bit YCbCr JPEGs (nearly every camera file) are decoded here directly. A JPEG decodes
+2x/4x/8x faster at reduced DCT scale (Pillow "draft" mode): when every output needs at most half
+the source's resolution over its crop, decoding at a reduced scale that still gives at least twice
+each output's pixels over its crop is visually identical after the Lanczos resize, so export uses
+it. Everything else (PNG, TIFF, HEIF, CMYK, grey or 16-bit files) goes through
+``core.photo.open_upright`` at full size.
 """
 
 from __future__ import annotations
@@ -38,15 +39,16 @@ def open_for_export(path: Path, needed_scale: float) -> tuple[Image.Image, float
     at least ``MIN_OVERSAMPLING`` times that. ``info["icc_profile"]`` describes the pixels.
     """
     target = min(1.0, needed_scale * MIN_OVERSAMPLING)
-    if target <= 0.5:
-        reduced = _open_jpeg_reduced(Path(path), target)
-        if reduced is not None:
-            return reduced
+    plain = _open_plain_jpeg(Path(path), target)
+    if plain is not None:
+        return plain
     image = open_upright(Path(path))
     return image, 1.0
 
 
-def _open_jpeg_reduced(path: Path, target: float) -> tuple[Image.Image, float] | None:
+def _open_plain_jpeg(path: Path, target: float) -> tuple[Image.Image, float] | None:
+    """The common case (8-bit YCbCr JPEG) decoded directly: reduced when ``target`` <= 0.5, and
+    without the extra full-size copy the general loader makes."""
     try:
         with Image.open(path) as image:
             if image.format != "JPEG" or image.mode != "RGB":
@@ -54,10 +56,11 @@ def _open_jpeg_reduced(path: Path, target: float) -> tuple[Image.Image, float] |
             stored_w, stored_h = image.size
             orientation = int(image.getexif().get(0x0112, 1) or 1)
             icc = image.info.get("icc_profile")
-            request = (math.ceil(stored_w * target), math.ceil(stored_h * target))
-            image.draft("RGB", request)
+            if target <= 0.5:
+                request = (math.ceil(stored_w * target), math.ceil(stored_h * target))
+                image.draft("RGB", request)
             image.load()
-            pixels = image.copy() if image.mode == "RGB" else image.convert("RGB")
+            pixels: Image.Image = image if image.mode == "RGB" else image.convert("RGB")
     except (OSError, UnidentifiedImageError, ValueError, SyntaxError) as exc:
         # Let the full decoder produce the one proper error message for a broken file.
         if isinstance(exc, FileNotFoundError):
