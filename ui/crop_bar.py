@@ -245,13 +245,21 @@ class CropBar(QFrame):
         self.angle_spin.blockSignals(True)
         self.angle_spin.setValue(angle)
         self.angle_spin.blockSignals(False)
-        index = self.aspect_box.findData(state.aspect)
+        index = self.aspect_index(state.aspect)
         self.aspect_box.blockSignals(True)
         if index < 0:
             self.aspect_box.addItem(aspect_label(state.aspect), state.aspect)
             index = self.aspect_box.count() - 1
         self.aspect_box.setCurrentIndex(index)
         self.aspect_box.blockSignals(False)
+
+    def aspect_index(self, aspect: tuple[int, int] | None) -> int:
+        """Row of ``aspect`` in the ratio box, -1 if absent (findData cannot compare tuples)."""
+        for i in range(self.aspect_box.count()):
+            data = self.aspect_box.itemData(i)
+            if (tuple(data) if data is not None else None) == aspect:
+                return i
+        return -1
 
     # -- widget → session -------------------------------------------------------------------
 
@@ -261,7 +269,8 @@ class CropBar(QFrame):
 
     def _on_aspect_chosen(self, index: int) -> None:
         if self._session is not None:
-            self._session.set_aspect(self.aspect_box.itemData(index))
+            data = self.aspect_box.itemData(index)
+            self._session.set_aspect(tuple(data) if data is not None else None)
 
     def _on_slider_moved(self, value: int) -> None:
         if self._session is None:

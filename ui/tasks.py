@@ -47,15 +47,22 @@ class _Job(QRunnable):
 
     def run(self) -> None:  # pool thread
         if not self._runner._is_current(self._key, self._generation):
-            self._runner._finished.emit(self._ticket, _SKIPPED, None)
+            self._report(_SKIPPED, None)
             return
         try:
             result = self._fn()
         except BaseException as exc:  # every failure is delivered
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self._runner._finished.emit(self._ticket, None, exc)
+            self._report(None, exc)
             return
-        self._runner._finished.emit(self._ticket, result, None)
+        self._report(result, None)
+
+    def _report(self, result: object, error: BaseException | None) -> None:
+        try:
+            self._runner._finished.emit(self._ticket, result, error)
+        except RuntimeError:
+            # The runner (and its window) was deleted while this ran: nobody is waiting.
+            log.debug("dropped the result of a task whose runner is gone")
 
 
 class TaskRunner(QObject):
