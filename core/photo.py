@@ -54,6 +54,7 @@ from PIL import (
     TiffImagePlugin,
     UnidentifiedImageError,
 )
+from pillow_heif.as_plugin import HeifImageFile
 
 from core.errors import PhotoLoadError
 
@@ -492,15 +493,15 @@ def _composite_on_background(image: Image.Image) -> Image.Image:
 
 
 def _reduced_size(stored: tuple[int, int], max_side: int) -> tuple[int, int]:
-    """Stored-orientation size whose long side is ``max_side`` (never larger than stored)."""
+    """Size whose long side is ``max_side`` (never larger than ``stored``), aspect kept, the short
+    side rounded half up (the same size whichever way round ``stored`` is given)."""
     width, height = stored
     long_side = max(width, height)
     if long_side <= max_side:
         return width, height
-    factor = max_side / long_side
     if width >= height:
-        return max_side, max(1, round(height * factor))
-    return max(1, round(width * factor)), max_side
+        return max_side, max(1, math.floor(height * max_side / long_side + 0.5))
+    return max(1, math.floor(width * max_side / long_side + 0.5)), max_side
 
 
 #: A JPEG decoded at DCT scale may come out up to this fraction below the analysis target and is
@@ -511,12 +512,15 @@ DRAFT_SLACK = 0.9
 
 
 def _request_draft(image: Image.Image, target: tuple[int, int]) -> None:
-    """Ask the JPEG decoder for DCT scaling (1/2, 1/4, 1/8) about the size of ``target``.
+    """Ask for a reduced decode about the size of ``target``.
 
+    JPEG (and MPO, a JPEG subclass) decodes at DCT scale 1/2, 1/4 or 1/8. HEIC decodes an embedded
+    thumbnail instead when one is big enough (phones store one of ~320 px: filmstrip thumbnails
+    then skip the full HEVC decode); libheif turns it upright like the main image.
     ``target`` keeps the photo's aspect, so the draft is sized by the long side; asking for a square
     would make the short side decide and pick a needlessly large scale.
     """
-    if not isinstance(image, JpegImagePlugin.JpegImageFile):  # MPO is a JPEG subclass too
+    if not isinstance(image, (JpegImagePlugin.JpegImageFile, HeifImageFile)):
         return
     if target[0] >= image.width and target[1] >= image.height:
         return
@@ -532,7 +536,7 @@ def _resize_cheap(image: Image.Image, size: tuple[int, int]) -> Image.Image:
     if image.size == size:
         return image
     if size[0] > image.width or size[1] > image.height:
-        # Only after a slack JPEG draft: a few percent up.
+        # Only after a slack draft: a few percent up.
         return image.resize(size, Image.Resampling.BILINEAR)
     # reduce() by the integer part first (a cheap box average), then a box filter for the rest:
     # measured ~27 ms for 3000x2000 -> 1600 versus ~45 ms for BILINEAR, fine for detection.
@@ -591,7 +595,8 @@ def _decode(path: Path, max_side: int | None) -> _Decoded:
             tag_before_load = _orientation(image)
             exif = _exif_bytes(image)
             if max_side is not None:
-                # Only JPEG drafts, and JPEG never turns pixels itself: image.size is stored size.
+                # Only JPEG and HEIC draft. JPEG never turns pixels itself and HEIC thumbnails are
+                # turned like the image, so image.size is the size of the pixels load() gives.
                 _request_draft(image, _reduced_size(image.size, max_side))
             image.load()
             # A decoder that turned the pixels itself (Pillow 11+ TIFF) drops the tag on load.

@@ -247,6 +247,27 @@ def test_heic_orientation(tmp_path: Path, landscape: Image.Image) -> None:
     assert mean_abs_diff(photo.analysis_rgb, np.asarray(landscape)) < 4.0
 
 
+def test_heic_preview_from_embedded_thumbnail(tmp_path: Path, landscape: Image.Image) -> None:
+    """Phones store a small thumbnail in HEIC; small previews decode it, turned like the image."""
+    if not _heic_encoder_available():
+        pytest.skip("pillow-heif wheel has no HEVC (x265) encoder to write a test HEIC")
+    upright = landscape.resize((640, 480), Image.Resampling.LANCZOS)
+    path = write_with_orientation(upright, tmp_path / "phone.heic", 6, quality=90, thumbnails=[160])
+
+    preview = load_preview(path, 120)
+    assert preview.size == (120, 90)
+    reference = resized_like(upright, (120, 90))
+    # The thumbnail is its own (coarser) encode: close, and nowhere near a mirrored picture.
+    assert mean_abs_diff(np.asarray(preview), reference) < 12.0
+    assert mean_abs_diff(np.asarray(preview), reference[:, ::-1]) > 40.0
+
+    photo = load_photo(path, analysis_max_side=150)
+    assert (photo.width, photo.height) == (640, 480)
+    assert photo.analysis_rgb.shape == (113, 150, 3)
+    assert photo.analysis_scale == pytest.approx(640 / 150)
+    assert mean_abs_diff(photo.analysis_rgb, resized_like(upright, (150, 113))) < 12.0
+
+
 def test_open_upright_and_preview_are_upright(tmp_path: Path, landscape: Image.Image) -> None:
     path = write_with_orientation(landscape, tmp_path / "o8.jpg", 8, quality=95)
 
