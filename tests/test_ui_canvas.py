@@ -497,3 +497,29 @@ def test_photo_turns_under_the_level_frame_by_the_core_convention(qtbot: QtBot) 
 
 def _xy(p: Point) -> tuple[float, float]:
     return (p.x, p.y)
+
+
+def test_dragging_outside_the_crop_turns_the_photo(
+    qtbot: QtBot, canvas: PhotoCanvas, session: CropSession
+) -> None:
+    b = session.state.box
+    # Left of the crop, level with its centre; drag straight down: the photo turns
+    # counter-clockwise on screen (the pointer goes round the crop's centre that way).
+    start = view_point(canvas, Point(b.left - 60, b.cy))
+    send_move(canvas, start, buttons=Qt.MouseButton.NoButton)
+    assert canvas.viewport().cursor().shape() == Qt.CursorShape.BitmapCursor
+    changing: list[object] = []
+    canvas.cropChanging.connect(lambda: changing.append(1))
+    drag(qtbot, canvas, start, start + QPoint(0, 40))
+    a, p = (
+        canvas.view_to_scene(QPointF(start)),
+        canvas.view_to_scene(QPointF(start + QPoint(0, 40))),
+    )
+    d = math.atan2(p.y() - b.cy, p.x() - b.cx) - math.atan2(a.y() - b.cy, a.x() - b.cx)
+    turned = math.degrees(math.atan2(math.sin(d), math.cos(d)))
+    assert turned < 0  # counter-clockwise on screen (y down)
+    assert session.state.angle_deg == pytest.approx(-turned, abs=1e-6)
+    assert box_inside(session.state.box, 512, 600, session.state.angle_deg)
+    assert changing
+    session.undo()
+    assert session.state.angle_deg == 0.0 and not session.can_undo

@@ -51,17 +51,19 @@ ZOOM_STEP = 1.25
 MIN_ZOOM_OF_FIT = 0.25  # zoom out to a quarter of "fit"
 MAX_ZOOM = 16.0  # device px per original px
 CLICK_SLOP = 3.0  # px a press may wander and still count as a click
+MAX_DRAG_ANGLE = 45.0  # a rotation drag outside the crop stops here (straightening, not turning)
 
 
 @dataclass
 class _Drag:
     """A left-button gesture under way, in scene units unless named ``*_view``."""
 
-    handle: Handle | None  # None: pressed outside the crop (a face click, or nothing)
+    handle: Handle | None  # None: pressed outside the crop (a face click, or a rotation)
     start_scene: QPointF
     start_view: QPointF
     start_box: Box
     started: bool = False  # moved past CLICK_SLOP: a drag rather than a click
+    start_angle: float = 0.0  # for a rotation drag outside the crop
 
 
 class PhotoCanvas(QGraphicsView):
@@ -435,7 +437,10 @@ class PhotoCanvas(QGraphicsView):
         if self._session is None:
             self._drag = _Drag(None, scene, pos, Box(0, 0, 0, 0))
         else:
-            self._drag = _Drag(self._handle_at(pos), scene, pos, self._session.state.box)
+            state = self._session.state
+            self._drag = _Drag(
+                self._handle_at(pos), scene, pos, state.box, start_angle=state.angle_deg
+            )
         event.accept()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -456,13 +461,19 @@ class PhotoCanvas(QGraphicsView):
         if drag is None:
             self._update_hover_cursor(pos)
             return
-        if drag.handle is None or self._session is None:
+        if self._session is None:
             return
         if not drag.started:
             d = pos - drag.start_view
             if math.hypot(d.x(), d.y()) < CLICK_SLOP:
                 return
+            if drag.handle is None and self._face_at(drag.start_view) is not None:
+                return  # a press on a face outside the crop is a click, not a rotation
             drag.started = True
+        if drag.handle is None:
+            self._rotate_drag(drag, self.view_to_scene(pos))
+            event.accept()
+            return
         mods = event.modifiers()
         scene = self.view_to_scene(pos)
         proposed = _proposed_box(
@@ -512,6 +523,17 @@ class PhotoCanvas(QGraphicsView):
         self.viewport().update()
         event.accept()
 
+    def _rotate_drag(self, drag: _Drag, scene: QPointF) -> None:
+        """Dragging outside the crop turns the photo about the crop's centre, as in Lightroom:
+        the photo follows the pointer (clockwise on screen lowers the counter-clockwise angle)."""
+        assert self._session is not None
+        c = drag.start_box.center
+        a0 = math.atan2(drag.start_scene.y() - c.y, drag.start_scene.x() - c.x)
+        a1 = math.atan2(scene.y() - c.y, scene.x() - c.x)
+        turned = math.degrees(math.atan2(math.sin(a1 - a0), math.cos(a1 - a0)))
+        angle = max(-MAX_DRAG_ANGLE, min(MAX_DRAG_ANGLE, drag.start_angle - turned))
+        self._session.set_angle(angle, live=True)
+
     def _finish_straighten(self, end_scene: QPointF) -> None:
         assert self._straighten_line is not None
         start = self._straighten_line[0]
@@ -534,6 +556,8 @@ class PhotoCanvas(QGraphicsView):
             handle = self._handle_at(pos)
             if handle is None and self._face_at(pos) is not None:
                 self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+            elif handle is None and self._session is not None:
+                self.viewport().setCursor(crop_overlay.rotate_cursor())
             else:
                 self.viewport().setCursor(crop_overlay.cursor_for(handle))
 

@@ -7,8 +7,20 @@ is.
 
 from __future__ import annotations
 
+from functools import cache
+
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QCursor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import (
+    QColor,
+    QCursor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
 
 from core.framing.manual import Handle
 
@@ -36,6 +48,27 @@ CURSORS: dict[Handle, Qt.CursorShape] = {
 
 def cursor_for(handle: Handle | None) -> QCursor:
     return QCursor(CURSORS[handle] if handle else Qt.CursorShape.ArrowCursor)
+
+
+@cache
+def rotate_cursor() -> QCursor:
+    """A curved double arrow (Qt has no rotate cursor): outside the crop, dragging turns the
+    photo."""
+    size = 24
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    arc = QRectF(5, 5, 14, 14)
+    for color, width in ((QColor(0, 0, 0), 3.5), (QColor(255, 255, 255), 1.5)):
+        painter.setPen(QPen(color, width))
+        painter.drawArc(arc, 30 * 16, 210 * 16)
+        # Arrowheads at both ends of the arc.
+        painter.setBrush(color)
+        painter.drawPolygon(QPolygonF([QPointF(19, 3), QPointF(21, 11), QPointF(14, 9)]))
+        painter.drawPolygon(QPolygonF([QPointF(2, 14), QPointF(9, 17), QPointF(3, 21)]))
+    painter.end()
+    return QCursor(pixmap, size // 2, size // 2)
 
 
 def handle_points(r: QRectF) -> dict[Handle, QPointF]:
