@@ -64,14 +64,16 @@ TILE_MAX_SHARE_OF_LONG_SIDE = 1 / 1.6
 NMS_IOU = 0.3
 #: ... and so are two boxes when the smaller lies mostly (this share of its area) inside the other.
 NMS_CONTAINED = 0.6
+NMS_MIN_AREA_RATIO = 0.25
 #: Tile detections are more often false (stars on a flag, beer taps): they need this score both in
 #: their tile and when re-detected in a crop around them at a larger scale (``VERIFY_CROP`` times
 #: the box), unless a whole-image pass found the same face.
 TILE_MIN_SCORE = 0.6
 VERIFY_CROP = 3.0
-#: Tile detections at least this sure skip the re-detection (no false face scored this high in
-#: the development photos; true small faces often do).
-TILE_SURE_SCORE = 0.8
+#: Detections (any pass) at least this sure skip the re-detection (no false face scored this high
+#: in the development photos; true faces usually do). Below it, a face must be found again in a
+#: crop around it; that removed a 0.64 "face" on the camera man's coat in a whole-image pass.
+SURE_SCORE = 0.8
 #: Roll is re-measured on a crop (this many face boxes wide) turned by the first estimate, for the
 #: largest ``ROLL_REFINE_FACES`` faces: BlazeFace's eye keypoints are biased toward upright, so one
 #: reading under-reports a tilt by up to half; re-reading on the levelled crop removes most of it.
@@ -131,7 +133,10 @@ def _same_face(a: Box, b: Box) -> bool:
     inter = a.intersection(b)
     if inter is None:
         return False
-    return inter.area > NMS_CONTAINED * min(a.area, b.area)
+    small, large = sorted((a.area, b.area))
+    # A face box inside a much larger box is a different object (a face on a torso-sized false
+    # detection), not a duplicate: same-face boxes from different passes differ far less in size.
+    return inter.area > NMS_CONTAINED * small and small >= NMS_MIN_AREA_RATIO * large
 
 
 def merge_detections(detections: Sequence[RawDetection]) -> list[RawDetection]:
@@ -427,7 +432,7 @@ class FaceAnalyzer:
         self.detector_calls = 2
         found = _run_detector(self._short[0], rgb, (0, 0), self.min_score, "short")
         found += _run_detector(self._full, rgb, (0, 0), self.min_score, "full")
-        whole = merge_detections(found)
+        whole = self._confirmed(rgb, merge_detections(found))
         largest = max((max(d.box.w, d.box.h) for d in whole), default=0.0)
         min_face = max(MIN_FACE_PX, BYSTANDER_FACE_SHARE * largest)
         tiles = [
@@ -438,16 +443,23 @@ class FaceAnalyzer:
         if not tiles:
             return whole
         per_tile = self._parallel(tiles, lambda det, tile: self._detect_tile(det, rgb, tile))
+        self.detector_calls += len(tiles)
         candidates = [
             det
             for det in merge_detections([d for dets in per_tile for d in dets])
             if det.score >= TILE_MIN_SCORE and not any(_same_face(det.box, w.box) for w in whole)
         ]
-        unsure = [det for det in candidates if det.score < TILE_SURE_SCORE]
+        return merge_detections(whole + self._confirmed(rgb, candidates))
+
+    def _confirmed(self, rgb: RGB, detections: list[RawDetection]) -> list[RawDetection]:
+        """``detections`` without the unsure ones that a re-detection does not confirm."""
+        unsure = [det for det in detections if det.score < SURE_SCORE]
+        if not unsure:
+            return detections
         verdicts = self._parallel(unsure, lambda det, cand: self._confirm(det, rgb, cand))
-        self.detector_calls += len(tiles) + len(unsure)
+        self.detector_calls += len(unsure)
         rejected = {id(c) for c, ok in zip(unsure, verdicts, strict=True) if not ok}
-        return merge_detections(whole + [c for c in candidates if id(c) not in rejected])
+        return [det for det in detections if id(det) not in rejected]
 
     def _detect_tile(
         self, detector: Any, rgb: RGB, tile: tuple[int, int, int, int]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -12,8 +13,18 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.detection import FaceAnalyzer
+from core.detection import (
+    MIN_FACE_PX,
+    SHORT_RANGE_MIN_FACE_SHARE,
+    FaceAnalyzer,
+    RawDetection,
+    iter_tiles,
+    merge_detections,
+    tile_origins,
+    tile_sizes,
+)
 from core.faces import Analysis, Face
+from core.geometry import Box, Point
 from core.models import ModelStore
 from core.photo import load_photo
 from tests.photo_samples import write_with_orientation
@@ -270,3 +281,56 @@ def test_group_photo_made_from_real_portraits(
     # Largest first.
     areas = [f.box.area for f in faces]
     assert areas == sorted(areas, reverse=True)
+
+
+def test_profile_face_not_swallowed_by_false_box(
+    analyzer: FaceAnalyzer, camera_path: Path, tmp_path: Path
+) -> None:
+    """Camera man at 1.5x on a wide canvas: the whole-image short pass reports his coat as a face
+    (score ~0.6, box 3x a face); it must be rejected, and must not hide his real face (tiles)."""
+    canvas = Image.new("RGB", (1600, 1000), (90, 100, 110))
+    canvas.paste(Image.open(camera_path).convert("RGB").resize((768, 768)), (500, 200))
+    path = tmp_path / "camera_wide.png"
+    canvas.save(path)
+    faces = analyze(analyzer, path).faces
+    assert len(faces) == 1
+    # His face in camera.png is at about (238, 160); on the canvas x 500 + 1.5 x, y 200 + 1.5 y.
+    assert faces[0].box.contains_point(Point(500 + 1.5 * 238, 200 + 1.5 * 160), tol=15)
+    assert faces[0].box.w < 160
+
+
+def raw(x: float, y: float, size: float, score: float) -> RawDetection:
+    return RawDetection(Box(x, y, size, size), score, (), "test")
+
+
+def test_merge_keeps_higher_score_and_distinct_faces() -> None:
+    a, b = raw(100, 100, 40, 0.7), raw(104, 102, 42, 0.9)  # same face from two passes
+    c = raw(300, 100, 40, 0.6)  # another face
+    inner = raw(110, 110, 24, 0.8)  # mostly inside a, similar size: same face
+    merged = merge_detections([a, b, c, inner])
+    assert merged == [b, c]
+
+
+def test_merge_keeps_face_inside_much_larger_box() -> None:
+    coat = raw(0, 0, 300, 0.9)
+    face = raw(200, 20, 60, 0.8)  # inside, but a twenty-fifth of the area
+    assert merge_detections([coat, face]) == [coat, face]
+
+
+def test_tiles_cover_the_image_with_overlap() -> None:
+    assert tile_origins(100, 200, 150) == [0]
+    assert tile_origins(1000, 200, 150) == [0, 150, 300, 450, 600, 750, 800]
+    sizes = tile_sizes(1600, 1067)
+    assert sizes[0] == round(MIN_FACE_PX / SHORT_RANGE_MIN_FACE_SHARE)
+    assert all(b > a for a, b in itertools.pairwise(sizes))
+    assert max(sizes) <= 1000
+    # A clear main subject raises the smallest face searched for: fewer, bigger tiles.
+    assert tile_sizes(1600, 1067, min_face=60)[0] > sizes[0]
+    assert tile_sizes(250, 250) == []  # the whole-image passes suffice
+    for size in sizes:
+        tiles = list(iter_tiles(1600, 1067, size))
+        covered = np.zeros((1067, 1600), bool)
+        for x, y, w, h in tiles:
+            assert x >= 0 and y >= 0 and x + w <= 1600 and y + h <= 1067
+            covered[y : y + h, x : x + w] = True
+        assert covered.all()
