@@ -112,10 +112,12 @@ def test_exact_round_previews_follow_the_crop(qtbot, runner, presets, astronaut:
     assert _digest(rotated) != _digest(portrait2)
     assert panel._cache.decodes == 1
 
-    # Fit mode scales the display only; the exact image is kept.
+    # Fit mode scales a reduced copy for display only; the exact image is kept.
     panel.set_true_size(False)
     shown = panel.tile("instagram-portrait").image_label.pixmap()
     assert shown.width() < 1080
+    display = panel.tile("instagram-portrait").rendered.display
+    assert (display.width(), display.height()) == (819, 1024)
     assert panel.preview_image("instagram-portrait").width() == 1080
     _screenshot(panel, "preview_panel.png")
 

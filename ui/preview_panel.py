@@ -54,6 +54,7 @@ class PreviewTile(QFrame):
         self.rendered: RenderedPreview | None = None
         self._fit_width = 240
         self._true_size = False
+        self._shown_key: tuple[int, bool, int] | None = None
 
         self.image_label = QLabel(self)
         self.image_label.setObjectName("previewImage")
@@ -95,6 +96,7 @@ class PreviewTile(QFrame):
 
     def set_rendered(self, rendered: RenderedPreview | None) -> None:
         self.rendered = rendered
+        self._shown_key = None
         if rendered is None:
             self.image_label.setPixmap(QPixmap())
             self.image_label.setText("Rendering…")
@@ -112,6 +114,7 @@ class PreviewTile(QFrame):
 
     def set_error(self, message: str) -> None:
         self.rendered = None
+        self._shown_key = None
         self.image_label.setPixmap(QPixmap())
         self.image_label.setText(message)
         self.badge.hide()
@@ -124,7 +127,11 @@ class PreviewTile(QFrame):
     def _refresh_pixmap(self) -> None:
         if self.rendered is None:
             return
-        image = self.rendered.image
+        key = (id(self.rendered), self._true_size, self._fit_width)
+        if key == self._shown_key:
+            return  # e.g. a resize that did not change the fit width
+        self._shown_key = key
+        image = self.rendered.image if self._true_size else self.rendered.display
         if not self._true_size:
             bound = QSize(self._fit_width, min(FIT_MAX_HEIGHT, self._fit_width * 2))
             if image.width() > bound.width() or image.height() > bound.height():

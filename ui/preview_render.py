@@ -26,6 +26,9 @@ from core.photo import open_upright
 from core.presets import Preset
 from ui.qt_images import pil_to_qimage
 
+#: Long side of the reduced copy "fit" mode scales from, so resizing the panel never rescales a
+#: 6000 px print preview on the GUI thread.
+DISPLAY_MAX_SIDE = 1024
 #: Supersampling of the circle mask edge (antialiasing without a Qt painter in the worker).
 _MASK_SUPERSAMPLE = 4
 
@@ -43,6 +46,7 @@ class PreviewRequest:
 class RenderedPreview:
     preset_id: str
     image: QImage  # exactly preset.width x preset.height; ARGB with clear corners when round
+    display: QImage  # the same, long side at most DISPLAY_MAX_SIDE: the source of "fit" mode
     round: bool
     crop_size: tuple[int, int]  # the crop's size in upright original pixels
     upscale: float  # output px per crop px (> 1 means the output is enlarged)
@@ -83,6 +87,14 @@ class FullImageCache:
             self._key, self._image = None, None
 
 
+def _display_copy(image: Image.Image) -> Image.Image:
+    if max(image.size) <= DISPLAY_MAX_SIDE:
+        return image
+    small = image.copy()
+    small.thumbnail((DISPLAY_MAX_SIDE, DISPLAY_MAX_SIDE), Image.Resampling.LANCZOS)
+    return small
+
+
 def circle_masked(image: Image.Image) -> Image.Image:
     """RGBA copy of ``image`` with the pixels outside the inscribed circle transparent."""
     w, h = image.size
@@ -110,6 +122,7 @@ def render_previews(request: PreviewRequest, cache: FullImageCache) -> list[Rend
             RenderedPreview(
                 preset_id=preset.id,
                 image=pil_to_qimage(pixels),
+                display=pil_to_qimage(_display_copy(pixels)),
                 round=preset.circle,
                 crop_size=(round(box.w), round(box.h)),
                 upscale=upscale,
