@@ -7,6 +7,7 @@ Settings live in an INI file under tmp_path so no test reads or changes a real u
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -351,3 +352,76 @@ def test_screenshot_mode_writes_the_window_png(tmp_path: Path, photo: Path, qapp
         # Not a blank grab: the photo and panels put many different colours on screen.
         assert len(image.convert("RGB").getcolors(1 << 20) or []) > 2000
     assert not sidecar_path(photo).exists()  # looking is not editing
+
+
+# -- subject, straighten, level, reset ----------------------------------------------------------
+
+
+@pytest.fixture
+def two_people(tmp_path: Path, astronaut_path: Path, grace_hopper_path: Path) -> Path:
+    """A photo the test makes: the astronaut and Grace Hopper side by side."""
+    with Image.open(astronaut_path) as a, Image.open(grace_hopper_path) as g:
+        canvas = Image.new("RGB", (a.width + g.width + 60, max(a.height, g.height)), (90, 90, 90))
+        canvas.paste(a.convert("RGB"), (0, canvas.height - a.height))
+        canvas.paste(g.convert("RGB"), (a.width + 60, 0))
+    path = tmp_path / "two.jpg"
+    canvas.save(path, quality=92)
+    return path
+
+
+def main_subject(window: MainWindow) -> int | None:
+    """The face most headshot suggestions are for (every other face gets one standard crop)."""
+    found = Counter(s.subject for s in window.suggestions.suggestions("headshot"))
+    return found.most_common(1)[0][0] if found else None
+
+
+def test_clicking_another_face_makes_it_the_subject(
+    qtbot: QtBot, window: MainWindow, two_people: Path
+) -> None:
+    open_and_wait(qtbot, window, two_people)
+    session = window.session()
+    assert session is not None and session.analysis is not None
+    faces = session.analysis.faces
+    assert len(faces) == 2
+    assert main_subject(window) == 0
+    window.set_guides(set())  # nothing drawn over the face marker
+    centre = faces[1].box.center
+    pos = window.canvas.mapFromScene(QPointF(centre.x, centre.y))
+    # Outside the crop, so the click is not the start of a move.
+    rect = window.canvas.crop_rect_in_view()
+    assert rect is not None and not rect.contains(QPointF(pos))
+    qtbot.mouseClick(window.canvas.viewport(), LEFT, NO_MODS, pos)
+    assert session.state.subject == 1
+    qtbot.waitUntil(lambda: main_subject(window) == 1, timeout=10000)
+    chosen = click_suggestion(qtbot, window, "headshot", 0)
+    assert chosen.subject == 1 and session.state.box == chosen.box
+    assert window.suggestions.suggestions("group")  # two faces: group framings too
+
+
+def test_straighten_tool_level_eyes_and_reset(
+    qtbot: QtBot, window: MainWindow, photo: Path
+) -> None:
+    open_and_wait(qtbot, window, photo)
+    session = window.session()
+    assert session is not None and session.analysis is not None
+    first = session.state
+    # Straighten: the crop bar's button arms the canvas tool; a drawn line levels the photo.
+    qtbot.mouseClick(window.crop_bar.straighten_button, LEFT)
+    assert window.canvas.straighten_tool and window.straighten_action.isChecked()
+    vp = window.canvas.viewport()
+    a = window.canvas.mapFromScene(QPointF(100, 300))
+    b = window.canvas.mapFromScene(QPointF(400, 330))  # ~5.7° off level
+    drag_on(qtbot, vp, a, b)
+    # The line is drawn on the photo as shown (already turned by the first crop's angle).
+    assert session.state.angle_deg == pytest.approx(first.angle_deg + 5.71, abs=0.3)
+    assert not window.canvas.straighten_tool
+    assert not window.straighten_action.isChecked()
+    assert not window.crop_bar.straighten_button.isChecked()
+    assert window.crop_bar.angle_spin.value() == pytest.approx(session.state.angle_deg, abs=0.05)
+
+    qtbot.mouseClick(window.crop_bar.level_button, LEFT)
+    assert session.state.angle_deg == pytest.approx(session.analysis.faces[0].roll_deg, abs=0.01)
+
+    window.canvas.setFocus()
+    qtbot.keyClick(vp, Qt.Key.Key_R)  # back to the suggestion it started from
+    assert session.state == first

@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         self._shown: DisplayPhoto | None = None  # the photo on the canvas
         self._session: CropSession | None = None
         self._result: PhotoAnalysis | None = None
+        self._last_applied: Suggestion | None = None
         self._analysis_pending = False
         self._checks_pending = False
         #: The photo whose analysis (or its failure) was last delivered.
@@ -658,6 +659,7 @@ class MainWindow(QMainWindow):
             self._disconnect_session(self._session)
         self._shown = photo
         self._result = None
+        self._last_applied = None
         width, height = photo.original_size
         initial = choice_to_state(photo.saved) if photo.saved is not None else None
         self._session = CropSession(width, height, analysis=None, initial=initial)
@@ -734,6 +736,7 @@ class MainWindow(QMainWindow):
             if first is not None:
                 # Where the photo starts, not a choice the photographer made: no sidecar for it.
                 self._auto_applying = True
+                self._last_applied = first
                 try:
                     session.apply_suggestion(first)
                 finally:
@@ -790,6 +793,7 @@ class MainWindow(QMainWindow):
         if self._session is None:
             return
         self._session.apply_suggestion(suggestion)
+        self._last_applied = suggestion
         if suggestion.subject is not None and self._result is not None:
             self.canvas.set_faces(self._result.analysis.faces, suggestion.subject)
         self.status.say(f"Applied {suggestion.genre} · {suggestion.label}")
@@ -813,10 +817,13 @@ class MainWindow(QMainWindow):
         self._session_call("level_eyes")
 
     def reset_crop(self) -> None:
-        """Back to where the photo started: the first suggestion, else the whole image."""
+        """R / right-click: back to the suggestion applied last (else the first suggestion, else
+        the whole image)."""
         if self._session is None:
             return
-        first = initial_suggestion(self._result.suggestions) if self._result is not None else None
+        first = self._last_applied
+        if first is None and self._result is not None:
+            first = initial_suggestion(self._result.suggestions)
         if first is not None:
             self._session.apply_suggestion(first)
         else:
