@@ -7,6 +7,7 @@ collects the options, checks them early with core's validation and shows what ha
 
 from __future__ import annotations
 
+import html
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -114,6 +115,7 @@ class ExportDialog(QDialog):
         self._cancel: threading.Event | None = None
         self._running = False
         self._last_result: ExportRunResult | None = None
+        self._template_error = ""
         self._relay = _ProgressRelay(self)
         self._relay.progress.connect(self._on_progress)
         self._build()
@@ -355,7 +357,7 @@ class ExportDialog(QDialog):
             self._show_error(str(exc))
             return
         self._template_error = ""
-        self.example_label.setText(f"e.g. <b>{example}</b>")
+        self.example_label.setText(f"e.g. <b>{html.escape(example)}</b>")
         if not self._running:
             self._show_error("")
 
