@@ -169,8 +169,9 @@ def test_preset_picker_groups_and_group_checkbox(qtbot, presets) -> None:
     titles = [picker.topLevelItem(i).text(0) for i in range(picker.topLevelItemCount())]
     assert titles == ["Social", "Print", "ID / passport"]
     assert picker.topLevelItem(1).childCount() == len(presets.by_group()["print"])
-    assert "1200 × 1800 px · 4 x 6 in at 300 ppi" in [
-        picker.topLevelItem(1).child(i).text(1) for i in range(picker.topLevelItem(1).childCount())
+    prints = [picker.topLevelItem(1).child(i) for i in range(picker.topLevelItem(1).childCount())]
+    assert ("1200 × 1800", "1200 × 1800 px · 4 x 6 in at 300 ppi") in [
+        (item.text(1), item.toolTip(1)) for item in prints
     ]
     with qtbot.waitSignal(picker.checkedChanged, timeout=5000) as blocker:
         picker.topLevelItem(1).setCheckState(0, Qt.CheckState.Checked)  # the whole Print group

@@ -53,7 +53,7 @@ class PresetPicker(QTreeWidget):
         super().__init__(parent)
         self.setObjectName("presetPicker")
         self.setColumnCount(2)
-        self.setHeaderLabels(["Preset", "Output"])
+        self.setHeaderLabels(["Preset", "Pixels"])
         self.setRootIsDecorated(True)
         self.setUniformRowHeights(True)
         self.setAlternatingRowColors(False)
@@ -70,7 +70,10 @@ class PresetPicker(QTreeWidget):
             )
             header.setCheckState(0, Qt.CheckState.Unchecked)
             for preset in members:
-                item = QTreeWidgetItem(header, [preset.name, preset_size_text(preset)])
+                # Pixels only in the narrow column; print size and ppi in the tooltip.
+                pixels = f"{preset.width} × {preset.height}"
+                item = QTreeWidgetItem(header, [preset.name, pixels])
+                item.setToolTip(1, preset_size_text(preset))
                 item.setData(0, _PRESET_ID_ROLE, preset.id)
                 item.setFlags(
                     Qt.ItemFlag.ItemIsEnabled
