@@ -28,6 +28,7 @@ from core.framing.manual import (
     fit_aspect,
     manual_suggestion,
 )
+from core.framing.rotation import box_inside
 from core.geometry import Box, Point
 from core.suggestion import CheckWarning, Suggestion
 
@@ -96,7 +97,7 @@ class CropSession:
                 aspect=None,
                 subject=0 if analysis is not None and analysis.faces else None,
             )
-        self._state = initial
+        self._state = self._fitted(initial)
         self._undo: list[CropState] = []
         self._redo: list[CropState] = []
         # State when the current live edit (drag or slider) started; None when idle.
@@ -138,6 +139,15 @@ class CropSession:
             aspect=value,
             angle_deg=self._state.angle_deg if angle_deg is None else angle_deg,
         )
+
+    def _fitted(self, state: CropState) -> CropState:
+        """``state`` with its box moved (or shrunk) onto the photo when it is not (a stale sidecar,
+        a photo replaced by a smaller one); a box already on the photo is kept exactly."""
+        angle = _normalise_angle(state.angle_deg)
+        if box_inside(state.box, self.image_width, self.image_height, angle, tol=1e-3):
+            return replace(state, angle_deg=angle) if angle != state.angle_deg else state
+        c = self.constraints(state.aspect, angle)
+        return replace(state, box=constrain_crop(state.box, c, handle="move"), angle_deg=angle)
 
     def _analysis(self) -> Analysis:
         if self.analysis is not None:
@@ -294,13 +304,13 @@ class CropSession:
     def apply_suggestion(self, s: Suggestion) -> None:
         """Take a suggestion's box, ratio, angle and subject as they are (core made them)."""
         self._last_aspect = s.aspect
-        self._commit(CropState(s.box, s.aspect, _normalise_angle(s.angle_deg), s.subject, s.id))
+        self._commit(self._fitted(CropState(s.box, s.aspect, s.angle_deg, s.subject, s.id)))
 
     def reset_to(self, state: CropState) -> None:
         """Replace the whole state (e.g. a sidecar's saved crop); undoable."""
         if state.aspect is not None:
             self._last_aspect = state.aspect
-        self._commit(state)
+        self._commit(self._fitted(state))
 
     def level_eyes(self) -> None:
         """Rotate so the subject's eyes are level (angle = the face's roll, core convention)."""

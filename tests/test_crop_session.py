@@ -268,3 +268,13 @@ def test_undo_history_is_bounded_and_redo_clears_on_new_edit() -> None:
     assert s.can_redo
     s.nudge(0, 1)
     assert not s.can_redo
+
+
+def test_a_box_off_the_photo_is_brought_back_and_one_on_it_is_kept() -> None:
+    stale = CropState(Box(900, 700, 400, 500), (4, 5))  # e.g. a sidecar from a bigger photo
+    s = CropSession(W, H, initial=stale)
+    assert box_inside(s.state.box, W, H)
+    assert s.state.box.w / s.state.box.h == pytest.approx(0.8)
+    good = CropState(Box(400.5, 200.25, 400, 500), (4, 5), 370.0)
+    s.reset_to(good)
+    assert s.state.box == good.box and s.state.angle_deg == pytest.approx(10.0)

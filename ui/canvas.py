@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -108,16 +109,17 @@ class PhotoCanvas(QGraphicsView):
         self._space_down = False
         self._fit_mode = True
         self._drawn_angle = 0.0
+        self._photo_drawn_rough = False  # the cached photo was drawn fast during a live rotation
         self.destroyed.connect(self._forget_session_callbacks)
 
     # -- public API ----------------------------------------------------------------------------
-    def set_photo(self, preview: QPixmap | object, original_size: tuple[int, int]) -> None:
+    def set_photo(self, preview: QImage | QPixmap, original_size: tuple[int, int]) -> None:
         """Show ``preview`` (a QImage or QPixmap at screen resolution) scaled to ``original_size``
         (upright original px, the scene's units)."""
         w, h = original_size
         if w <= 0 or h <= 0:
             raise ValueError(f"original size must be positive, got {original_size}")
-        self._pixmap = preview if isinstance(preview, QPixmap) else QPixmap.fromImage(preview)  # type: ignore[arg-type]
+        self._pixmap = preview if isinstance(preview, QPixmap) else QPixmap.fromImage(preview)
         self._display_cache = None
         self._original_size = (int(w), int(h))
         margin = 2.0 * max(w, h)
@@ -136,6 +138,9 @@ class PhotoCanvas(QGraphicsView):
 
     def set_session(self, session: CropSession | None) -> None:
         if self._session is not None:
+            if self._session.is_live:
+                self._session.finish_drag()  # a drag under way ends where it is
+            self._straighten_line = None
             self._session.changing.disconnect(self._on_session_changing)
             self._session.changed.disconnect(self._on_session_changed)
         self._session = session
@@ -265,8 +270,8 @@ class PhotoCanvas(QGraphicsView):
         self.cropChanging.emit()
 
     def _on_session_changed(self, state: CropState) -> None:
-        if state.angle_deg != 0.0:
-            self.resetCachedContent()  # a live rotation ends: redraw the photo smooth
+        if self._photo_drawn_rough:
+            self.resetCachedContent()  # a live rotation ended: redraw the photo smooth
         self._sync_from_state(state)
         self.viewport().update()
         self.cropFinished.emit()
@@ -283,6 +288,7 @@ class PhotoCanvas(QGraphicsView):
         # from the display-size pixmap keeps that fast; the finished angle is drawn smooth.
         rotating = self._session is not None and self._session.is_live and self._angle() != 0.0
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, not rotating)
+        self._photo_drawn_rough = rotating
         painter.setTransform(self.image_to_scene(), True)
         painter.scale(w / pixmap.width(), h / pixmap.height())
         painter.drawPixmap(0, 0, pixmap)
@@ -391,7 +397,8 @@ class PhotoCanvas(QGraphicsView):
         v.setValue(v.value() + round(dy))
 
     def wheelEvent(self, event: QWheelEvent) -> None:
-        steps = event.angleDelta().y() / 120.0
+        # Wheels send 120 per notch; touchpads may send only pixel deltas.
+        steps = event.angleDelta().y() / 120.0 or event.pixelDelta().y() / 120.0
         if steps:
             self._zoom_about(event.position(), ZOOM_STEP**steps)
         event.accept()

@@ -103,7 +103,7 @@ def _paint(
                 )
             elif shape.label and shape.role == "target" and straight and line.dy() == 0:
                 labels.append(
-                    (QPointF(line.p1().x() - 4, line.p1().y() - 7), shape.label, shape.role, True)
+                    (QPointF(line.p1().x() - 4, line.p1().y() - 17), shape.label, shape.role, True)
                 )
         elif isinstance(shape, Polyline):
             pts = [_map(to_view, p) for p in shape.points]
