@@ -108,11 +108,32 @@ def launch_gui(argv: Sequence[str]) -> int:
                 window.close()
     settings = settings_at(args.settings) if args.settings else QSettings()
     window = MainWindow(settings)
+    _report_uncaught_errors_in(window)
     window.show()
     if args.paths:
         # After the first paint: the window appears at once, the photo follows.
         QTimer.singleShot(0, lambda: window.open_paths(args.paths))
     return int(app.exec())
+
+
+def _report_uncaught_errors_in(window: object) -> None:
+    """A bug in a Qt callback is printed and shown in the window's banner; the app carries on."""
+    import traceback
+
+    from ui.tasks import describe_error
+
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            previous(kind, exc, tb)  # type: ignore[arg-type]
+            return
+        traceback.print_exception(kind, exc, tb)  # type: ignore[arg-type]
+        show = getattr(window, "show_error", None)
+        if show is not None:
+            show(f"Something went wrong: {describe_error(exc)}")
+
+    sys.excepthook = hook
 
 
 def wait_until(predicate: Callable[[], bool], timeout_s: float) -> bool:
