@@ -106,6 +106,8 @@ _DECODE_ERRORS: tuple[type[BaseException], ...] = (
 
 @dataclass(frozen=True, eq=False)
 class LoadedPhoto:
+    """A photo ready for analysis (see the module docstring for the contract of each field)."""
+
     path: Path
     width: int  # upright original pixels
     height: int
@@ -114,10 +116,9 @@ class LoadedPhoto:
     # EXIF orientation tag value that was applied (1 when none). For HEIC the decoder applies it
     # itself; this still reports the file's original value.
     orientation: int
-    icc_profile: bytes | None
-    exif: (
-        bytes | None
-    )  # EXIF block of the original, b"Exif\0\0"-prefixed (export's metadata policy)
+    icc_profile: bytes | None  # describes analysis_rgb / previews / open_upright pixels
+    # EXIF block of the original, b"Exif\0\0"-prefixed (for export's metadata policy)
+    exif: bytes | None
     analysis_rgb: npt.NDArray[np.uint8]  # H x W x 3, upright
     analysis_scale: float  # original px per analysis px
 
@@ -208,9 +209,11 @@ def _opened(path: Path) -> Iterator[Image.Image]:
         image = Image.open(path)  # Pillow opens by name in "rb": the original is never written
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         # The Warning arrives as an exception only when warning filters say "error".
-        raise _too_large(
-            path, _pixels_from_pillow_message(str(exc)) or 0, _pixel_limit() or 0
-        ) from exc
+        pixels = _pixels_from_pillow_message(str(exc))
+        limit = _pixel_limit()
+        if pixels is None or limit is None:
+            raise _fail(path, f"it is too large to open safely ({exc}).") from exc
+        raise _too_large(path, pixels, limit) from exc
     except UnidentifiedImageError as exc:
         raise _fail(
             path,
@@ -239,6 +242,8 @@ def _describe(exc: BaseException) -> str:
 
 
 def _decode_failure(path: Path, exc: BaseException) -> PhotoLoadError:
+    if isinstance(exc, MemoryError):
+        return _fail(path, "there is not enough memory to decode it; close other programs.")
     detail = _describe(exc)
     if "truncat" in detail.lower():
         return _fail(
