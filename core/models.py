@@ -205,8 +205,25 @@ def verify_model_runs(spec: ModelSpec, data: bytes) -> None:
         raise ModelCheckError(f"does not load as a {spec.kind.value} model ({first_line})") from exc
     finally:
         if task is not None:
+            _close_task(task)
+
+
+def _close_task(task: Any) -> None:
+    try:
+        task.close()
+        return
+    except Exception:
+        pass
+    # After a failed run MediaPipe's close() raises before it lets go of the native handle, which
+    # leaves the task's dispatcher thread alive (the interpreter then hangs at exit) and a __del__
+    # that raises again later, possibly on that very thread. Finish close() by hand.
+    with contextlib.suppress(Exception):
+        task._handle = None
+    for part in ("_dispatcher", "_lib"):
+        closer = getattr(getattr(task, part, None), "close", None)
+        if closer is not None:
             with contextlib.suppress(Exception):
-                task.close()
+                closer()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -530,11 +547,14 @@ class ModelStore:
         except urllib.error.HTTPError as exc:
             attempts.add(model, f"download of {spec.url} failed: HTTP {exc.code} {exc.reason}")
             return None
-        except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
-            reason = getattr(exc, "reason", exc)
-            note = f"download of {spec.url} failed: {reason}"
-            attempts.add(model, note)
-            attempts.unreachable_hosts[host] = f"{host} unreachable ({reason})"
+        except urllib.error.URLError as exc:
+            # No connection at all (DNS, refused, offline): the next model on this host would only
+            # fail the same way, after the same wait.
+            attempts.add(model, f"download of {spec.url} failed: {exc.reason}")
+            attempts.unreachable_hosts[host] = f"{host} unreachable ({exc.reason})"
+            return None
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            attempts.add(model, f"download of {spec.url} failed: {exc!r}")
             return None
         except ModelCheckError as exc:
             attempts.add(model, f"download of {spec.url} rejected: {exc}")
