@@ -282,6 +282,19 @@ def test_open_upright_and_preview_are_upright(tmp_path: Path, landscape: Image.I
     assert mean_abs_diff(np.asarray(preview), resized_like(landscape, (200, 150))) < 4.0
 
 
+@pytest.mark.parametrize("suffix", [".webp", ".tif"])
+def test_multi_frame_files_use_the_first_frame(
+    tmp_path: Path, landscape: Image.Image, suffix: str
+) -> None:
+    second = landscape.transpose(Image.Transpose.ROTATE_180)
+    path = tmp_path / f"frames{suffix}"
+    landscape.save(path, save_all=True, append_images=[second], lossless=True)
+    with Image.open(path) as raw:
+        assert getattr(raw, "n_frames", 1) == 2
+    photo = load_photo(path)
+    assert mean_abs_diff(photo.analysis_rgb, np.asarray(landscape)) < 0.5
+
+
 def test_exif_and_icc_are_kept(tmp_path: Path, landscape: Image.Image) -> None:
     exif = Image.Exif()
     exif[0x0112] = 3
