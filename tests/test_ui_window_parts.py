@@ -272,3 +272,35 @@ def test_dropping_a_photo_opens_it(
         qtbot.waitUntil(lambda: window.shown_path() == photo, timeout=10000)
         assert window.app_settings.recent_paths()[0] == photo
         window.close()
+
+
+class _StoreWithoutModels:
+    """A model store on a machine where no source can provide the models."""
+
+    def ensure_all(self, progress=None):
+        from core.errors import ModelUnavailableError
+
+        raise ModelUnavailableError("no copy of face_short_range could be found or downloaded")
+
+
+def test_without_models_photos_still_open_for_manual_cropping(
+    qtbot: QtBot, tmp_path: Path, astronaut_path: Path
+) -> None:
+    photo = tmp_path / "a.png"
+    shutil.copyfile(astronaut_path, photo)
+    window = MainWindow(settings_at(tmp_path / "s.ini"), model_store=_StoreWithoutModels())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(window.banner.isVisible, timeout=10000)
+    assert "Face detection is unavailable" in window.banner.text()
+    assert "face_short_range" in window.banner.text()
+    window.open_paths([photo])
+    qtbot.waitUntil(lambda: window.shown_path() == photo, timeout=10000)
+    qtbot.waitUntil(window.is_settled, timeout=10000)
+    session = window.session()
+    assert session is not None and session.analysis is None
+    session.set_aspect((1, 1))  # cropping by hand still works
+    assert session.state.aspect == (1, 1)
+    assert not window.suggestions.suggestions()
+    assert not window.level_action.isEnabled()
+    window.close()

@@ -680,7 +680,9 @@ class MainWindow(QMainWindow):
         self.preview.set_crop(self._session.state)
         self.stack.setCurrentIndex(PAGE_CANVAS)
         self.canvas.zoom_fit()
-        self.app_settings.add_recent(photo.path)
+        if not self.filmstrip.isVisible():
+            # Photos browsed in a folder are not "recent" one by one: the folder is.
+            self.app_settings.add_recent(photo.path)
         self.setWindowTitle(f"{photo.path.name} — Headroom")
         self.status.photo_info.setText(f"{width} × {height} px")
         saved = " · crop restored from its sidecar" if photo.saved is not None else ""
@@ -1102,7 +1104,7 @@ class MainWindow(QMainWindow):
         """Nothing left to compute or show (tests and --screenshot)."""
         return (
             self.runner.pending() == 0
-            and not self._analysis_pending
+            and (not self._analysis_pending or self._models_error is not None)
             and self.suggestions.thumbnails_done()
             and not self.preview.is_rendering()
             and not self.compare.is_rendering()
