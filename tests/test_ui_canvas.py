@@ -18,6 +18,7 @@ from core.faces import Analysis
 from core.framing.rotation import box_inside
 from core.geometry import Box, Point, rotate_point
 from core.guides import GUIDE_KINDS, GuideSettings
+from core.models import ModelStore
 from core.photo import load_preview
 from tests.framing_factory import make_analysis, make_face
 from ui.canvas import PhotoCanvas
@@ -355,14 +356,11 @@ def test_outside_of_the_crop_is_dimmed_and_guides_mode(
 
 
 @pytest.fixture(scope="module")
-def real_analysis(grace_hopper_path: Path) -> Iterator[Analysis]:
+def real_analysis(grace_hopper_path: Path, model_store: ModelStore) -> Iterator[Analysis]:
     """One FaceAnalyzer run on Grace Hopper through the real MediaPipe models."""
     from core.detection import FaceAnalyzer
-    from core.models import default_store
 
-    store = default_store()
-    store.ensure_all()
-    with FaceAnalyzer(store) as analyzer:
+    with FaceAnalyzer(model_store) as analyzer:
         yield analyzer.analyze_path(grace_hopper_path)[1]
 
 
