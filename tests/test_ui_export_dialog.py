@@ -174,6 +174,19 @@ def test_cancel_stops_a_batch_between_files(
     assert "cancelled" in dialog.status_label.text()
     assert dialog.cancel_button.text() == "Close"
 
+    # Closing the window while exporting cancels, then closes once the current file is complete.
+    dialog.show()
+    with (
+        qtbot.waitSignal(dialog.exportFinished, timeout=60000) as blocker,
+        qtbot.waitSignal(dialog.finished, timeout=60000),
+    ):
+        dialog.set_name_template("second_{stem}_{preset}.{ext}")
+        assert dialog.start_export()
+        dialog.close()
+        assert dialog.is_running()  # still finishing the file in hand
+    assert blocker.args[0].cancelled
+    assert dialog.isHidden()
+
 
 def test_unusable_folder_and_template_are_refused_before_any_work(
     qtbot, runner, presets, settings, astronaut: Path, tmp_path: Path

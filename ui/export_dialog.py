@@ -116,6 +116,7 @@ class ExportDialog(QDialog):
         self._running = False
         self._last_result: ExportRunResult | None = None
         self._template_error = ""
+        self._close_when_done = False
         self._relay = _ProgressRelay(self)
         self._relay.progress.connect(self._on_progress)
         self._build()
@@ -515,6 +516,9 @@ class ExportDialog(QDialog):
         self._show_result(result)
         self._update_enabled()
         self.exportFinished.emit(result)
+        if self._close_when_done:
+            self._close_when_done = False
+            super().reject()
 
     def _show_result(self, result: ExportRunResult) -> None:
         tree = self.results_tree
@@ -558,7 +562,10 @@ class ExportDialog(QDialog):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def reject(self) -> None:
-        if self._running:  # closing the window while exporting cancels, it never abandons a write
+        if self._running:
+            # Closing while exporting cancels and closes once the file being written is complete:
+            # a write is never abandoned half-way.
+            self._close_when_done = True
             self.cancel_export()
             return
         super().reject()
