@@ -525,7 +525,8 @@ class MainWindow(QMainWindow):
     def _on_models_ready(self, analyzer: object) -> None:
         self._analyzer = analyzer
         self.status.progress.hide()
-        self.status.say("Face detection ready" if self._path is None else self.status.text())
+        if self._path is None and not self.banner.isVisible():
+            self.status.say("Face detection ready")
         self.modelsReady.emit()
         if self._analysis_pending and self._shown is not None:
             self._start_analysis()
