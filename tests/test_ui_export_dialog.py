@@ -101,13 +101,14 @@ def test_export_two_presets_then_replace_question(
     asked: list[str] = []
 
     def answer(choice):
-        def question(_parent, _title, text, *_args, **_kwargs):
-            asked.append(text)
+        def exec_(box: QMessageBox) -> int:
+            asked.append(box.text())
+            assert box.button(QMessageBox.StandardButton.Yes).text() == "Replace"
             return choice
 
-        return question
+        return exec_
 
-    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    monkeypatch.setattr(QMessageBox, "exec", answer(QMessageBox.StandardButton.No))
     finished: list[object] = []
     dialog.exportFinished.connect(finished.append)
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
@@ -119,7 +120,7 @@ def test_export_two_presets_then_replace_question(
 
     # "Yes" replaces them (atomically: a new file takes the old one's place).
     inodes = {p: p.stat().st_ino for p in files.values()}
-    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    monkeypatch.setattr(QMessageBox, "exec", answer(QMessageBox.StandardButton.Yes))
     result = _click_export(qtbot, dialog)
     assert len(asked) == 2 and result.ok and len(result.written) == 2
     assert all(p.stat().st_ino != inodes[p] for p in files.values())

@@ -451,14 +451,18 @@ class ExportDialog(QDialog):
         more = len(clashes) - MAX_CLASHES_LISTED
         if more > 0:
             listed += f"\n… and {more} more"
-        answer = QMessageBox.question(
-            self,
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
             "Replace existing files?",
             f"{len(clashes)} file(s) already exist in {clashes[0].parent}:\n\n{listed}\n\n"
             "Replace them?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            self,
         )
+        box.button(QMessageBox.StandardButton.Yes).setText("Replace")
+        box.button(QMessageBox.StandardButton.No).setText("Keep existing")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        answer = box.exec()
         return answer == QMessageBox.StandardButton.Yes
 
     def _begin(self, job: ExportJob) -> None:
