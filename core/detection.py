@@ -6,11 +6,19 @@ a group photo misses faces of a few dozen pixels. ``FaceAnalyzer`` therefore run
 1. the short-range and full-range models on the whole analysis image (close and mid-size faces);
 2. when the image is large relative to the model input, the short-range model on overlapping tiles
    at a few tile sizes (a pyramid), so that faces down to ``MIN_FACE_PX`` analysis pixels become big
-   enough in some tile;
+   enough in some tile. With a clear main subject, faces under ``BYSTANDER_FACE_SHARE`` of its size
+   are not searched for (bigger, fewer tiles);
+3. a re-detection, on a crop where it fills a third of the model input, of every detection scored
+   below ``SURE_SCORE`` (false faces on flags, beer taps, coats do not survive it);
 
 then merges everything with non-maximum suppression, keeping the higher score. Detections that
 touch an inner tile edge are dropped: the face was cut by the tile and appears whole in an
-overlapping tile or at the next, larger tile size.
+overlapping tile or at the next, larger tile size. Roll is then re-measured on levelled crops of the
+largest faces, and the selfie segmenter's person mask gives each face its crown
+(``core.head_geometry``).
+
+Every MediaPipe task has its own dispatcher thread, so a second short-range detector
+(``tile_workers``) and the segmenter run alongside the main passes on a small thread pool.
 
 All results are in upright original-image pixels (analysis pixels times ``analysis_scale``).
 """
@@ -32,6 +40,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from core.errors import ModelUnavailableError
 from core.faces import Analysis, Face, FaceKeypoints, PersonMask
 from core.geometry import Box, Point
 from core.head_geometry import head_geometry
@@ -269,20 +278,30 @@ class FaceAnalyzer:
         short_path = self._model_path("FACE_SHORT")
         full_path = self._model_path("FACE_FULL")
         seg_path = self._model_path("PERSON_SEGMENTER")
-        with _native_stderr_captured():
-            self._short = [face_detector(short_path) for _ in range(self._tile_workers)]
-            self._full = face_detector(full_path)
-            seg_options = vision.ImageSegmenterOptions(
-                base_options=BaseOptions(model_asset_path=str(seg_path)),
-                output_confidence_masks=True,
-                output_category_mask=False,
-            )
-            self._segmenter = vision.ImageSegmenter.create_from_options(seg_options)
-            # The first inference of each model logs too (XNNPACK delegate, sparsity notes).
-            blank = np.zeros((64, 64, 3), np.uint8)
-            for task in [*self._short, self._full]:
-                task.detect(_mp_image(blank))
-            self._segmenter.segment(_mp_image(blank))
+        current = short_path
+        try:
+            with _native_stderr_captured():
+                self._short = [face_detector(short_path) for _ in range(self._tile_workers)]
+                current = full_path
+                self._full = face_detector(full_path)
+                current = seg_path
+                seg_options = vision.ImageSegmenterOptions(
+                    base_options=BaseOptions(model_asset_path=str(seg_path)),
+                    output_confidence_masks=True,
+                    output_category_mask=False,
+                )
+                self._segmenter = vision.ImageSegmenter.create_from_options(seg_options)
+                # The first inference of each model logs too (XNNPACK delegate, sparsity notes).
+                blank = np.zeros((64, 64, 3), np.uint8)
+                for task in [*self._short, self._full]:
+                    task.detect(_mp_image(blank))
+                self._segmenter.segment(_mp_image(blank))
+        except Exception as exc:  # MediaPipe raises RuntimeError/ValueError for bad model files
+            self._close_tasks()
+            raise ModelUnavailableError(
+                f"Cannot load the MediaPipe model {current}: {exc}. "
+                "Run 'python app.py models --install' to reinstall the models."
+            ) from exc
         if self._tile_workers > 1:
             # One thread per extra short-range detector, plus one for the segmenter.
             self._pool = ThreadPoolExecutor(self._tile_workers, thread_name_prefix="headroom-mp")
@@ -292,14 +311,17 @@ class FaceAnalyzer:
         with self._lock:
             self._ensure_models()
 
+    def _close_tasks(self) -> None:
+        # MediaPipe's own __del__ at interpreter exit raises noisy TypeErrors: close explicitly.
+        with _native_stderr_captured():
+            for task in [*self._short, self._full, self._segmenter]:
+                if task is not None:
+                    task.close()
+        self._short, self._full, self._segmenter = [], None, None
+
     def close(self) -> None:
         with self._lock:
-            # MediaPipe's own __del__ at interpreter exit raises noisy TypeErrors: close explicitly.
-            with _native_stderr_captured():
-                for task in [*self._short, self._full, self._segmenter]:
-                    if task is not None:
-                        task.close()
-            self._short, self._full, self._segmenter = [], None, None
+            self._close_tasks()
             if self._pool is not None:
                 self._pool.shutdown(wait=True)
                 self._pool = None

@@ -334,3 +334,20 @@ def test_tiles_cover_the_image_with_overlap() -> None:
             assert x >= 0 and y >= 0 and x + w <= 1600 and y + h <= 1067
             covered[y : y + h, x : x + w] = True
         assert covered.all()
+
+
+def test_broken_model_file_is_a_clear_error(model_store: ModelStore, tmp_path: Path) -> None:
+    from core.errors import ModelUnavailableError
+    from core.models import ModelName
+
+    broken = tmp_path / "face_full_range.tflite"
+    broken.write_bytes(b"not a flatbuffer" * 64)
+
+    class BrokenFullRange:
+        def ensure(self, name: ModelName) -> Path:
+            return broken if name is ModelName.FACE_FULL else model_store.ensure(name)
+
+    analyzer = FaceAnalyzer(BrokenFullRange())  # type: ignore[arg-type]
+    with pytest.raises(ModelUnavailableError, match="face_full_range.tflite"):
+        analyzer.load_models()
+    analyzer.close()
