@@ -343,7 +343,11 @@ class PhotoCanvas(QGraphicsView):
                 self._paint_guides(painter, to_view, crop)
         if self._faces:
             face_markers.paint_faces(
-                painter, self._faces, self._subject, self.image_to_scene() * to_view
+                painter,
+                self._faces,
+                self._subject,
+                self.image_to_scene() * to_view,
+                fast=self._dragging(),
             )
         if session is not None and crop is not None:
             crop_overlay.paint_frame(painter, crop, handles=not self._straighten)
@@ -370,7 +374,9 @@ class PhotoCanvas(QGraphicsView):
             id_rule=self._id_rule,
             image_size=self._original_size,
         )
-        guide_painter.paint_shapes(painter, shapes, to_view, crop.adjusted(0, 0, 1, 1))
+        guide_painter.paint_shapes(
+            painter, shapes, to_view, crop.adjusted(0, 0, 1, 1), fast=self._dragging()
+        )
 
     # -- zoom and pan --------------------------------------------------------------------------
     def _fit_scale(self) -> float:
