@@ -348,6 +348,6 @@ def test_broken_model_file_is_a_clear_error(model_store: ModelStore, tmp_path: P
             return broken if name is ModelName.FACE_FULL else model_store.ensure(name)
 
     analyzer = FaceAnalyzer(BrokenFullRange())  # type: ignore[arg-type]
-    with pytest.raises(ModelUnavailableError, match="face_full_range.tflite"):
+    with pytest.raises(ModelUnavailableError, match=r"face_full_range\.tflite"):
         analyzer.load_models()
     analyzer.close()
