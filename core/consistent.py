@@ -154,7 +154,8 @@ def frame_consistently(
 ) -> CropPlan:
     """Crops for one photo: shared framing for headshot presets, the normal suggestion for the rest.
     FramingError naming the photo when it cannot meet the shared framing."""
-    from core.framing.suggest import frame_headshot, suggestion_for
+    from core.export.multi import suggestion_for_preset
+    from core.framing.suggest import frame_headshot
 
     name = analysis.path.name if analysis.path is not None else "photo"
     if not analysis.faces:
@@ -163,13 +164,7 @@ def frame_consistently(
     for preset in presets:
         target = shared.get(preset.id)
         if target is None:
-            s = suggestion_for(
-                analysis,
-                genre=preset.genre,
-                framing=preset.framing,
-                aspect=preset.aspect,
-                output_sizes=((preset.width, preset.height),),
-            )
+            s = suggestion_for_preset(analysis, preset)
             plan[preset.id] = (s.box, s.angle_deg)
             continue
         s = frame_headshot(

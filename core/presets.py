@@ -35,7 +35,19 @@ MAX_SIDE: Final = 20000
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _SIZE_KEYS = ("width", "height", "size_in", "size_mm")
 _KNOWN_KEYS = frozenset(
-    {"id", "name", "group", "ppi", "genre", "framing", "circle", "max_bytes", "format", *_SIZE_KEYS}
+    {
+        "id",
+        "name",
+        "group",
+        "ppi",
+        "genre",
+        "framing",
+        "fallbacks",
+        "circle",
+        "max_bytes",
+        "format",
+        *_SIZE_KEYS,
+    }
 )
 
 
@@ -57,6 +69,14 @@ class Preset:
     format: str = "jpeg"
     physical: str | None = None
     physical_aspect: tuple[int, int] | None = None
+    #: (genre, framing) pairs tried in order when the photo cannot give the preset's own framing
+    #: (a half-length print from a head-and-shoulders photo).
+    fallbacks: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def framings(self) -> tuple[tuple[str, str], ...]:
+        """The preset's framing, then its fallbacks."""
+        return ((self.genre, self.framing), *self.fallbacks)
 
     @property
     def aspect(self) -> tuple[int, int]:
@@ -82,6 +102,7 @@ class Preset:
             "aspect": list(self.aspect),
             "genre": self.genre,
             "framing": self.framing,
+            "fallbacks": [f"{g}/{f}" for g, f in self.fallbacks],
             "circle": self.circle,
             "max_bytes": self.max_bytes,
             "format": self.format,
@@ -259,6 +280,22 @@ class _Fields:
             raise self.fail(field, f"must be true or false (got {value!r})")
         return value
 
+    def framing_list(self, field: str) -> tuple[tuple[str, str], ...]:
+        value = self.entry.get(field, [])
+        if not isinstance(value, list):
+            raise self.fail(field, f'must be a list of "genre/framing" strings (got {value!r})')
+        pairs: list[tuple[str, str]] = []
+        for item in value:
+            genre, _, framing = item.partition("/") if isinstance(item, str) else ("", "", "")
+            if genre not in GENRES or not framing.strip():
+                raise self.fail(
+                    field,
+                    f'entries must look like "portrait/close-up" with a genre from '
+                    f"{', '.join(GENRES)} (got {item!r})",
+                )
+            pairs.append((genre, framing.strip()))
+        return tuple(pairs)
+
     def pair(self, field: str) -> tuple[float, float]:
         value = self.entry.get(field)
         if (
@@ -283,6 +320,7 @@ def _parse_entry(entry: Mapping[str, Any], path: Path, index: int) -> Preset:
     group = f.text("group", GROUPS)
     genre = f.text("genre", GENRES)
     framing = f.text("framing")
+    fallbacks = f.framing_list("fallbacks")
     fmt = f.text("format", FORMATS) if "format" in entry else "jpeg"
     circle = f.boolean("circle")
     max_bytes = f.positive_int("max_bytes", required=False)
@@ -329,6 +367,7 @@ def _parse_entry(entry: Mapping[str, Any], path: Path, index: int) -> Preset:
         ppi=ppi,
         genre=genre,
         framing=framing,
+        fallbacks=fallbacks,
         circle=circle,
         max_bytes=max_bytes,
         format=fmt,

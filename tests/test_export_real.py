@@ -92,3 +92,33 @@ def test_headshot_outputs_put_the_face_where_the_framing_says(
         eye_fraction = face.eye_line_y / file.height
         assert low - 0.02 <= eye_fraction <= high + 0.02, (file.preset, eye_fraction)
         assert abs(face.center_x / file.width - 0.5) <= 0.05, (file.preset, face.center_x)
+
+
+def test_default_framings_for_print_and_id_groups(
+    analyzer: FaceAnalyzer, hopper_large: Path, tmp_path: Path
+) -> None:
+    """The framing engine's own crop per preset (with the preset's fallbacks): prints from a
+    head-and-shoulders photo fall back to a framing the photo can give; ID photos put the eyes in
+    the ICAO band."""
+    book = load_presets(None).by_group()
+    presets = book["print"] + book["id"]
+    _loaded, analysis = analyzer.analyze_path(hopper_large)
+    crops = plan_crops(analysis, presets)
+    written = export_photo(hopper_large, presets, tmp_path, ExportOptions(), crops)
+    assert [(w.width, w.height) for w in written] == [(p.width, p.height) for p in presets]
+    icao = next(w for w in written if w.preset == "id-icao")
+    _out, found = analyzer.analyze_path(icao.path)
+    face = found.faces[0]
+    eye_from_bottom = 1.0 - face.eye_line_y / icao.height
+    assert 0.48 <= eye_from_bottom <= 0.62, eye_from_bottom
+    assert abs(face.center_x / icao.width - 0.5) <= 0.05
+    # Where the source analysis says the eyes are, carried through the crop, is where they are
+    # found again in the output (the export geometry, rotation included, is right).
+    from core.geometry import Point, rotate_point
+
+    box, angle = crops["id-icao"]
+    centre = Point(analysis.width / 2, analysis.height / 2)
+    eye = rotate_point(analysis.faces[0].eye_center, centre, angle)
+    expected = Point((eye.x - box.x) * icao.width / box.w, (eye.y - box.y) * icao.height / box.h)
+    assert abs(face.eye_center.x - expected.x) <= 0.02 * icao.width
+    assert abs(face.eye_center.y - expected.y) <= 0.02 * icao.height

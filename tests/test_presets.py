@@ -57,6 +57,9 @@ def test_builtin_presets_have_the_reference_sizes() -> None:
     groups = book.by_group()
     assert list(groups) == ["social", "print", "id"]
     assert {p.framing for p in groups["id"]} == {"icao", "uk", "us", "canada"}
+    print_4x6 = book.require("print-4x6")
+    assert print_4x6.framings[0] == ("portrait", "half-length")
+    assert print_4x6.framings[-1] == ("headshot", "loose")
     assert all(p.genre == "id" for p in groups["id"])
 
 
@@ -133,6 +136,11 @@ def test_default_user_file_comes_from_the_config_dir(
         ('id = "x"\nname = ""\nwidth = 100\nheight = 100', "name", "non-empty"),
         ('id = "x"\nname = "X"\nwidth = 100\nheight = 100\ncircle = "yes"', "circle", "true or"),
         ('id = "x"\nname = "X"\nwidth = 100\nheight = 100\nsize_in = [1, 1]', "width", "one way"),
+        (
+            'id = "x"\nname = "X"\nwidth = 100\nheight = 100\nfallbacks = ["hat/x"]',
+            "fallbacks",
+            "genre",
+        ),
     ],
 )
 def test_invalid_entries_name_file_entry_and_field(

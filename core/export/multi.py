@@ -22,6 +22,7 @@ from core.presets import FORMAT_EXTENSIONS, FORMATS, Preset
 
 if TYPE_CHECKING:
     from core.faces import Analysis
+    from core.suggestion import Suggestion
 
 
 class ExportCancelled(ExportError):
@@ -189,7 +190,7 @@ def plan_crops(
       (kept exactly where the aspect already matches).
     FramingError when the photo has no usable face for a framing that needs one.
     """
-    from core.framing.suggest import suggest_all, suggestion_for
+    from core.framing.suggest import suggest_all
 
     if suggestion_id is not None:
         suggestions = suggest_all(analysis)
@@ -216,15 +217,32 @@ def plan_crops(
                 choice.angle_deg,
             )
             continue
-        suggestion = suggestion_for(
-            analysis,
-            genre=preset.genre,
-            framing=preset.framing,
-            aspect=preset.aspect,
-            output_sizes=((preset.width, preset.height),),
-        )
+        suggestion = suggestion_for_preset(analysis, preset)
         plan[preset.id] = (suggestion.box, suggestion.angle_deg)
     return plan
+
+
+def suggestion_for_preset(analysis: Analysis, preset: Preset) -> Suggestion:
+    """The framing engine's crop for ``preset``: its own framing, else the first of its fallbacks
+    the photo can give. FramingError (the preset's own reason) when none works."""
+    from core.framing.suggest import suggestion_for
+
+    first: FramingError | None = None
+    for genre, framing in preset.framings:
+        try:
+            return suggestion_for(
+                analysis,
+                genre=genre,
+                framing=framing,
+                aspect=preset.aspect,
+                output_sizes=((preset.width, preset.height),),
+            )
+        except FramingError as exc:
+            if not analysis.faces:
+                raise
+            first = first or exc
+    assert first is not None
+    raise FramingError(f"{preset.id}: {first}") from first
 
 
 def refit(choice: CropChoice, aspect: tuple[int, int], width: int, height: int) -> Box:
