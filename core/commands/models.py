@@ -23,8 +23,11 @@ def run(args: argparse.Namespace) -> int:
     store = default_store()
     if args.install:
         # ModelUnavailableError propagates: app.py prints "error: <msg>" and exits 1.
-        store.ensure_all(progress=_print_progress)
-        print("", file=sys.stderr)
+        progress = _ProgressLine()
+        try:
+            store.ensure_all(progress=progress)
+        finally:
+            progress.finish()
     statuses = store.status()
     if args.json:
         print(json.dumps(_listing_json(store, statuses), indent=2))
@@ -34,32 +37,43 @@ def run(args: argparse.Namespace) -> int:
 
 
 class _ProgressLine:
-    """One self-overwriting stderr line per stage, so a terminal shows a live byte count."""
+    """Install progress on stderr. On a terminal each step is one line that updates in place; in a
+    log file each step is its first event, plus the last one of a byte-counted transfer."""
 
     def __init__(self) -> None:
         self.last_key: tuple[str, str] | None = None
+        self.line_open = False
 
     def __call__(self, p: ModelProgress) -> None:
+        out = sys.stderr
         key = (p.model.value, p.stage)
-        live = sys.stderr.isatty()
-        if not live and p.stage == "download" and 0 < p.done_bytes != p.total_bytes:
-            return  # a log file needs the start and the end of a download, not every chunk
+        same_step = key == self.last_key
+        self.last_key = key
         if p.total_bytes:
             amount = f" {_mb(p.done_bytes)}/{_mb(p.total_bytes)}"
         elif p.done_bytes:
             amount = f" {_mb(p.done_bytes)}"
         else:
             amount = ""
-        text = f"{p.model.value}: {p.stage}{amount} {p.message}"
-        end = "\r" if live and p.stage == "download" else "\n"
-        if self.last_key == key and end == "\r":
-            print(f"\r{text}\x1b[K", end=end, file=sys.stderr, flush=True)
+        text = f"{p.model.value} [{p.stage}{amount}] {p.message}"
+        if out.isatty():
+            lead = "\r" if same_step else ("\n" if self.line_open else "")
+            out.write(f"{lead}{text}\x1b[K")
+            self.line_open = True
         else:
-            print(text, end=end, file=sys.stderr, flush=True)
-        self.last_key = key
+            finished = p.total_bytes is not None and p.done_bytes >= p.total_bytes
+            if same_step and not (p.stage in _BYTE_COUNTED and finished):
+                return
+            out.write(text + "\n")
+        out.flush()
+
+    def finish(self) -> None:
+        if self.line_open:
+            sys.stderr.write("\n")
+            self.line_open = False
 
 
-_print_progress = _ProgressLine()
+_BYTE_COUNTED = ("download", "fetch-wheel")
 
 
 def _mb(n: int) -> str:
