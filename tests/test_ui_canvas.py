@@ -521,3 +521,28 @@ def test_dragging_outside_the_crop_turns_the_photo(
     assert changing
     session.undo()
     assert session.state.angle_deg == 0.0 and not session.can_undo
+
+
+def test_guides_in_dragging_mode_appear_only_during_a_drag(
+    qtbot: QtBot, canvas: PhotoCanvas, session: CropSession
+) -> None:
+    canvas.set_guide_settings(GuideSettings(enabled=frozenset({"thirds"}), mode="dragging"))
+    vp = canvas.viewport()
+    b = session.state.box
+    start = view_point(canvas, Point(b.cx, b.cy))
+    qtbot.mousePress(vp, LEFT, NO_MODS, start)
+    send_move(canvas, start + QPoint(0, 12))
+    during = grab_array(canvas)
+    box = session.state.box
+    third = view_point(canvas, Point(box.x + box.w / 3, box.y + box.h / 2))
+    canvas.set_guide_settings(GuideSettings(enabled=frozenset(), mode="dragging"))
+    no_guides = grab_array(canvas)
+    column = slice(third.x() - 1, third.x() + 2)
+    assert (
+        during[third.y() - 20 : third.y() + 20, column]
+        != no_guides[third.y() - 20 : third.y() + 20, column]
+    ).any()
+    qtbot.mouseRelease(vp, LEFT, NO_MODS, start + QPoint(0, 12))
+    idle = grab_array(canvas)  # no guides, not dragging
+    canvas.set_guide_settings(GuideSettings(enabled=frozenset({"thirds"}), mode="dragging"))
+    assert (grab_array(canvas) == idle).all()
