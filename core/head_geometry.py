@@ -29,8 +29,11 @@ MASK_CROWN_BAND = (0.55, 1.6)
 MASK_HEAD_CONFIDENCE = 0.5
 #: Eye keypoints closer than this share of the face box width give no usable roll (profiles).
 MIN_EYE_SPAN = 0.2
-#: Faces smaller than this many mask pixels high give no usable crown from the mask.
+#: Faces smaller than this many mask pixels high, or than this share of the mask's long side, give
+#: no usable crown from the mask: the segmenter works on a 256 px grid whatever the mask size, so a
+#: face under ~10 of its cells has a crown edge too coarse to trust.
 MASK_MIN_FACE_PX = 12.0
+MASK_MIN_FACE_SHARE = 0.04
 
 
 def eye_line_y(k: FaceKeypoints) -> float:
@@ -105,7 +108,7 @@ def mask_crown_y(
     runs off the top of the frame, or the result is implausible for this face's proportions.
     """
     h, w = confidence.shape
-    if box.h / scale < MASK_MIN_FACE_PX:
+    if box.h / scale < max(MASK_MIN_FACE_PX, MASK_MIN_FACE_SHARE * max(h, w)):
         return None
     half_band = max(1.0, box.w / 4.0)
     c0 = max(0, math.floor((eye_center.x - half_band) / scale))

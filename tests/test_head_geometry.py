@@ -181,3 +181,10 @@ def test_head_geometry_sources() -> None:
     assert without.crown_source == "geometry" and without.crown_y == pytest.approx(60)
     assert head_geometry(BOX, k, roll=4.5).roll_deg == 4.5
     assert math.isclose(head_geometry(BOX, k).roll_deg, 0.0, abs_tol=1e-9)
+
+
+def test_mask_crown_needs_face_large_against_the_segmenter_grid() -> None:
+    # The same 100 px face in a 3000 px mask is under 4 % of its long side.
+    big = np.zeros((3000, 2000), np.float32)
+    big[:400, :300] = head_mask(70)
+    assert mask_crown_y(big, 1.0, BOX, Point(150, 130), 130, 200) is None
