@@ -16,6 +16,7 @@ UPSCALE_NEEDED = "upscale-needed"
 CROWN_CUT = "crown-cut"
 CHIN_CUT = "chin-cut"
 EYES_CUT = "eyes-cut"
+FACE_CUT = "face-cut"
 CUT_AT_NECK = "cut-at-neck"
 CUT_AT_JOINT = "cut-at-joint"
 NOT_FACING_CAMERA = "not-facing-camera"
@@ -99,6 +100,8 @@ def subject_checks(
             )
     if box.bottom < ff.chin_y - tol:
         out.append(CheckWarning(CHIN_CUT, "the crop cuts the chin", "problem"))
+    if spec.centred and (box.left > ff.face_box.left + 1.0 or box.right < ff.face_box.right - 1.0):
+        out.append(CheckWarning(FACE_CUT, "the crop cuts the side of the face", "problem"))
     if spec.joints:
         out.extend(_joint_checks(analysis, ff, box, rules))
     max_yaw = spec.max_yaw if spec.max_yaw is not None else rules.checks.max_yaw

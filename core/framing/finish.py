@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from core.faces import Analysis
 from core.framing.checks import CheckSpec, score, subject_checks, upscale_checks
@@ -72,3 +72,20 @@ def finish(
         score=score(base_score, warnings, rules),
         warnings=tuple(warnings),
     )
+
+
+#: Warnings that mean the photo could not hold the framing even degraded.
+_DEGRADED = frozenset({"subject-shifted"})
+
+
+def best_of_levelled(build: Callable[[float], Suggestion], angle: float) -> Suggestion:
+    """``build(angle)``; when the levelled photo could not hold the framing (a problem fired or
+    the subject had to slide off centre), also ``build(0.0)`` and keep the higher score
+    (levelling wins ties)."""
+    levelled = build(angle)
+    if angle == 0.0:
+        return levelled
+    if not any(w.code in _DEGRADED or w.severity == "problem" for w in levelled.warnings):
+        return levelled
+    upright = build(0.0)
+    return upright if upright.score > levelled.score else levelled

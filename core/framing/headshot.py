@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from core.faces import Analysis
 from core.framing import checks as C
-from core.framing.finish import aspect_label, finish, ratio
+from core.framing.finish import aspect_label, best_of_levelled, finish, ratio
 from core.framing.placement import place
 from core.framing.rules import Aspect, FramingRules
 from core.framing.subject import frame_face, levelling_angle
@@ -28,10 +28,34 @@ def headshot(
     output_sizes: Sequence[tuple[int, int]] = (),
 ) -> Suggestion:
     """One headshot. Give ``headroom`` (crop top to crown, share of the height; the eye line follows
-    from the head's proportions and is kept in the eye band) or ``eye_from_top`` (explicit)."""
+    from the head's proportions and is kept in the eye band) or ``eye_from_top`` (explicit).
+    The eyes are levelled when tilted, unless the rotated photo leaves less room than the upright
+    one (a face near a corner): then the better of the two is kept."""
+
+    def at(angle: float) -> Suggestion:
+        return _headshot_at(
+            analysis, subject, aspect, angle, framing, head_share, rules, headroom, eye_from_top,
+            base_score, output_sizes,
+        )  # fmt: skip
+
+    angle = levelling_angle(analysis, subject, rules.roll_threshold_deg)
+    return best_of_levelled(at, angle)
+
+
+def _headshot_at(
+    analysis: Analysis,
+    subject: int,
+    aspect: Aspect,
+    angle: float,
+    framing: str,
+    head_share: float,
+    rules: FramingRules,
+    headroom: float | None,
+    eye_from_top: float | None,
+    base_score: float,
+    output_sizes: Sequence[tuple[int, int]],
+) -> Suggestion:
     hs = rules.headshot
-    face = analysis.faces[subject]
-    angle = levelling_angle(face, rules.roll_threshold_deg)
     ff = frame_face(analysis, subject, angle)
     hh = ff.head_height
     wanted_h = hh / head_share
@@ -42,17 +66,21 @@ def headshot(
         e = min(max(e, band[0]), band[1])
     else:
         e = eye_from_top
+    min_height = min(wanted_h, hh / hs.max_head_share)
+    # Keep a pixel and a half inside the band so snapping to whole pixels cannot push the eyes out.
+    px = 1.5 / max(min_height, 1.0)
     placement = place(
         ff.eye,
         aspect=ratio(aspect),
         height=wanted_h,
         x_frac=0.5,
         y_frac=e,
-        y_range=(min(band[0], e), max(band[1], e)),
-        min_height=min(wanted_h, hh / hs.max_head_share),
+        y_range=(min(band[0] + px, e), max(band[1] - px, e)),
+        min_height=min_height,
         width=analysis.width,
         img_height=analysis.height,
         angle_deg=angle,
+        keep=ff.face_box,
     )
     extra: list[CheckWarning] = []
     if placement.y_moved < -1e-3:

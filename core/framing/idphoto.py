@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from core.faces import Analysis
 from core.framing import checks as C
-from core.framing.finish import finish, ratio
+from core.framing.finish import best_of_levelled, finish, ratio
 from core.framing.placement import place
 from core.framing.rotation import box_inside, snap_to_pixels
 from core.framing.rules import FramingRules, IdRule, IdRules
@@ -52,8 +52,21 @@ def id_photo(
     id_rules: IdRules,
     output_sizes: Sequence[tuple[int, int]] = (),
 ) -> Suggestion:
-    face = analysis.faces[subject]
-    angle = levelling_angle(face, rules.roll_threshold_deg)
+    angle = levelling_angle(analysis, subject, rules.roll_threshold_deg)
+    return best_of_levelled(
+        lambda a: _id_photo_at(analysis, subject, rule, a, rules, id_rules, output_sizes), angle
+    )
+
+
+def _id_photo_at(
+    analysis: Analysis,
+    subject: int,
+    rule: IdRule,
+    angle: float,
+    rules: FramingRules,
+    id_rules: IdRules,
+    output_sizes: Sequence[tuple[int, int]],
+) -> Suggestion:
     ff = frame_face(analysis, subject, angle)
     hh = ff.head_height
     head_lo, head_hi = rule.head_share
@@ -67,10 +80,12 @@ def id_photo(
         x_frac=0.5,
         y_frac=e,
         y_range=(1.0 - eye_hi, 1.0 - eye_lo),
-        min_height=hh / head_hi,
+        # Past the rule's largest head the crop stays centred (and says so) rather than slide.
+        min_height=hh / max(head_hi, rules.headshot.max_head_share),
         width=analysis.width,
         img_height=analysis.height,
         angle_deg=angle,
+        keep=ff.face_box,
     )
     extra: list[CheckWarning] = []
     box = snap_to_pixels(placement.box, ratio(rule.aspect), analysis.width, analysis.height, angle)

@@ -58,11 +58,13 @@ def place(
     width: int,
     img_height: int,
     angle_deg: float = 0.0,
+    keep: Box | None = None,
 ) -> Placement:
     """Box of ``aspect`` (w/h) and ``height`` whose point at (``x_frac``, ``y_frac``) is ``anchor``,
     inside the valid area of the photo rotated by ``angle_deg``. When it does not fit, ``y_frac``
     may move inside ``y_range`` (less headroom first), then the height shrinks down to
-    ``min_height``; below that the box keeps ``min_height`` and slides inside (``shifted``)."""
+    ``min_height``; below that the box keeps ``min_height`` and slides inside (``shifted``), unless
+    sliding would cut ``keep`` (the face): then it shrinks further around the anchor."""
     planes = valid_area(width, img_height, angle_deg)
     lo, hi = min(y_range[0], y_frac), max(y_range[1], y_frac)
     best_frac, best_height = y_frac, min(height, _fits(anchor, aspect, x_frac, y_frac, planes))
@@ -87,5 +89,9 @@ def place(
         return Placement(box, best_frac, best_height, height, y_frac, shifted=False)
     size = min(height, max(min_height, best_height))
     box = clamp_box(box_at(anchor, size, aspect, x_frac, y_frac), width, img_height, angle_deg)
+    if keep is not None and not box.contains_box(keep, tol=0.5) and best_height > 0:
+        # Sliding would cut what must stay whole (the face): crop tighter than the minimum instead.
+        box = box_at(anchor, best_height, aspect, x_frac, best_frac)
+        return Placement(box, best_frac, best_height, height, y_frac, shifted=False)
     frac = (anchor.y - box.top) / box.h if box.h else y_frac
     return Placement(box, frac, box.h, height, y_frac, shifted=True)

@@ -42,7 +42,7 @@ class _Subject:
 
 def _subject(analysis: Analysis, index: int, rules: FramingRules) -> _Subject:
     face = analysis.faces[index]
-    angle = levelling_angle(face, rules.roll_threshold_deg)
+    angle = levelling_angle(analysis, index, rules.roll_threshold_deg)
     ff = frame_face(analysis, index, angle)
     # The mask is upright; in a slightly rotated frame the body end moves with the eyes.
     end = body_end_y(analysis, index, rules.portrait.body_band_h) + (ff.eye.y - face.eye_center.y)
@@ -61,6 +61,16 @@ def look_room_x(ff: FramedFace, aspect: float, image_width: float, rules: Framin
     if aspect <= 1.0 + 1e-9:
         return 0.5
     return left if ff.cx <= image_width / 2.0 else right
+
+
+def _keep_face_inside(ff: FramedFace, x_frac: float, box_w: float) -> float:
+    """Limit the look-room position so the whole head stays inside a crop ``box_w`` wide (a narrow
+    close-up cannot put a face on its third without cutting it): 3% margin each side."""
+    lo = (ff.cx - ff.head_box.left) / box_w + 0.03
+    hi = 1.0 - (ff.head_box.right - ff.cx) / box_w - 0.03
+    if lo > hi:
+        return 0.5
+    return min(max(x_frac, lo), hi)
 
 
 def _vertical_extent(ff: FramedFace, bottom: float, rules: FramingRules) -> tuple[float, float]:
@@ -142,13 +152,15 @@ def length_framing(
             f"the photo shows {ff.in_h(subj.body_end):.1f}"
         )
     height, e = _vertical_extent(ff, bottom, rules)
-    x_frac = look_room_x(ff, a, analysis.width, rules)
+    narrowest = a * height * p.min_length_share
+    x_frac = _keep_face_inside(ff, look_room_x(ff, a, analysis.width, rules), narrowest)
     wanted = box_at(ff.eye, height, a, x_frac, e)
     extra: list[CheckWarning] = []
     moved = clamp_box(wanted, analysis.width, analysis.height, subj.angle)
     fx = (ff.cx - moved.left) / moved.w
     fy = (ff.eye.y - moved.top) / moved.h
-    if abs(moved.h - height) < 1e-6 and 0.2 <= fx <= 0.8 and abs(fy - e) <= 0.08:
+    head_whole = moved.left <= ff.head_box.left and moved.right >= ff.head_box.right
+    if abs(moved.h - height) < 1e-6 and 0.2 <= fx <= 0.8 and abs(fy - e) <= 0.08 and head_whole:
         # The full framing fits by sliding it a little: keep its length, accept the shift.
         box = moved
         if abs(fx - x_frac) > 0.05:

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 from core.faces import Analysis, Face
-from core.framing.rotation import rotate_box_bounds, to_frame
+from core.framing.rotation import box_inside, rotate_box_bounds, to_frame
 from core.geometry import Box, Point
 
 
@@ -74,9 +74,17 @@ def frame_face(analysis: Analysis, index: int, angle_deg: float) -> FramedFace:
     )
 
 
-def levelling_angle(face: Face, threshold_deg: float) -> float:
-    """The rotation that levels the eyes, or 0 when the tilt is under the threshold."""
-    return face.roll_deg if abs(face.roll_deg) > threshold_deg else 0.0
+def levelling_angle(analysis: Analysis, index: int, threshold_deg: float) -> float:
+    """The rotation that levels the eyes; 0 when the tilt is under the threshold, or when the
+    rotated photo would lose part of the face (a face in a corner: better tilted than cut)."""
+    face = analysis.faces[index]
+    if abs(face.roll_deg) <= threshold_deg:
+        return 0.0
+    ff = frame_face(analysis, index, face.roll_deg)
+    head = Box.from_edges(ff.face_box.left, ff.crown_y, ff.face_box.right, ff.chin_y)
+    if not box_inside(head, analysis.width, analysis.height, face.roll_deg):
+        return 0.0
+    return face.roll_deg
 
 
 def body_end_y(analysis: Analysis, index: int, band_h: float = 1.5) -> float:
