@@ -513,7 +513,7 @@ class ModelStore:
                     missing.append(model)
                 else:
                     found[model] = path
-                    _report_done(report, model, path)
+                    _report_done(report, self.catalog.spec(model), path)
             if not missing:
                 return found
             with self._locked_cache():
@@ -523,7 +523,7 @@ class ModelStore:
                     if path is not None:
                         found[model] = path
                         missing.remove(model)
-                        _report_done(report, model, path)
+                        _report_done(report, self.catalog.spec(model), path)
                 for model in list(missing):
                     path = self._from_url(model, attempts, report)
                     if path is not None:
@@ -664,7 +664,8 @@ class ModelStore:
             total = int(length) if length and length.isdigit() else None
             if total is not None and total > MAX_MODEL_BYTES:
                 raise ModelCheckError(f"it is {total} bytes, far larger than any model file")
-            report(ModelProgress(spec.name, "download", 0, total, f"Downloading {url}"))
+            message = f"Downloading {spec.title}"
+            report(ModelProgress(spec.name, "download", 0, total, f"{message} from {url}"))
             fd, tmp_name = tempfile.mkstemp(
                 prefix=f".{spec.file_name}.", suffix=".part", dir=self.cache_dir
             )
@@ -677,7 +678,7 @@ class ModelStore:
                         if done > MAX_MODEL_BYTES:
                             raise ModelCheckError("it is far larger than any model file")
                         out.write(chunk)
-                        report(ModelProgress(spec.name, "download", done, total, f"{url}"))
+                        report(ModelProgress(spec.name, "download", done, total, message))
                 if total is not None and done != total:
                     raise ModelCheckError(f"the download stopped at {done} of {total} bytes")
             except BaseException:
@@ -714,14 +715,14 @@ class ModelStore:
                 "fetch-wheel",
                 0,
                 wheel.size_bytes,
-                f"Fetching {wheel.requirement} from the package index{size_mb}",
+                f"Fetching the MediaPipe {wheel.version} package{size_mb} to extract models",
             )
         )
         found: dict[ModelName, Path] = {}
         with tempfile.TemporaryDirectory(prefix="headroom-wheel-") as tmp_dir:
 
             def on_bytes(done: int, total: int | None) -> None:
-                message = f"Fetching {wheel.requirement}"
+                message = f"Fetching the MediaPipe {wheel.version} package"
                 report(ModelProgress(first, "fetch-wheel", done, total, message))
 
             try:
@@ -732,7 +733,8 @@ class ModelStore:
                 report(ModelProgress(first, "fetch-wheel", 0, None, f"{source}: {exc}"))
                 return {}
             size = wheel_path.stat().st_size
-            report(ModelProgress(first, "fetch-wheel", size, size, f"Fetched {wheel_path.name}"))
+            message = f"Fetched {wheel_path.name}"
+            report(ModelProgress(first, "fetch-wheel", size, size, message))
             try:
                 archive = zipfile.ZipFile(wheel_path)
             except (zipfile.BadZipFile, OSError) as exc:
@@ -770,7 +772,8 @@ class ModelStore:
         if info.file_size > MAX_MODEL_BYTES:
             attempts.add(spec.name, f"{source}: {info.file_size} bytes, not a model file")
             return None
-        report(ModelProgress(spec.name, "extract", 0, info.file_size, f"Extracting {source}"))
+        message = f"Extracting {spec.title}"
+        report(ModelProgress(spec.name, "extract", 0, info.file_size, message))
         fd, tmp_name = tempfile.mkstemp(
             prefix=f".{spec.file_name}.", suffix=".part", dir=self.cache_dir
         )
@@ -786,7 +789,7 @@ class ModelStore:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-        report(ModelProgress(spec.name, "extract", info.file_size, info.file_size, source))
+        report(ModelProgress(spec.name, "extract", info.file_size, info.file_size, message))
         return self._install(spec, tmp, spec.wheel_sha256, source, attempts, report)
 
     def _install(
@@ -819,7 +822,7 @@ class ModelStore:
             raise
         st = target.stat()
         self._verified[(str(target), st.st_size, st.st_mtime_ns)] = digest
-        report(ModelProgress(spec.name, "done", len(data), len(data), f"{target}"))
+        _report_done(report, self.catalog.spec(spec.name), target)
         return target
 
     # ---- errors ----------------------------------------------------------------------------------
@@ -840,9 +843,9 @@ class ModelStore:
         return f"A MediaPipe {noun} not available. " + " ".join(parts) + " " + remedy
 
 
-def _report_done(report: ProgressCallback, model: ModelName, path: Path) -> None:
+def _report_done(report: ProgressCallback, spec: ModelSpec, path: Path) -> None:
     size = path.stat().st_size
-    report(ModelProgress(model, "done", size, size, str(path)))
+    report(ModelProgress(spec.name, "done", size, size, f"{spec.title} ready: {path}"))
 
 
 def _sha256(data: bytes) -> str:
