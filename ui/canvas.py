@@ -219,7 +219,12 @@ class PhotoCanvas(QGraphicsView):
         return self._session.state.angle_deg if self._session is not None else 0.0
 
     def _image_center(self) -> Point:
-        w, h = self._original_size or (0, 0)
+        if self._original_size is not None:
+            w, h = self._original_size
+        elif self._session is not None:
+            w, h = self._session.image_width, self._session.image_height
+        else:
+            w, h = 0, 0
         return Point(w / 2.0, h / 2.0)
 
     def image_to_scene(self) -> QTransform:
@@ -372,7 +377,7 @@ class PhotoCanvas(QGraphicsView):
             face=face,
             angle_deg=state.angle_deg,
             id_rule=self._id_rule,
-            image_size=self._original_size,
+            image_size=(self._session.image_width, self._session.image_height),
         )
         guide_painter.paint_shapes(
             painter, shapes, to_view, crop.adjusted(0, 0, 1, 1), fast=self._dragging()
