@@ -26,12 +26,11 @@ from core.export import (
     ExportOptions,
     WrittenFile,
     export_photo,
-    plan_crops,
     plan_outputs,
     refuse_existing,
 )
 from core.export.atomic import prepare_out_dir
-from core.export.multi import check_options
+from core.export.multi import check_options, plan_crops_partial
 from core.presets import Preset
 
 if TYPE_CHECKING:
@@ -52,6 +51,8 @@ class BatchItem:
     written: tuple[WrittenFile, ...] = ()
     reason: str | None = None
     crop_from: str | None = None
+    #: Presets this photo could not be framed for, with the reason (the others were exported).
+    unframed: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -60,6 +61,7 @@ class BatchItem:
             "reason": self.reason,
             "crop_from": self.crop_from,
             "written": [w.to_json() for w in self.written],
+            "unframed": [{"preset": p, "reason": r} for p, r in self.unframed],
         }
 
 
@@ -89,7 +91,14 @@ class BatchResult:
             "written": [
                 {k: v for k, v in w.to_json().items() if k != "quality"} for w in self.written
             ],
-            "skipped": [{"source": str(i.source), "reason": i.reason} for i in self.skipped],
+            "skipped": [
+                {"source": str(i.source), "preset": None, "reason": i.reason} for i in self.skipped
+            ]
+            + [
+                {"source": str(i.source), "preset": preset, "reason": reason}
+                for i in self.done
+                for preset, reason in i.unframed
+            ],
             "failed": [{"source": str(i.source), "error": i.reason} for i in self.failed],
             "summary": {
                 "done": len(self.done),
@@ -115,6 +124,7 @@ class _Job:
     suggestion_id: str | None = None
     use_sidecar: bool = True
     crops: CropPlan | None = None  # precomputed (consistent mode): skip detection
+    unframed: tuple[tuple[str, str], ...] = ()  # with ``crops``: presets left out, and why
 
 
 def run_batch(
@@ -216,7 +226,11 @@ def plan_photo_crops(
     FramingError when there is no usable face. Thread-safe; reuses one analyzer per process."""
     analysis = (analyzer or _analyzer()).analyze_path(Path(source))[1]
     job = _Job(1, Path(source), tuple(presets), Path("."), ExportOptions(), use_sidecar=use_sidecar)
-    return _crops_for(job, analysis)[0]
+    crops, unframed, _from = _crops_for(job, analysis)
+    if unframed:
+        preset, reason = next(iter(unframed.items()))
+        raise FramingError(f"{Path(source).name} cannot be framed for {preset}: {reason}")
+    return crops
 
 
 def _analyze(source: Path) -> Analysis:
@@ -227,12 +241,16 @@ def _analyze(source: Path) -> Analysis:
 def _export_job(job: _Job) -> BatchItem:
     try:
         if job.crops is not None:
-            crops, crop_from = job.crops, "consistent"
+            crops, unframed, crop_from = job.crops, dict(job.unframed), "consistent"
         else:
             analysis = _analyze(job.source)
-            crops, crop_from = _crops_for(job, analysis)
+            crops, unframed, crop_from = _crops_for(job, analysis)
+        presets = [p for p in job.presets if p.id in crops]
+        if not presets:
+            reasons = "; ".join(f"{pid}: {why}" for pid, why in unframed.items())
+            return BatchItem(job.source, "skipped", reason=reasons or "nothing to export")
         written = export_photo(
-            job.source, job.presets, job.out_dir, job.options, crops, index=job.index
+            job.source, presets, job.out_dir, job.options, crops, index=job.index
         )
     except FramingError as exc:
         return BatchItem(job.source, "skipped", reason=str(exc))
@@ -240,22 +258,26 @@ def _export_job(job: _Job) -> BatchItem:
         return BatchItem(job.source, "failed", reason=str(exc))
     except Exception as exc:  # a bug or an unexpected library error: report it, keep the batch
         return BatchItem(job.source, "failed", reason=f"{type(exc).__name__}: {exc}")
-    return BatchItem(job.source, "done", tuple(written), crop_from=crop_from)
+    return BatchItem(
+        job.source, "done", tuple(written), crop_from=crop_from, unframed=tuple(unframed.items())
+    )
 
 
-def _crops_for(job: _Job, analysis: Analysis) -> tuple[CropPlan, str]:
+def _crops_for(job: _Job, analysis: Analysis) -> tuple[CropPlan, dict[str, str], str]:
+    """Crops for the presets this photo can be framed for, the reasons for the others, and where
+    the crops came from."""
     if job.suggestion_id is not None:
-        crops = plan_crops(analysis, job.presets, None, job.suggestion_id)
-        return crops, f"suggestion:{job.suggestion_id}"
+        crops, unframed = plan_crops_partial(analysis, job.presets, None, job.suggestion_id)
+        return crops, unframed, f"suggestion:{job.suggestion_id}"
     if job.use_sidecar:
         from core.sidecar import read_sidecar
 
         choice = read_sidecar(job.source, (analysis.width, analysis.height))
         if choice is not None:
-            return plan_crops(analysis, job.presets, choice, None), "sidecar"
-    if not analysis.faces:
-        raise FramingError(f"{job.source.name}: no face found; nothing to frame")
-    return plan_crops(analysis, job.presets), "suggestion"
+            crops, unframed = plan_crops_partial(analysis, job.presets, choice)
+            return crops, unframed, "sidecar"
+    crops, unframed = plan_crops_partial(analysis, job.presets)
+    return crops, unframed, "suggestion"
 
 
 @dataclass(frozen=True)
@@ -300,12 +322,20 @@ def _run_consistent(
     export_jobs: list[_Job] = []
     for job, analysis in usable:
         try:
-            crops = frame_consistently(analysis, presets, shared)
+            crops, unframed = frame_consistently(analysis, presets, shared)
         except FramingError as exc:
             finished[job.index] = BatchItem(job.source, "skipped", reason=str(exc))
             continue
         export_jobs.append(
-            _Job(job.index, job.source, job.presets, job.out_dir, job.options, crops=crops)
+            _Job(
+                job.index,
+                job.source,
+                job.presets,
+                job.out_dir,
+                job.options,
+                crops=crops,
+                unframed=tuple(unframed.items()),
+            )
         )
     done_before = len(finished)
     if progress is not None:

@@ -151,9 +151,10 @@ def _meets(analysis: Analysis, subject: int, preset: Preset, target: tuple[float
 
 def frame_consistently(
     analysis: Analysis, presets: Sequence[Preset], shared: dict[str, SharedFraming | None]
-) -> CropPlan:
-    """Crops for one photo: shared framing for headshot presets, the normal suggestion for the rest.
-    FramingError naming the photo when it cannot meet the shared framing."""
+) -> tuple[CropPlan, dict[str, str]]:
+    """Crops for one photo: the shared framing for headshot presets, the normal suggestion for the
+    rest, as ``(plan, {preset id: reason})``: a preset this photo cannot meet is left out with the
+    reason. FramingError when the photo has no face."""
     from core.export.multi import suggestion_for_preset
     from core.framing.suggest import frame_headshot
 
@@ -161,28 +162,35 @@ def frame_consistently(
     if not analysis.faces:
         raise FramingError(f"{name}: no face found")
     plan: CropPlan = {}
+    unframed: dict[str, str] = {}
     for preset in presets:
         target = shared.get(preset.id)
-        if target is None:
-            s = suggestion_for_preset(analysis, preset)
-            plan[preset.id] = (s.box, s.angle_deg)
+        try:
+            if target is None:
+                s = suggestion_for_preset(analysis, preset)
+            else:
+                s = frame_headshot(
+                    analysis,
+                    0,
+                    preset.aspect,
+                    head_share=target.head_share,
+                    eye_from_top=target.eye_from_top,
+                    output_sizes=((preset.width, preset.height),),
+                )
+        except FramingError as exc:
+            unframed[preset.id] = str(exc)
             continue
-        s = frame_headshot(
-            analysis,
-            0,
-            preset.aspect,
-            head_share=target.head_share,
-            eye_from_top=target.eye_from_top,
-            output_sizes=((preset.width, preset.height),),
-        )
-        if not _within(analysis, 0, s.box, s.angle_deg, (target.head_share, target.eye_from_top)):
+        if target is not None and not _within(
+            analysis, 0, s.box, s.angle_deg, (target.head_share, target.eye_from_top)
+        ):
             share, eye = measure(analysis, 0, s.box, s.angle_deg)
             shift = off_centre(analysis, 0, s.box, s.angle_deg)
-            raise FramingError(
+            unframed[preset.id] = (
                 f"{name}: cannot match the set's {preset.id} framing (eye line at "
                 f"{eye:.0%} of the height, head {share:.0%}, {shift:.0%} off centre; the set uses "
                 f"{target.eye_from_top:.0%} and {target.head_share:.0%}, centred): the head is "
                 "too close to the photo's edge"
             )
+            continue
         plan[preset.id] = (s.box, s.angle_deg)
-    return plan
+    return plan, unframed

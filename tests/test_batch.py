@@ -134,6 +134,23 @@ def test_sidecar_crop_is_reused(
     assert ignored.items[0].crop_from == "suggestion"
 
 
+def test_a_preset_the_photo_cannot_give_is_skipped_alone(
+    astronaut_path: Path, tmp_path: Path, analyzer: FaceAnalyzer
+) -> None:
+    """A 4:1 cover from a head-and-shoulders photo has no framing: that preset is reported, the
+    other presets of the photo are still exported."""
+    presets = [BOOK.require("linkedin-cover"), BOOK.require("linkedin-profile")]
+    result = run_batch([astronaut_path], presets, tmp_path / "out", analyzer=analyzer)
+    item = result.items[0]
+    assert item.status == "done"
+    assert [w.preset for w in item.written] == ["linkedin-profile"]
+    assert [p for p, _why in item.unframed] == ["linkedin-cover"]
+    skipped = result.to_json()["skipped"]
+    assert skipped == [
+        {"source": str(astronaut_path), "preset": "linkedin-cover", "reason": item.unframed[0][1]}
+    ]
+
+
 def test_unknown_suggestion_id_skips_with_the_known_ids(
     grace_hopper_path: Path, tmp_path: Path, analyzer: FaceAnalyzer
 ) -> None:

@@ -137,6 +137,9 @@ def print_summary(result: BatchResult, out: TextIO) -> None:
             f"head {shared.head_share:.1%} of the height (median of {shared.photos} photos)",
             file=out,
         )
+    for item in result.done:
+        for preset, reason in item.unframed:
+            print(f"skipped {item.source} for {preset}: {reason}", file=out)
     for item in result.skipped:
         print(f"skipped {item.source}: {item.reason}", file=out)
     for item in result.failed:

@@ -190,26 +190,36 @@ def plan_crops(
       (kept exactly where the aspect already matches).
     FramingError when the photo has no usable face for a framing that needs one.
     """
-    from core.framing.suggest import suggest_all
-
     if suggestion_id is not None:
-        suggestions = suggest_all(analysis)
-        match = next((s for s in suggestions if s.id == suggestion_id), None)
-        if match is None:
-            known = ", ".join(s.id for s in suggestions) or "none"
-            raise FramingError(
-                f"{_name(analysis)}: no suggestion {suggestion_id!r} (this photo has: {known})"
-            )
-        choice = CropChoice(
-            box=match.box,
-            angle_deg=match.angle_deg,
-            aspect=match.aspect,
-            suggestion_id=match.id,
-            subject=match.subject,
-            genre=match.genre,
-            framing=match.framing,
-        )
+        choice = _choice_from_suggestion(analysis, suggestion_id)
+    plan, unframed = _plan_each(analysis, presets, choice)
+    if unframed:
+        raise next(iter(unframed.values()))
+    return plan
+
+
+def plan_crops_partial(
+    analysis: Analysis,
+    presets: Sequence[Preset],
+    choice: CropChoice | None = None,
+    suggestion_id: str | None = None,
+) -> tuple[CropPlan, dict[str, str]]:
+    """Like ``plan_crops``, but a preset the photo cannot be framed for (a cover from a tight
+    portrait) is left out with its reason instead of failing the photo: ``(plan, {preset id:
+    reason})``. FramingError still when the photo has no face or no such suggestion."""
+    if suggestion_id is not None:
+        choice = _choice_from_suggestion(analysis, suggestion_id)
+    if choice is None and not analysis.faces:
+        raise FramingError(f"{_name(analysis)}: no face found; nothing to frame")
+    plan, unframed = _plan_each(analysis, presets, choice)
+    return plan, {pid: str(exc) for pid, exc in unframed.items()}
+
+
+def _plan_each(
+    analysis: Analysis, presets: Sequence[Preset], choice: CropChoice | None
+) -> tuple[CropPlan, dict[str, FramingError]]:
     plan: CropPlan = {}
+    unframed: dict[str, FramingError] = {}
     for preset in presets:
         if choice is not None:
             plan[preset.id] = (
@@ -217,9 +227,34 @@ def plan_crops(
                 choice.angle_deg,
             )
             continue
-        suggestion = suggestion_for_preset(analysis, preset)
+        try:
+            suggestion = suggestion_for_preset(analysis, preset)
+        except FramingError as exc:
+            unframed[preset.id] = exc
+            continue
         plan[preset.id] = (suggestion.box, suggestion.angle_deg)
-    return plan
+    return plan, unframed
+
+
+def _choice_from_suggestion(analysis: Analysis, suggestion_id: str) -> CropChoice:
+    from core.framing.suggest import suggest_all
+
+    suggestions = suggest_all(analysis)
+    match = next((s for s in suggestions if s.id == suggestion_id), None)
+    if match is None:
+        known = ", ".join(s.id for s in suggestions) or "none"
+        raise FramingError(
+            f"{_name(analysis)}: no suggestion {suggestion_id!r} (this photo has: {known})"
+        )
+    return CropChoice(
+        box=match.box,
+        angle_deg=match.angle_deg,
+        aspect=match.aspect,
+        suggestion_id=match.id,
+        subject=match.subject,
+        genre=match.genre,
+        framing=match.framing,
+    )
 
 
 def suggestion_for_preset(analysis: Analysis, preset: Preset) -> Suggestion:
