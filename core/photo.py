@@ -203,28 +203,40 @@ def _pixels_from_pillow_message(message: str) -> int | None:
 
 @contextmanager
 def _opened(path: Path) -> Iterator[Image.Image]:
-    """Open ``path`` read-only with every failure turned into a one-line PhotoLoadError."""
+    """Open ``path`` read-only with every failure turned into a one-line PhotoLoadError.
+
+    The file is closed on exit but the image is not: pixels loaded inside stay usable afterwards
+    without a copy (a 24 MP copy costs about as much as decoding it).
+    """
     _check_path(path)
     try:
-        image = Image.open(path)  # Pillow opens by name in "rb": the original is never written
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        # The Warning arrives as an exception only when warning filters say "error".
-        pixels = _pixels_from_pillow_message(str(exc))
-        limit = _pixel_limit()
-        if pixels is None or limit is None:
-            raise _fail(path, f"it is too large to open safely ({exc}).") from exc
-        raise _too_large(path, pixels, limit) from exc
-    except UnidentifiedImageError as exc:
-        raise _fail(
-            path,
-            "it is not an image Headroom can read (JPEG, PNG, TIFF, WebP, BMP or HEIC, in a "
-            "variant Pillow supports); it may be damaged, misnamed or e.g. a 32-bit float TIFF.",
-        ) from exc
+        # Read-only: the original is never written. Closed by the ``with stream`` below.
+        stream = open(path, "rb")  # noqa: SIM115
     except PermissionError as exc:
         raise _fail(path, "permission denied.") from exc
-    except _DECODE_ERRORS as exc:
-        raise _fail(path, f"the file is damaged ({_describe(exc)}).") from exc
-    try:
+    except OSError as exc:
+        raise _fail(path, f"the file cannot be read ({exc.strerror or exc}).") from exc
+    with stream:
+        try:
+            image = Image.open(stream)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            # The Warning arrives as an exception only when warning filters say "error".
+            pixels = _pixels_from_pillow_message(str(exc))
+            limit = _pixel_limit()
+            if pixels is None or limit is None:
+                raise _fail(path, f"it is too large to open safely ({exc}).") from exc
+            raise _too_large(path, pixels, limit) from exc
+        except UnidentifiedImageError as exc:
+            raise _fail(
+                path,
+                "it is not an image Headroom can read (JPEG, PNG, TIFF, WebP, BMP or HEIC, in "
+                "a variant Pillow supports); it may be damaged, misnamed or e.g. a 32-bit float "
+                "TIFF.",
+            ) from exc
+        except _DECODE_ERRORS as exc:
+            raise _fail(path, f"the file is damaged ({_describe(exc)}).") from exc
+        # Opened from a stream Pillow leaves ``filename`` empty; the PNG EXIF scan reads it.
+        image.filename = str(path)
         pixel_limit = _pixel_limit()
         pixel_count = image.width * image.height
         if pixel_limit is not None and pixel_count > pixel_limit:
@@ -232,8 +244,6 @@ def _opened(path: Path) -> Iterator[Image.Image]:
         if image.width <= 0 or image.height <= 0:
             raise _fail(path, f"it has an empty size {image.width}x{image.height}.")
         yield image
-    finally:
-        image.close()
 
 
 def _describe(exc: BaseException) -> str:
@@ -625,9 +635,6 @@ def _decode(path: Path, max_side: int | None) -> _Decoded:
             ) from exc
         except _DECODE_ERRORS as exc:
             raise _decode_failure(path, exc) from exc
-        if pixels is image:
-            # Detach from the file object before it is closed.
-            pixels = image.copy()
     return _Decoded(
         image=pixels,
         icc_profile=icc,
