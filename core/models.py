@@ -101,6 +101,7 @@ class ModelSpec:
     url_sha256: str | None
     wheel_member: str | None
     wheel_sha256: str | None
+    also_named: tuple[str, ...] = ()
 
     @property
     def pinned_sha256(self) -> frozenset[str]:
@@ -154,6 +155,7 @@ def load_catalog(path: Path = CATALOG_PATH) -> ModelCatalog:
                 url_sha256=str(row.get("url_sha256") or "").lower() or None,
                 wheel_member=str(row.get("wheel_member") or "") or None,
                 wheel_sha256=str(row.get("wheel_sha256") or "").lower() or None,
+                also_named=tuple(str(n) for n in row.get("also_named", [])),
             )
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{path} is malformed: {exc!r}") from exc
@@ -179,9 +181,12 @@ def verify_model_runs(spec: ModelSpec, data: bytes) -> None:
     first inference. Tasks are closed explicitly: MediaPipe's ``__del__`` is noisy at interpreter
     exit.
     """
-    import numpy as np
-    from mediapipe import Image, ImageFormat
-    from mediapipe.tasks.python import BaseOptions, vision
+    try:
+        import numpy as np
+        from mediapipe import Image, ImageFormat
+        from mediapipe.tasks.python import BaseOptions, vision
+    except ImportError as exc:
+        raise ModelCheckError(f"cannot be checked: MediaPipe does not import here ({exc})") from exc
 
     blank = Image(image_format=ImageFormat.SRGB, data=np.full((64, 64, 3), 128, dtype=np.uint8))
     base = BaseOptions(model_asset_buffer=data)
@@ -462,9 +467,16 @@ class ModelStore:
     # ---- queries ---------------------------------------------------------------------------------
 
     def env_path(self, model: ModelName) -> Path | None:
+        """The model's file in the env folder: the canonical name, else a name MediaPipe publishes
+        it under (someone may have put the official downloads there as they came)."""
         if self.env_dir is None:
             return None
-        return self.env_dir / self.catalog.spec(model).file_name
+        spec = self.catalog.spec(model)
+        for name in spec.also_named:
+            alias = self.env_dir / name
+            if alias.is_file() and not (self.env_dir / spec.file_name).is_file():
+                return alias
+        return self.env_dir / spec.file_name
 
     def cache_path(self, model: ModelName) -> Path:
         return self.cache_dir / self.catalog.spec(model).file_name

@@ -392,6 +392,15 @@ def test_env_dir_wins_over_cache(
     assert by_model[ModelName.FACE_SHORT].size == len(model_bytes[ModelName.FACE_SHORT])
 
 
+def test_env_dir_accepts_the_names_mediapipe_publishes(
+    tmp_path: Path, model_bytes: dict[ModelName, bytes]
+) -> None:
+    (tmp_path / "blaze_face_short_range.tflite").write_bytes(model_bytes[ModelName.FACE_SHORT])
+    store = ModelStore(env_dir=tmp_path, cache_dir=tmp_path / "cache")
+    assert store.ensure(ModelName.FACE_SHORT) == tmp_path / "blaze_face_short_range.tflite"
+    assert store.status()[0].source == "env"
+
+
 def test_broken_env_file_is_reported_not_skipped(tmp_path: Path) -> None:
     (tmp_path / "selfie_segmenter.tflite").write_bytes(b"<html>captive portal</html>")
     store = ModelStore(env_dir=tmp_path, cache_dir=tmp_path / "cache")
