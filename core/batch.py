@@ -228,8 +228,7 @@ def plan_photo_crops(
     job = _Job(1, Path(source), tuple(presets), Path("."), ExportOptions(), use_sidecar=use_sidecar)
     crops, unframed, _from = _crops_for(job, analysis)
     if unframed:
-        preset, reason = next(iter(unframed.items()))
-        raise FramingError(f"{Path(source).name} cannot be framed for {preset}: {reason}")
+        raise FramingError(f"{Path(source).name}: {next(iter(unframed.values()))}")
     return crops
 
 

@@ -138,8 +138,8 @@ def print_summary(result: BatchResult, out: TextIO) -> None:
             file=out,
         )
     for item in result.done:
-        for preset, reason in item.unframed:
-            print(f"skipped {item.source} for {preset}: {reason}", file=out)
+        for _preset, reason in item.unframed:
+            print(f"skipped {item.source}: {reason}", file=out)
     for item in result.skipped:
         print(f"skipped {item.source}: {item.reason}", file=out)
     for item in result.failed:
