@@ -228,8 +228,20 @@ class CropSession:
         self._redo.clear()
 
     def set_box(self, box: Box) -> None:
-        """Numeric fields: the box, constrained to the aspect and the image; undoable."""
-        constrained = constrain_crop(box, self.constraints(), handle="se")
+        """Numeric fields: the box, constrained to the aspect and the image; undoable.
+
+        The field that changed leads: a new width keeps that width (the height follows the
+        ratio), a new height keeps that height, a new position keeps the size."""
+        old = self._state.box
+        w_changed, h_changed = abs(box.w - old.w) > 1e-9, abs(box.h - old.h) > 1e-9
+        handle: Handle = "move"
+        if w_changed and h_changed:
+            handle = "se"
+        elif w_changed:
+            handle = "e"
+        elif h_changed:
+            handle = "s"
+        constrained = constrain_crop(box, self.constraints(), handle=handle)
         self._commit(replace(self._state, box=constrained, suggestion_id=None))
 
     def _rotated_state(self, angle_deg: float) -> CropState:

@@ -223,6 +223,16 @@ def test_aspect_lock_from_scratch_uses_the_box_ratio() -> None:
     assert s.state.aspect == (3, 2)
 
 
+def test_numeric_fields_keep_the_value_typed() -> None:
+    s = locked_session((4, 5))  # 400 x 500 at (300, 100)
+    s.set_box(Box(300, 100, 320, 500))  # width typed
+    assert (s.state.box.w, s.state.box.h) == pytest.approx((320, 400))
+    s.set_box(Box(300, 100, 320, 600))  # height typed
+    assert (s.state.box.w, s.state.box.h) == pytest.approx((480, 600))
+    s.set_box(Box(250, 120, 480, 600))  # position typed
+    assert s.state.box == Box(250, 120, 480, 600)
+
+
 def test_set_box_is_constrained_and_undoable() -> None:
     s = locked_session((1, 1))
     s.set_box(Box(-50, 10, 300, 200))
