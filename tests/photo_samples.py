@@ -8,6 +8,7 @@ files go through Pillow's (or pillow-heif's, tifffile's) real encoders.
 from __future__ import annotations
 
 import struct
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -182,6 +183,28 @@ def write_16bit_rgb_tiff(values: npt.NDArray[np.uint16], path: Path) -> Path:
     return Path(path)
 
 
+def write_16bit_rgb_png(values: npt.NDArray[np.uint16], path: Path) -> Path:
+    """A 16-bit-per-channel RGB PNG, encoded here chunk by chunk (Pillow cannot write one)."""
+    data = np.ascontiguousarray(values, dtype=">u2")
+    height, width, channels = data.shape
+    if channels != 3:
+        raise ValueError("expected H x W x 3 values")
+    rows = b"".join(b"\x00" + data[row].tobytes() for row in range(height))  # filter 0: none
+
+    def chunk(kind: bytes, payload: bytes) -> bytes:
+        crc = zlib.crc32(kind + payload) & 0xFFFFFFFF
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 16, 2, 0, 0, 0)  # 16-bit truecolour
+    Path(path).write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 6))
+        + chunk(b"IEND", b"")
+    )
+    return Path(path)
+
+
 def to_16bit(rgb8: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint16]:
     """Widen 8-bit values to the full 16-bit range (v * 257: 255 -> 65535)."""
     return rgb8.astype(np.uint16) * 257
@@ -340,6 +363,7 @@ __all__ = [
     "stored_pixels",
     "to_16bit",
     "write_16bit_grey_png",
+    "write_16bit_rgb_png",
     "write_16bit_rgb_tiff",
     "write_cmyk_jpeg",
     "write_with_orientation",

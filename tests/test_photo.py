@@ -38,6 +38,7 @@ from tests.photo_samples import (
     stored_pixels,
     to_16bit,
     write_16bit_grey_png,
+    write_16bit_rgb_png,
     write_16bit_rgb_tiff,
     write_cmyk_jpeg,
     write_with_orientation,
@@ -496,6 +497,14 @@ def test_16bit_rgb_tiff_is_scaled_not_clipped(tmp_path: Path, astronaut: Image.I
     photo = load_photo(path)
     assert mean_abs_diff(photo.analysis_rgb, rgb8) < 0.01
     assert open_upright(path).mode == "RGB"
+
+
+def test_16bit_rgb_png_is_scaled_not_clipped(tmp_path: Path, astronaut: Image.Image) -> None:
+    rgb8 = np.asarray(astronaut)
+    path = write_16bit_rgb_png(to_16bit(rgb8), tmp_path / "rgb16.png")
+    assert path.read_bytes()[24:26] == bytes([16, 2])  # IHDR: 16-bit truecolour
+    photo = load_photo(path)
+    assert mean_abs_diff(photo.analysis_rgb, rgb8) < 0.01
 
 
 def test_16bit_big_endian_grey_tiff(tmp_path: Path, camera_path: Path) -> None:
