@@ -230,18 +230,18 @@ class CropSession:
     def set_box(self, box: Box) -> None:
         """Numeric fields: the box, constrained to the aspect and the image; undoable.
 
-        The field that changed leads: a new width keeps that width (the height follows the
-        ratio), a new height keeps that height, a new position keeps the size."""
-        old = self._state.box
+        The typed values lead and the top-left corner stays where the X and Y fields say: a new
+        width keeps that width (the height follows a locked ratio), a new height keeps that
+        height; only what does not fit on the photo gives."""
+        old, aspect = self._state.box, _aspect_value(self._state.aspect)
         w_changed, h_changed = abs(box.w - old.w) > 1e-9, abs(box.h - old.h) > 1e-9
-        handle: Handle = "move"
-        if w_changed and h_changed:
-            handle = "se"
-        elif w_changed:
-            handle = "e"
-        elif h_changed:
-            handle = "s"
-        constrained = constrain_crop(box, self.constraints(), handle=handle)
+        if aspect is not None and w_changed != h_changed:
+            box = (
+                Box(box.x, box.y, box.w, box.w / aspect)
+                if w_changed
+                else (Box(box.x, box.y, box.h * aspect, box.h))
+            )
+        constrained = constrain_crop(box, self.constraints(), handle="se")
         self._commit(replace(self._state, box=constrained, suggestion_id=None))
 
     def _rotated_state(self, angle_deg: float) -> CropState:
