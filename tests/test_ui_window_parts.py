@@ -87,8 +87,10 @@ def test_crop_bar_is_two_way_bound_to_the_session(qtbot: QtBot) -> None:
     assert (bar.w_spin.value(), bar.h_spin.value()) == (1000, 800)
 
     # Typing a value commits a constrained box (one undo step)...
+    bar.w_spin.setValue(500)
+    assert session.state.box.w == 500 and session.can_undo
     bar.x_spin.setValue(100)
-    assert session.state.box.x == 100 and session.can_undo
+    assert session.state.box.x == 100 and session.state.box.w == 500
     # ...and session changes come back to the fields and the ratio box.
     session.set_aspect((1, 1))
     assert bar.w_spin.value() == bar.h_spin.value()
