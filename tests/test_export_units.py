@@ -515,3 +515,51 @@ def test_refit_contains_the_chosen_crop_with_the_same_upper_third() -> None:
     tall = refit(CropChoice(box=Box(0, 600, 300, 300)), (1, 2), 1000, 1000)  # moved inside
     assert (tall.w, tall.h) == pytest.approx((300, 600))
     assert tall.bottom == pytest.approx(1000)
+
+
+def test_several_presets_come_from_one_decode(
+    grace_hopper_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import core.export.multi
+
+    calls: list[Path] = []
+    real = core.export.multi.open_for_export
+
+    def counting(path: Path, needed: float) -> tuple[Image.Image, float]:
+        calls.append(path)
+        return real(path, needed)
+
+    monkeypatch.setattr(core.export.multi, "open_for_export", counting)
+    presets = [BOOK.require(i) for i in ("linkedin-profile", "print-8x10", "id-us", "x-header")]
+    crops = {p.id: (Box(0, 0, 480, 480 * p.height / p.width), 0.0) for p in presets}
+    written = export_photo(grace_hopper_path, presets, tmp_path, ExportOptions(), crops)
+    assert len(written) == 4 and calls == [grace_hopper_path]
+
+
+def test_unwritable_output_folder_fails_before_any_work(
+    grace_hopper_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import core.export.atomic
+
+    real_open = os.open
+    out = tmp_path / "readonly"
+    out.mkdir()
+
+    def read_only(path: str | os.PathLike[str], flags: int, mode: int = 0o777) -> int:
+        if Path(path).parent == out and flags & os.O_CREAT:
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(core.export.atomic.os, "open", read_only)
+    decoded: list[Path] = []
+    monkeypatch.setattr("core.export.multi.open_for_export", lambda p, n: decoded.append(p))
+    preset = BOOK.require("linkedin-profile")
+    with pytest.raises(ExportError, match="not writable: Permission denied"):
+        export_photo(
+            grace_hopper_path,
+            [preset],
+            out,
+            ExportOptions(),
+            {preset.id: (Box(0, 0, 400, 400), 0.0)},
+        )
+    assert decoded == []
