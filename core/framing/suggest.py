@@ -47,6 +47,27 @@ def _order(suggestions: list[Suggestion], subject: int) -> list[Suggestion]:
     )
 
 
+#: Two suggestions of one genre and aspect this alike (intersection over union) are one crop.
+SAME_CROP_IOU = 0.97
+
+
+def _distinct(suggestions: list[Suggestion]) -> list[Suggestion]:
+    """Drop a suggestion that repeats a better one of the same genre, aspect and subject (a small
+    photo squeezes tight, standard and loose into the same box)."""
+    kept: list[Suggestion] = []
+    for s in suggestions:  # already best first within each genre
+        if not any(
+            k.genre == s.genre
+            and k.aspect == s.aspect
+            and k.subject == s.subject
+            and k.angle_deg == s.angle_deg
+            and k.box.iou(s.box) >= SAME_CROP_IOU
+            for k in kept
+        ):
+            kept.append(s)
+    return kept
+
+
 def suggest_all(
     analysis: Analysis, *, subject: int | None = None, output_sizes: Sequence[tuple[int, int]] = ()
 ) -> list[Suggestion]:
@@ -54,7 +75,8 @@ def suggest_all(
     headshots (each variant at each headshot aspect) for the subject (default: the largest face),
     portrait framings in each orientation the photo can hold, a group framing per group aspect and
     a standard headshot of every other person when there are several faces, and one crop per ID
-    rule. No face: no suggestions (crops without a person are not guessed)."""
+    rule. Crops that repeat a better one of the same genre and aspect are left out. No face: no
+    suggestions (crops without a person are not guessed)."""
     if not analysis.faces:
         return []
     s = _subject(analysis, subject)
@@ -84,7 +106,7 @@ def suggest_all(
     id_rules = load_id_rules()
     for rule in id_rules.rules:
         out.append(id_photo(analysis, s, rule, rules, id_rules, output_sizes))
-    return _order(out, s)
+    return _distinct(_order(out, s))
 
 
 def suggestion_for(
