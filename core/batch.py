@@ -309,7 +309,8 @@ def _run_consistent(
     usable: list[tuple[_Job, Analysis]] = []
     for result in analysed:
         if result.analysis is None:
-            finished[result.job.index] = BatchItem(result.job.source, "failed", reason=result.error)
+            status: Status = "skipped" if result.error == "cancelled" else "failed"
+            finished[result.job.index] = BatchItem(result.job.source, status, reason=result.error)
         elif not result.analysis.faces:
             finished[result.job.index] = BatchItem(
                 result.job.source, "skipped", reason=f"{result.job.source.name}: no face found"

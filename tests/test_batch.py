@@ -259,3 +259,20 @@ def test_cli_export_json_and_exit_code(folder: Path, tmp_path: Path) -> None:
     )
     assert again.returncode == 1 and again.stderr.startswith("error: ")
     assert "already exist" in again.stderr
+
+
+def test_cancel_stops_between_photos(folder: Path, tmp_path: Path, analyzer: FaceAnalyzer) -> None:
+    import threading
+
+    cancel = threading.Event()
+    result = run_batch(
+        sources_in(folder),
+        [BOOK.require("x-profile")],
+        tmp_path / "out",
+        analyzer=analyzer,
+        cancel=cancel,
+        progress=lambda done, total, item: cancel.set(),
+    )
+    assert [i.status for i in result.items] == ["done", "skipped", "skipped", "skipped"]
+    assert {i.reason for i in result.items[1:]} == {"cancelled"}
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["a_hopper_x-profile.jpg"]
