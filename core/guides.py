@@ -162,8 +162,8 @@ class GuideSettings:
 
     enabled: frozenset[str] = field(default_factory=lambda: guide_config().default)
     orientation: int = 0  # 0-3: spiral (eye at each corner) / triangle (which diagonal) orientation
-    mode: GuideMode = "always"
-    grid_divisions: int = 4
+    mode: GuideMode = field(default_factory=lambda: guide_config().default_mode)
+    grid_divisions: int = field(default_factory=lambda: guide_config().grid_divisions)
     id_rule: str | None = None  # id of an ID rule in resources/id_photos.toml
 
     def visible(self, dragging: bool) -> bool:
