@@ -546,3 +546,29 @@ def test_guides_in_dragging_mode_appear_only_during_a_drag(
     idle = grab_array(canvas)  # no guides, not dragging
     canvas.set_guide_settings(GuideSettings(enabled=frozenset({"thirds"}), mode="dragging"))
     assert (grab_array(canvas) == idle).all()
+
+
+def test_hit_handle_corners_edges_inside_and_tiny_crops() -> None:
+    from PySide6.QtCore import QRectF
+
+    from ui.crop_overlay import hit_handle
+
+    r = QRectF(100, 100, 300, 200)
+    cases = {
+        (100, 100): "nw",
+        (404, 297): "se",
+        (400, 100): "ne",
+        (103, 300): "sw",
+        (250, 95): "n",
+        (250, 305): "s",
+        (96, 200): "w",
+        (405, 200): "e",
+        (250, 200): "move",
+        (50, 50): None,
+        (250, 320): None,
+    }
+    for (x, y), expected in cases.items():
+        assert hit_handle(r, QPointF(x, y)) == expected, (x, y)
+    tiny = QRectF(100, 100, 6, 6)  # a crop shown a few pixels wide: the nearer side wins
+    assert hit_handle(tiny, QPointF(101, 101)) == "nw"
+    assert hit_handle(tiny, QPointF(105, 105)) == "se"
