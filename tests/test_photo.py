@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import random
 import struct
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -718,6 +719,41 @@ def test_decompression_bomb_warning_range_is_refused_too(
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         _assert_fails(path, "196,608 pixels", "150,000 pixels")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "suffix"),
+    [("JPEG", ".jpg"), ("PNG", ".png"), ("WEBP", ".webp"), ("TIFF", ".tif"), ("HEIF", ".heic")],
+)
+def test_damaged_files_only_ever_raise_photo_load_error(
+    tmp_path: Path, astronaut: Image.Image, fmt: str, suffix: str
+) -> None:
+    """Cut and bit-flipped copies of real files: each either loads or fails with the one-line
+    PhotoLoadError naming it; no decoder exception type leaks out."""
+    if fmt == "HEIF" and not _heic_encoder_available():
+        pytest.skip("pillow-heif wheel has no HEVC (x265) encoder to write a test HEIC")
+    buffer = io.BytesIO()
+    astronaut.resize((128, 128)).save(buffer, format=fmt, exif=exif_with_orientation(6))
+    data = buffer.getvalue()
+    rng = random.Random(fmt)
+    variants = [data[: rng.randrange(1, len(data))] for _ in range(6)]
+    for _ in range(6):
+        damaged = bytearray(data)
+        for _ in range(rng.choice((1, 8))):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        variants.append(bytes(damaged))
+    failures = 0
+    for index, variant in enumerate(variants):
+        path = tmp_path / f"damaged{index}{suffix}"
+        path.write_bytes(variant)
+        try:
+            photo = load_photo(path, analysis_max_side=64)
+        except PhotoLoadError as error:
+            failures += 1
+            assert str(path) in str(error) and "\n" not in str(error)
+        else:
+            assert photo.analysis_rgb.shape[2] == 3 and photo.width > 0
+    assert failures > 0  # the cuts at least must be noticed
 
 
 # ------------------------------------------------------------------------------------------------
