@@ -73,6 +73,15 @@ def open_and_wait(qtbot: QtBot, window: MainWindow, path: Path) -> None:
     qtbot.waitUntil(window.is_settled, timeout=ANALYSIS_TIMEOUT_MS)
 
 
+def focus_canvas(qtbot: QtBot, window: MainWindow) -> None:
+    """Window shortcuts only fire in the active window: make sure it is, with the canvas focused
+    (other tests' top-level windows may have taken activation)."""
+    window.raise_()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    window.canvas.setFocus()
+
+
 def send_move(widget, pos: QPoint) -> None:
     # QTest's mouseMove carries no pressed buttons; a drag needs them.
     event = QMouseEvent(
@@ -155,6 +164,7 @@ def test_open_apply_drag_undo_guides_export_and_sidecar(
     assert session.state.suggestion_id is None
 
     # Ctrl+Z restores the suggestion's box.
+    focus_canvas(qtbot, window)
     qtbot.keyClick(vp, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert session.state.box == chosen.box
     qtbot.keyClick(vp, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
@@ -162,7 +172,6 @@ def test_open_apply_drag_undo_guides_export_and_sidecar(
 
     # O cycles the guides; the window, its menu and the settings follow the canvas.
     before = window.guide_settings()
-    vp.setFocus()
     qtbot.keyClick(vp, Qt.Key.Key_O)
     after = window.guide_settings()
     assert after.enabled != before.enabled
@@ -240,7 +249,7 @@ def test_number_keys_and_compare_view(qtbot: QtBot, window: MainWindow, photo: P
     window.suggestions.set_current_genre("portrait")
     portraits = window.suggestions.suggestions("portrait")
     assert portraits
-    window.canvas.setFocus()
+    focus_canvas(qtbot, window)
     qtbot.keyClick(window.canvas.viewport(), Qt.Key.Key_1)
     assert session.state.suggestion_id == portraits[0].id
 
@@ -289,7 +298,7 @@ def test_folder_opens_in_the_filmstrip_and_page_down_moves_on(
     assert window.filmstrip.isVisible()
     first = window.filmstrip.paths()[0]
     qtbot.waitUntil(lambda: window.shown_path() == first, timeout=10000)
-    window.canvas.setFocus()
+    focus_canvas(qtbot, window)
     qtbot.keyClick(window.canvas.viewport(), Qt.Key.Key_PageDown)
     second = window.filmstrip.paths()[1]
     qtbot.waitUntil(lambda: window.shown_path() == second, timeout=10000)
@@ -422,6 +431,6 @@ def test_straighten_tool_level_eyes_and_reset(
     qtbot.mouseClick(window.crop_bar.level_button, LEFT)
     assert session.state.angle_deg == pytest.approx(session.analysis.faces[0].roll_deg, abs=0.01)
 
-    window.canvas.setFocus()
+    focus_canvas(qtbot, window)
     qtbot.keyClick(vp, Qt.Key.Key_R)  # back to the suggestion it started from
     assert session.state == first

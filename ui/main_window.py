@@ -143,7 +143,15 @@ class MainWindow(QMainWindow):
         self.app_settings = AppSettings(settings)
         self.runner = runner if runner is not None else TaskRunner(self, max_threads=3)
         self.runner.taskFailed.connect(self._on_task_failed)
-        self.presets = presets if presets is not None else load_presets()
+        preset_problem: str | None = None
+        if presets is None:
+            try:
+                presets = load_presets()
+            except HeadroomError as exc:
+                # A broken user preset file must not keep the app from starting.
+                preset_problem = f"{exc} Using the built-in presets only."
+                presets = load_presets(None)
+        self.presets = presets
 
         self._analyzer = analyzer
         self._owns_analyzer = analyzer is None
@@ -177,6 +185,8 @@ class MainWindow(QMainWindow):
         self._build_menus_and_toolbar()
         self._restore(restore_layout)
         self._update_actions()
+        if preset_problem is not None:
+            self.show_error(preset_problem)
         if self._analyzer is None:
             self._start_models()
         else:
