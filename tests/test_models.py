@@ -592,7 +592,7 @@ def test_cli_uses_env_dir_and_fails_clearly(
 def test_progress_line_is_one_line_per_step(capsys: pytest.CaptureFixture[str]) -> None:
     from core.commands.models import _ProgressLine
 
-    show: Callable[[ModelProgress], None] = _ProgressLine()
+    show: Callable[[ModelProgress], None] = _ProgressLine(sys.stderr)
     for done in (0, 65536, 131072, 200000):
         show(ModelProgress(ModelName.FACE_SHORT, "download", done, 200000, "http://x/f.tflite"))
     lines = capsys.readouterr().err.splitlines()

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
-from typing import Any
+import tempfile
+from collections.abc import Iterator
+from typing import Any, TextIO
 
+from core.errors import HeadroomError
 from core.models import ENV_VAR, ModelProgress, ModelStatus, ModelStore, default_store
 
 
@@ -23,11 +28,12 @@ def run(args: argparse.Namespace) -> int:
     store = default_store()
     if args.install:
         # ModelUnavailableError propagates: app.py prints "error: <msg>" and exits 1.
-        progress = _ProgressLine()
-        try:
-            store.ensure_all(progress=progress)
-        finally:
-            progress.finish()
+        with _native_logs_held() as stderr:
+            progress = _ProgressLine(stderr)
+            try:
+                store.ensure_all(progress=progress)
+            finally:
+                progress.finish()
     statuses = store.status()
     if args.json:
         print(json.dumps(_listing_json(store, statuses), indent=2))
@@ -40,12 +46,13 @@ class _ProgressLine:
     """Install progress on stderr. On a terminal each step is one line that updates in place; in a
     log file each step is its first event, plus the last one of a byte-counted transfer."""
 
-    def __init__(self) -> None:
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
         self.last_key: tuple[str, str] | None = None
         self.line_open = False
 
     def __call__(self, p: ModelProgress) -> None:
-        out = sys.stderr
+        out = self.out
         key = (p.model.value, p.stage)
         same_step = key == self.last_key
         self.last_key = key
@@ -69,8 +76,40 @@ class _ProgressLine:
 
     def finish(self) -> None:
         if self.line_open:
-            sys.stderr.write("\n")
+            self.out.write("\n")
+            self.out.flush()
             self.line_open = False
+
+
+@contextlib.contextmanager
+def _native_logs_held() -> Iterator[TextIO]:
+    """Send file descriptor 2 (where MediaPipe/LiteRT's C++ side logs dozens of lines per model
+    check) to a temporary file, and yield a stream on the real stderr for our progress. The held
+    lines are replayed only if something unexpected escapes; a HeadroomError says enough."""
+    try:
+        sys.stderr.flush()
+        real = os.dup(2)
+    except (OSError, ValueError):  # no usable stderr: nothing to hide
+        yield sys.stderr
+        return
+    stream = os.fdopen(os.dup(real), "w", buffering=1, encoding="utf-8", errors="replace")
+    with tempfile.TemporaryFile() as held, stream:
+        os.dup2(held.fileno(), 2)
+        unexpected = False
+        try:
+            yield stream
+        except HeadroomError:
+            raise
+        except BaseException:
+            unexpected = True
+            raise
+        finally:
+            sys.stderr.flush()
+            os.dup2(real, 2)
+            os.close(real)
+            if unexpected:
+                held.seek(0)
+                sys.stderr.write(held.read().decode("utf-8", "replace"))
 
 
 _BYTE_COUNTED = ("download", "fetch-wheel")
