@@ -563,3 +563,17 @@ def test_unwritable_output_folder_fails_before_any_work(
             {preset.id: (Box(0, 0, 400, 400), 0.0)},
         )
     assert decoded == []
+
+
+def test_unserialisable_camera_exif_keeps_credits_instead_of_failing() -> None:
+    from core.export.metadata import output_exif
+
+    exif = Image.Exif()
+    exif[0x8298] = "(c) 2026 Test Photographer"
+    exif[0x9999] = object()  # nothing Pillow can write back
+    data = output_exif(exif, width=10, height=10, ppi=300, keep_metadata=True)
+    assert data is not None
+    back = Image.Exif()
+    back.load(data)
+    assert back[0x8298] == "(c) 2026 Test Photographer"
+    assert float(back[0x011A]) == 300

@@ -96,7 +96,28 @@ def output_exif(
         exif[RESOLUTION_UNIT] = 2  # inches
     if not len(exif):
         return None
-    return bytes(exif.tobytes())
+    try:
+        return bytes(exif.tobytes())
+    except Exception:
+        # A camera wrote a value Pillow cannot serialise again: keep the credits and dates rather
+        # than fail the export.
+        return _essential_exif(exif, ppi)
+
+
+def _essential_exif(exif: Image.Exif, ppi: int | None) -> bytes | None:
+    minimal = Image.Exif()
+    for tag in (COPYRIGHT, ARTIST, DATE_TIME):
+        value = exif.get(tag)
+        if isinstance(value, str):
+            minimal[tag] = value
+    original = exif.get_ifd(EXIF_IFD).get(DATE_TIME_ORIGINAL) if EXIF_IFD in exif else None
+    if isinstance(original, str):
+        minimal.get_ifd(EXIF_IFD)[DATE_TIME_ORIGINAL] = original
+    if ppi is not None:
+        minimal[X_RESOLUTION] = float(ppi)
+        minimal[Y_RESOLUTION] = float(ppi)
+        minimal[RESOLUTION_UNIT] = 2
+    return bytes(minimal.tobytes()) if len(minimal) else None
 
 
 def output_xmp(source_xmp: bytes | None, *, keep_metadata: bool) -> bytes | None:
