@@ -1,4 +1,7 @@
-"""Errors Headroom reports to people. Each message is one line that names the file and says what to do."""
+"""Errors Headroom reports to people.
+
+Each message is one line that names the file and says what to do.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,8 @@ class HeadroomError(Exception):
 
 
 class PhotoLoadError(HeadroomError):
-    """A file could not be read as a photo (missing, empty, corrupt, truncated, not an image, too big)."""
+    """A file could not be read as a photo (missing, empty, corrupt, truncated, not an image,
+    too big)."""
 
 
 class ModelUnavailableError(HeadroomError):

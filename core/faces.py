@@ -35,9 +35,10 @@ class Face:
 
     ``crown_y`` is the top of the head including hair; ``chin_y`` the bottom of the chin;
     ``eye_line_y`` the mean height of the eyes. ``roll_deg`` is the angle of the vector from the
-    right eye (image left) to the left eye (image right) in image coordinates (y down): positive when
-    the eye on the image's right sits lower. Rotating the image counter-clockwise by ``roll_deg``
-    (``core.geometry`` angle convention, as Pillow's ``Image.rotate``) levels the eyes.
+    right eye (image left) to the left eye (image right) in image coordinates (y down):
+    positive when the eye on the image's right sits lower. Rotating the image counter-clockwise
+    by ``roll_deg`` (``core.geometry`` angle convention, as Pillow's ``Image.rotate``) levels the
+    eyes.
     ``yaw`` is the nose offset from the ear midpoint relative to the ear-to-ear distance: about 0
     frontal, negative when the face turns toward image-left, positive toward image-right.
     """
@@ -73,7 +74,9 @@ class Face:
         k = self.keypoints
         left = min(self.box.left, k.right_ear.x, k.left_ear.x)
         right = max(self.box.right, k.right_ear.x, k.left_ear.x)
-        return Box.from_edges(left, min(self.crown_y, self.box.top), right, max(self.chin_y, self.box.bottom))
+        return Box.from_edges(
+            left, min(self.crown_y, self.box.top), right, max(self.chin_y, self.box.bottom)
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -117,7 +120,7 @@ class PersonMask:
         c0 = max(0, int(x_left / self.scale))
         c1 = min(w, max(c0 + 1, int(np.ceil(x_right / self.scale))))
         r0 = max(0, min(h - 1, int(below_y / self.scale)))
-        rows = self.binary[r0:, c0:c1].any(axis=1)
+        rows: npt.NDArray[np.bool_] = np.asarray(self.binary[r0:, c0:c1].any(axis=1))
         if not rows.any():
             return None
         # Walk down while rows keep containing person pixels: stops at the first empty row (the
@@ -125,7 +128,7 @@ class PersonMask:
         empty = np.flatnonzero(~rows)
         first = int(np.flatnonzero(rows)[0])
         after = empty[empty > first]
-        last_row = int(after[0]) - 1 if after.size else len(rows) - 1
+        last_row = int(after[0]) - 1 if after.size else rows.shape[0] - 1
         return float((r0 + last_row + 1) * self.scale)
 
     def reaches_bottom_edge(self, x_left: float, x_right: float, below_y: float) -> bool:
@@ -150,6 +153,10 @@ class Analysis:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "image": {"path": str(self.path) if self.path else None, "width": self.width, "height": self.height},
+            "image": {
+                "path": str(self.path) if self.path else None,
+                "width": self.width,
+                "height": self.height,
+            },
             "faces": [f.to_json() for f in self.faces],
         }

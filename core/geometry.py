@@ -91,7 +91,8 @@ class Box:
 
     def contains_point(self, p: Point, tol: float = 0.0) -> bool:
         return (
-            self.left - tol <= p.x <= self.right + tol and self.top - tol <= p.y <= self.bottom + tol
+            self.left - tol <= p.x <= self.right + tol
+            and self.top - tol <= p.y <= self.bottom + tol
         )
 
     def contains_box(self, other: Box, tol: float = 1e-6) -> bool:
@@ -136,8 +137,8 @@ class Box:
 # a counter-clockwise rotation of the image about its centre, as Pillow's ``Image.rotate(angle)``
 # does, with the canvas size unchanged. A crop box given with an angle lives in that rotated frame.
 def rotate_point(p: Point, center: Point, angle_deg: float) -> Point:
-    """Where ``p`` lands when the image is rotated counter-clockwise by ``angle_deg`` about ``center``
-    (y axis down, so counter-clockwise on screen)."""
+    """Where ``p`` lands when the image is rotated counter-clockwise by ``angle_deg`` about
+    ``center`` (y axis down, so counter-clockwise on screen)."""
     a = math.radians(angle_deg)
     dx, dy = p.x - center.x, p.y - center.y
     cos_a, sin_a = math.cos(a), math.sin(a)

@@ -15,11 +15,10 @@ Contract (shared by detection, framing, export and the GUI):
 - The original file is only ever opened for reading.
 
 Documented behaviours:
-- Pixel limit: Pillow's ``Image.MAX_IMAGE_PIXELS`` (about 89.5 MP by default) is Headroom's limit.
-  Anything larger is refused with :class:`PhotoLoadError` stating the pixel count and the limit,
-  whether Pillow would only warn (up to twice the limit) or refuse. Pillow may still print its own
-  ``DecompressionBombWarning`` once for the warning range; we do not touch the process-wide warning
-  filters because loading runs on worker threads.
+- Pixel limit: Pillow's hard limit, twice ``Image.MAX_IMAGE_PIXELS`` (about 179 MP by default), is
+  Headroom's limit: 100 and 150 MP medium-format files open. Anything larger is refused with
+  :class:`PhotoLoadError` stating the pixel count and the limit. Because Headroom enforces its own
+  limit, Pillow's ``DecompressionBombWarning`` for the range below it is silenced once, at import.
 - Truncated files are refused (``ImageFile.LOAD_TRUNCATED_IMAGES`` stays off).
 - Alpha is composited on :data:`ANALYSIS_BACKGROUND` for analysis and previews; :func:`open_upright`
   keeps it (mode ``"RGBA"``).
@@ -37,6 +36,7 @@ import io
 import math
 import re
 import struct
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -162,6 +162,9 @@ def list_photos(folder: Path) -> list[Path]:
     return sorted(photos, key=lambda p: (_natural_key(p.name), p.name))
 
 
+# Headroom checks the pixel count itself (_pixel_limit); the warning would only repeat it.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+
 # --------------------------------------------------------------------------------------------
 # Opening and checking
 
@@ -192,8 +195,11 @@ def _check_path(path: Path) -> None:
 
 
 def _pixel_limit() -> int | None:
-    # Read at call time so a caller (or a test) that changes Pillow's limit is obeyed.
-    return Image.MAX_IMAGE_PIXELS
+    # Read at call time so a caller (or a test) that changes Pillow's limit is obeyed. Pillow itself
+    # refuses above twice its MAX_IMAGE_PIXELS and only warns below; medium-format cameras (100-150
+    # MP) live in that warning range, so the hard threshold is the one that protects memory.
+    limit = Image.MAX_IMAGE_PIXELS
+    return None if limit is None else 2 * limit
 
 
 def _pixels_from_pillow_message(message: str) -> int | None:

@@ -1,7 +1,9 @@
-"""A proposed crop and the checks that came with it: the one result type framing hands to the CLI,
-export and the GUI. Boxes are in upright original pixels; for ``angle_deg != 0`` the box lives in the
-frame of the image rotated counter-clockwise by ``angle_deg`` about its centre (canvas size kept, see
-``core.geometry``)."""
+"""A proposed crop and the checks that came with it.
+
+The one result type framing hands to the CLI, export and the GUI. Boxes are in upright original
+pixels; for ``angle_deg != 0`` the box lives in the frame of the image rotated counter-clockwise by
+``angle_deg`` about its centre (canvas size kept, see ``core.geometry``).
+"""
 
 from __future__ import annotations
 

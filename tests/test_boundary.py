@@ -21,7 +21,9 @@ def test_no_qt_import_in_core_source() -> None:
                 names = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
-            offenders += [f"{path}:{node.lineno} {n}" for n in names if n.split(".")[0] in QT_MODULES]
+            offenders += [
+                f"{path}:{node.lineno} {n}" for n in names if n.split(".")[0] in QT_MODULES
+            ]
     assert offenders == []
 
 
@@ -37,5 +39,7 @@ def test_importing_every_core_module_loads_no_qt() -> None:
         f"bad = [m for m in sys.modules if m.split('.')[0] in {QT_MODULES!r}]\n"
         "print(bad); sys.exit(1 if bad else 0)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=CORE.parent, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=CORE.parent, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
