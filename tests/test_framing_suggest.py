@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.errors import FramingError
+from core.faces import Analysis, PersonMask
 from core.framing import suggest_all, suggestion_for
 from core.framing.rotation import box_inside, from_frame, valid_area
 from core.framing.rules import load_framing_rules, load_id_rules, parse_framing_rules
@@ -190,3 +192,38 @@ def test_valid_area_matches_rotated_corners() -> None:
             assert inside_photo == all(p.slack(x, y) >= -1e-9 for p in planes)
     assert box_inside(Box(100, 100, 50, 50), w, h, angle)
     assert not box_inside(Box(0, 0, 50, 50), w, h, angle)
+
+
+def _with_body(
+    width: int, height: int, cx: float, eye: float, head: float, feet: float
+) -> Analysis:
+    """A factory face plus a person mask whose body runs from the head down to ``feet``."""
+    scale = 4.0
+    conf = np.zeros((int(height / scale), int(width / scale)), dtype=np.float32)
+    top = int((eye - head / 2) / scale)
+    conf[top : int(feet / scale), int((cx - head) / scale) : int((cx + head) / scale)] = 1.0
+    face = make_face(cx, eye, head)
+    return Analysis(
+        path=Path("body.jpg"),
+        width=width,
+        height=height,
+        faces=(face,),
+        person_mask=PersonMask(conf, scale),
+    )
+
+
+def test_person_mask_decides_which_framings_are_offered() -> None:
+    # Whole figure: crown at 350, head 250, feet 7.8 H under the crown at 2300, floor to 2800.
+    whole = _with_body(3000, 2800, 1500, 475, 250, 2300)
+    out = {s.framing: s for s in suggest_all(whole) if s.genre == "portrait" and s.aspect == (2, 3)}
+    assert {"half-length", "three-quarter", "full-length"} <= set(out)
+    full = out["full-length"]
+    assert full.box.bottom == pytest.approx(2300 + 0.35 * 250, abs=3)  # feet plus floor room
+    assert full.box.top < 350
+    # Body ends at the waist (a desk hides the rest): nothing longer than half-length.
+    waist = _with_body(3000, 2600, 1500, 325, 250, 200 + 3.3 * 250)
+    framings = {s.framing for s in suggest_all(waist) if s.genre == "portrait"}
+    assert "half-length" in framings
+    assert not framings & {"three-quarter", "full-length"}
+    with pytest.raises(FramingError, match="full-length"):
+        suggestion_for(waist, genre="portrait", framing="full-length", aspect=(2, 3))
