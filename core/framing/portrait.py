@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from core.errors import FramingError
 from core.faces import Analysis
 from core.framing import checks as C
-from core.framing.finish import aspect_label, finish, ratio
+from core.framing.finish import aspect_label, best_of_levelled, finish, ratio
 from core.framing.placement import place
 from core.framing.rotation import (
     box_at,
@@ -40,9 +40,8 @@ class _Subject:
     body_end: float  # lowest visible body y in the crop frame
 
 
-def _subject(analysis: Analysis, index: int, rules: FramingRules) -> _Subject:
+def _subject(analysis: Analysis, index: int, rules: FramingRules, angle: float) -> _Subject:
     face = analysis.faces[index]
-    angle = levelling_angle(analysis, index, rules.roll_threshold_deg)
     ff = frame_face(analysis, index, angle)
     # The mask is upright; in a slightly rotated frame the body end moves with the eyes.
     end = body_end_y(analysis, index, rules.portrait.body_band_h) + (ff.eye.y - face.eye_center.y)
@@ -121,10 +120,11 @@ def length_framing(
     framing: PortraitFraming,
     rules: FramingRules,
     output_sizes: Sequence[tuple[int, int]] = (),
+    angle: float = 0.0,
 ) -> Suggestion:
     """One framing of fixed length (close-up ... full-length); raises ``FramingNotFeasible`` when
     the photo does not show enough of the body or has no room for it at this aspect."""
-    subj = _subject(analysis, subject, rules)
+    subj = _subject(analysis, subject, rules, angle)
     ff = subj.ff
     hh = ff.head_height
     p = rules.portrait
@@ -230,10 +230,11 @@ def environmental(
     aspect: Aspect,
     rules: FramingRules,
     output_sizes: Sequence[tuple[int, int]] = (),
+    angle: float = 0.0,
 ) -> Suggestion:
     """The widest crop that keeps the subject on the thirds: as much surroundings as the photo
     holds, with the eyes on the upper third and look room where the face turns."""
-    subj = _subject(analysis, subject, rules)
+    subj = _subject(analysis, subject, rules, angle)
     ff = subj.ff
     p = rules.portrait
     a = ratio(aspect)
@@ -282,8 +283,27 @@ def portrait(
     rules: FramingRules,
     output_sizes: Sequence[tuple[int, int]] = (),
 ) -> Suggestion:
-    if framing == ENVIRONMENTAL:
-        return environmental(analysis, subject, aspect, rules, output_sizes)
-    return length_framing(
-        analysis, subject, aspect, rules.portrait.framing(framing), rules, output_sizes
-    )
+    """One portrait framing; levelled when the eyes are tilted, upright when only the upright photo
+    has room for it. Raises ``FramingNotFeasible`` when neither does."""
+    length = None if framing == ENVIRONMENTAL else rules.portrait.framing(framing)
+
+    def at(angle: float) -> Suggestion:
+        if length is None:
+            return environmental(analysis, subject, aspect, rules, output_sizes, angle)
+        return length_framing(analysis, subject, aspect, length, rules, output_sizes, angle)
+
+    angle = levelling_angle(analysis, subject, rules.roll_threshold_deg)
+    if angle == 0.0:
+        return at(0.0)
+    try:
+        levelled = at(angle)
+    except FramingNotFeasible:
+        return at(0.0)
+
+    def safe(a: float) -> Suggestion:
+        try:
+            return at(a)
+        except FramingNotFeasible:
+            return levelled
+
+    return best_of_levelled(safe, angle)
