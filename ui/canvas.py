@@ -358,7 +358,10 @@ class PhotoCanvas(QGraphicsView):
             crop_overlay.paint_frame(painter, crop, handles=not self._straighten)
             if self._dragging():
                 w, h = session.state.box.rounded()[2:]
-                crop_overlay.paint_size_label(painter, crop, viewport, f"{w} × {h} px")
+                text = f"{w} × {h} px"
+                if session.state.angle_deg:
+                    text += f"  ·  {session.state.angle_deg:+.1f}°"
+                crop_overlay.paint_size_label(painter, crop, viewport, text)
         if self._straighten_line is not None:
             a, b = self._straighten_line
             crop_overlay.paint_straighten_line(painter, to_view.map(a), to_view.map(b))
