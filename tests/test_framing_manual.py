@@ -121,3 +121,19 @@ def test_fit_aspect_properties(p: tuple[CropConstraints, Box, str, bool], aspect
     out = fit_aspect(proposed, aspect, c)
     assert box_inside(out, c.image_width, c.image_height, c.angle_deg, tol=1e-6)
     assert abs(out.w / out.h - aspect) * out.h <= 1e-6 * max(1.0, out.w)
+
+
+def test_manual_id_crop_is_measured_against_its_rule() -> None:
+    a = make_analysis(2400, 3200, make_face(1200, 1200, 700))
+    f = a.faces[0]
+    # Head 50% of the height: far from ICAO's 70-80%.
+    h = f.head_height / 0.5
+    box = Box(1200 - h * 7 / 18, f.eye_line_y - 0.45 * h, h * 7 / 9, h)
+    s = manual_suggestion(
+        a, box, aspect=(7, 9), angle_deg=0.0, subject=0, genre="id", framing="icao"
+    )
+    codes = {w.code for w in s.warnings}
+    assert "id-head-height" in codes and s.genre == "id"
+    # The same crop as a plain manual crop has no ID rule to miss.
+    plain = manual_suggestion(a, box, aspect=(7, 9), angle_deg=0.0, subject=0)
+    assert not {c for c in {w.code for w in plain.warnings} if c.startswith("id-")}

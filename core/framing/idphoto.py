@@ -69,7 +69,7 @@ def _id_photo_at(
 ) -> Suggestion:
     ff = frame_face(analysis, subject, angle)
     hh = ff.head_height
-    head_lo, head_hi = rule.head_share
+    head_hi = rule.head_share[1]
     eye_lo, eye_hi = rule.eye_from_bottom
     wanted_h = hh / _mid(rule.head_share)
     e = 1.0 - _mid(rule.eye_from_bottom)
@@ -87,8 +87,37 @@ def _id_photo_at(
         angle_deg=angle,
         keep=ff.face_box,
     )
-    extra: list[CheckWarning] = []
     box = snap_to_pixels(placement.box, ratio(rule.aspect), analysis.width, analysis.height, angle)
+    extra = id_rule_checks(analysis, ff, box, angle, rule)
+    spec = C.CheckSpec(
+        centred=True, facing_camera=True, max_yaw=id_rules.max_yaw, single_face=True, joints=False
+    )
+    return finish(
+        analysis,
+        suggestion_id=f"id-{rule.id}-s{subject}",
+        genre="id",
+        framing=rule.id,
+        aspect=rule.aspect,
+        box=box,
+        angle_deg=angle,
+        subject=subject,
+        base_score=0.9,
+        spec=spec,
+        rules=rules,
+        output_sizes=output_sizes,
+        extra=extra,
+        snap=False,
+    )
+
+
+def id_rule_checks(
+    analysis: Analysis, ff: FramedFace, box: Box, angle: float, rule: IdRule
+) -> list[CheckWarning]:
+    """Which of ``rule``'s published ranges ``box`` misses (head height, eye line, resolution),
+    each saying why when the photo's edge is in the way. Also used for hand-made ID crops."""
+    extra: list[CheckWarning] = []
+    head_lo, head_hi = rule.head_share
+    eye_lo, eye_hi = rule.eye_from_bottom
     head, eye = measure(ff, box)
     why = _why(_blocked_sides(box, analysis, angle))
     slack_px = 1.0 / box.h  # whole-pixel snapping
@@ -122,22 +151,4 @@ def _id_photo_at(
                 "problem",
             )
         )
-    spec = C.CheckSpec(
-        centred=True, facing_camera=True, max_yaw=id_rules.max_yaw, single_face=True, joints=False
-    )
-    return finish(
-        analysis,
-        suggestion_id=f"id-{rule.id}-s{subject}",
-        genre="id",
-        framing=rule.id,
-        aspect=rule.aspect,
-        box=box,
-        angle_deg=angle,
-        subject=subject,
-        base_score=0.9,
-        spec=spec,
-        rules=rules,
-        output_sizes=output_sizes,
-        extra=extra,
-        snap=False,
-    )
+    return extra

@@ -15,6 +15,7 @@ from typing import Literal
 from core.faces import Analysis
 from core.framing.checks import CheckSpec
 from core.framing.finish import finish, reduced
+from core.framing.idphoto import id_rule_checks
 from core.framing.rotation import (
     HalfPlane,
     box_at,
@@ -23,10 +24,10 @@ from core.framing.rotation import (
     max_scale_about,
     valid_area,
 )
-from core.framing.rules import load_framing_rules
+from core.framing.rules import load_framing_rules, load_id_rules
 from core.framing.subject import frame_face
 from core.geometry import Box, Point
-from core.suggestion import Genre, Suggestion
+from core.suggestion import CheckWarning, Genre, Suggestion
 
 Handle = Literal["move", "n", "s", "e", "w", "ne", "nw", "se", "sw"]
 
@@ -190,7 +191,8 @@ def manual_suggestion(
     output_sizes: Sequence[tuple[int, int]] = (),
 ) -> Suggestion:
     """A hand-made crop with the same checks as the suggestions. ``subject`` None picks the largest
-    face whose eyes are in the crop."""
+    face whose eyes are in the crop. With genre "id" and an ID rule id as ``framing`` the crop is
+    also measured against that rule (head height, eye line, resolution)."""
     rules = load_framing_rules()
     if subject is None:
         subject = _subject_in(analysis, box, angle_deg)
@@ -209,6 +211,20 @@ def manual_suggestion(
         spec = CheckSpec(centred=True, facing_camera=True, single_face=True, joints=False)
     else:
         spec = CheckSpec(hair_cut_allowed=True)
+    extra: list[CheckWarning] = []
+    if g == "id" and subject is not None:
+        id_rules = load_id_rules()
+        if framing in {r.id for r in id_rules.rules}:
+            rule = id_rules.rule(framing)
+            spec = CheckSpec(
+                centred=True,
+                facing_camera=True,
+                max_yaw=id_rules.max_yaw,
+                single_face=True,
+                joints=False,
+            )
+            ff = frame_face(analysis, subject, angle_deg)
+            extra = id_rule_checks(analysis, ff, box, angle_deg, rule)
     if aspect is None:
         bw, bh = box.rounded()[2:]
         aspect = reduced(max(bw, 1), max(bh, 1))
@@ -225,5 +241,6 @@ def manual_suggestion(
         spec=spec,
         rules=rules,
         output_sizes=output_sizes,
+        extra=extra,
         snap=False,
     )
