@@ -143,7 +143,7 @@ class SuggestionsPanel(QWidget):
         self.compare_button.clicked.connect(self.compareRequested)
         self.compare_button.setEnabled(False)
         header = QHBoxLayout()
-        header.setContentsMargins(0, 0, 6, 0)
+        header.setContentsMargins(0, 4, 6, 2)
         header.addWidget(title)
         header.addStretch(1)
         header.addWidget(self.compare_button)
