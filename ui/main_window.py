@@ -691,6 +691,9 @@ class MainWindow(QMainWindow):
         self.preview.set_crop(self._session.state)
         self.stack.setCurrentIndex(PAGE_CANVAS)
         self.canvas.zoom_fit()
+        if not self.filmstrip.hasFocus():
+            # The crop keys (A, X, arrows, R, O) act on the canvas; the strip keeps its own focus.
+            self.canvas.setFocus()
         if not self.filmstrip.isVisible():
             # Photos browsed in a folder are not "recent" one by one: the folder is.
             self.app_settings.add_recent(photo.path)
