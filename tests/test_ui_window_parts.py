@@ -306,3 +306,18 @@ def test_without_models_photos_still_open_for_manual_cropping(
     assert not window.suggestions.suggestions()
     assert not window.level_action.isEnabled()
     window.close()
+
+
+def test_typed_width_leads_under_a_locked_ratio(qtbot: QtBot) -> None:
+    session = CropSession(1000, 800)
+    session.set_aspect((4, 5))
+    session.set_box(Box(10.4, 20.6, 400.3, 500.375))
+    bar = CropBar()
+    qtbot.addWidget(bar)
+    bar.set_session(session)
+    bar.w_spin.setValue(320)
+    box = session.state.box
+    assert box.w == pytest.approx(320) and box.h == pytest.approx(400)
+    assert (box.x, box.y) == (pytest.approx(10.4), pytest.approx(20.6))  # untouched, unrounded
+    bar.h_spin.setValue(500)
+    assert session.state.box.w == pytest.approx(400)

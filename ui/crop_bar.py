@@ -7,6 +7,8 @@ bring the constrained result back here.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
@@ -22,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from core.crop_session import CropSession, CropState
-from core.geometry import Box
 from ui.theme import icon
 
 #: Ratios offered in the ratio menu and box: (label, (w, h) or None for free).
@@ -127,8 +128,13 @@ class CropBar(QFrame):
         self.y_spin = _spin("Y ", "Top edge of the crop, original pixels")
         self.w_spin = _spin("W ", "Crop width, original pixels")
         self.h_spin = _spin("H ", "Crop height, original pixels")
-        for spin in (self.x_spin, self.y_spin, self.w_spin, self.h_spin):
-            spin.valueChanged.connect(self._on_box_typed)
+        for spin, field in (
+            (self.x_spin, "x"),
+            (self.y_spin, "y"),
+            (self.w_spin, "w"),
+            (self.h_spin, "h"),
+        ):
+            spin.valueChanged.connect(lambda value, field=field: self._on_box_typed(field, value))
 
         # Two groups side by side, stacked when the bar is too narrow for both (small screens).
         self._rotate_group = QWidget()
@@ -287,13 +293,9 @@ class CropBar(QFrame):
         if self._session is not None:
             self._session.set_angle(value)
 
-    def _on_box_typed(self) -> None:
+    def _on_box_typed(self, field: str, value: int) -> None:
+        """Only the typed field changes; the others keep their exact (unrounded) values, so the
+        session knows which value leads."""
         if self._session is None:
             return
-        box = Box(
-            float(self.x_spin.value()),
-            float(self.y_spin.value()),
-            float(self.w_spin.value()),
-            float(self.h_spin.value()),
-        )
-        self._session.set_box(box)
+        self._session.set_box(replace(self._session.state.box, **{field: float(value)}))
