@@ -434,3 +434,17 @@ def test_straighten_tool_level_eyes_and_reset(
     focus_canvas(qtbot, window)
     qtbot.keyClick(vp, Qt.Key.Key_R)  # back to the suggestion it started from
     assert session.state == first
+
+
+def test_an_id_suggestion_turns_on_its_rule_bands(
+    qtbot: QtBot, window: MainWindow, photo: Path
+) -> None:
+    open_and_wait(qtbot, window, photo)
+    ids = window.suggestions.suggestions("id")
+    assert ids
+    chosen = click_suggestion(qtbot, window, "id", 0)
+    guides = window.guide_settings()
+    assert guides.id_rule == chosen.framing
+    assert "id_bands" in guides.enabled
+    assert window.id_rule_actions[chosen.framing].isChecked()
+    assert window.canvas.guide_settings == guides

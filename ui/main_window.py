@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from core.crop_session import CropSession, CropState
 from core.errors import HeadroomError
+from core.framing.rules import load_id_rules
 from core.geometry import Box
 from core.guides import GUIDE_KINDS, GuideSettings, guide_config, next_guide_cycle, next_orientation
 from core.models import ModelProgress
@@ -118,6 +119,15 @@ def _expand(paths: Iterable[Path]) -> tuple[list[Path], Path | None]:
     return out, None
 
 
+def _id_rules() -> list[tuple[str, str]]:
+    """(id, name) of the ID photo rules in resources/id_photos.toml (none if it is unreadable)."""
+    try:
+        return [(r.id, r.name) for r in load_id_rules().rules]
+    except HeadroomError as exc:
+        log.warning("no ID rules for the guides: %s", exc)
+        return []
+
+
 class MainWindow(QMainWindow):
     photoShown = Signal(Path)  # the preview is on the canvas
     analysisShown = Signal(Path)  # faces and suggestions are in
@@ -180,6 +190,8 @@ class MainWindow(QMainWindow):
         self.sample_dir = user_cache_dir() / "sample"
 
         self._guides = self.app_settings.guide_settings(GUIDE_KINDS)
+        if self._guides.id_rule not in {None, *(rule_id for rule_id, _ in _id_rules())}:
+            self._guides = replace(self._guides, id_rule=None)  # a rule since removed
         self._build_widgets()
         self._build_actions()
         self._build_menus_and_toolbar()
@@ -384,6 +396,17 @@ class MainWindow(QMainWindow):
                 lambda _=False, n=n: self._set_guides(replace(self._guides, grid_divisions=n))
             )
             self.grid_actions[n] = action
+        self.id_rule_group = QActionGroup(self)
+        self.id_rule_actions: dict[str | None, QAction] = {}
+        for rule_id, name in [(None, "No ID rule"), *_id_rules()]:
+            action = QAction(name, self.id_rule_group)
+            action.setCheckable(True)
+            action.triggered.connect(
+                lambda _=False, rule_id=rule_id: self._set_guides(
+                    replace(self._guides, id_rule=rule_id)
+                )
+            )
+            self.id_rule_actions[rule_id] = action
         self.aspect_group = QActionGroup(self)
         self.aspect_actions: list[tuple[tuple[int, int] | None, QAction]] = []
         for label, value in ASPECT_CHOICES:
@@ -426,6 +449,8 @@ class MainWindow(QMainWindow):
         self.guides_menu.addActions(list(self.guide_mode_actions.values()))
         grid_menu = self.guides_menu.addMenu("Grid &divisions")
         grid_menu.addActions(list(self.grid_actions.values()))
+        id_menu = self.guides_menu.addMenu("&ID photo rule")
+        id_menu.addActions(list(self.id_rule_actions.values()))
         view_menu.addMenu(self.guides_menu)
         view_menu.addAction(self.circle_action)
         view_menu.addSeparator()
@@ -810,6 +835,15 @@ class MainWindow(QMainWindow):
             return
         self._session.apply_suggestion(suggestion)
         self._last_applied = suggestion
+        if suggestion.genre == "id" and suggestion.framing in self.id_rule_actions:
+            # An ID crop is judged against its rule's bands: show them.
+            self._set_guides(
+                replace(
+                    self._guides,
+                    id_rule=suggestion.framing,
+                    enabled=self._guides.enabled | {"id_bands"},
+                )
+            )
         if suggestion.subject is not None and self._result is not None:
             self.canvas.set_faces(self._result.analysis.faces, suggestion.subject)
         self.status.say(f"Applied {suggestion.genre} · {suggestion.label}")
@@ -951,6 +985,8 @@ class MainWindow(QMainWindow):
             action.setChecked(mode == self._guides.mode)
         for n, action in self.grid_actions.items():
             action.setChecked(n == self._guides.grid_divisions)
+        for rule_id, action in self.id_rule_actions.items():
+            action.setChecked(rule_id == self._guides.id_rule)
 
     # == views and navigation ==
 
