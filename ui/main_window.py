@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -167,6 +168,7 @@ class MainWindow(QMainWindow):
         self._owns_analyzer = analyzer is None
         self._model_store = model_store
         self._models_error: str | None = None
+        self._closing = threading.Event()  # tells the model loader the window is gone
 
         self._path: Path | None = None  # the photo being opened or shown
         self._shown: DisplayPhoto | None = None  # the photo on the canvas
@@ -538,6 +540,7 @@ class MainWindow(QMainWindow):
         relay = _ProgressRelay(self)
         relay.progress.connect(self._on_model_progress)
         store = self._model_store
+        closing = self._closing
         self.status.say("Loading face detection…")
 
         def load() -> object:
@@ -548,6 +551,11 @@ class MainWindow(QMainWindow):
             chosen.ensure_all(relay.progress.emit)  # type: ignore[attr-defined]
             analyzer = FaceAnalyzer(chosen)  # type: ignore[arg-type]
             analyzer.load_models()
+            if closing.is_set():
+                # The window closed while this loaded: nobody will take it, so free it here
+                # (MediaPipe's own clean-up at interpreter exit is noisy).
+                analyzer.close()
+                return None
             return analyzer
 
         self.runner.submit(
@@ -1176,6 +1184,7 @@ class MainWindow(QMainWindow):
             self.open_paths(paths)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._closing.set()
         if self._sidecar_timer.isActive():
             self._sidecar_timer.stop()
             self._write_sidecar_now(wait=True)
