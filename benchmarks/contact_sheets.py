@@ -47,6 +47,13 @@ def default_photos(tmp: Path) -> list[Path]:
     grace = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
     if not shared.is_dir():
         photos += [sk / "astronaut.png", sk / "camera.png", grace]
+    astronaut = Image.open(sk / "astronaut.png").convert("RGB")
+    # Tilted 10 degrees (levelling must not show empty corners) and cut so the face nears an edge.
+    tilted = tmp / "astronaut_tilted.png"
+    astronaut.rotate(-10, resample=Image.Resampling.BICUBIC).crop((60, 60, 452, 452)).save(tilted)
+    edge = tmp / "astronaut_face_at_edge.png"
+    astronaut.crop((170, 0, 512, 512)).save(edge)
+    photos += [tilted, edge]
     mirrored = tmp / "camera_mirrored.png"
     ImageOps.mirror(Image.open(sk / "camera.png")).save(mirrored)
     photos.append(mirrored)

@@ -56,11 +56,19 @@ def test_astronaut_standard_headshot(astronaut: Analysis) -> None:
 def test_astronaut_tilt_is_levelled(astronaut: Analysis) -> None:
     roll = astronaut.faces[0].roll_deg
     assert abs(roll) > 1.5  # the astronaut's head is tilted about 3 degrees
+    levelled = 0
     for s in suggest_all(astronaut):
-        if s.genre in ("headshot", "id"):
+        assert box_inside(s.box, astronaut.width, astronaut.height, s.angle_deg)
+        if s.angle_deg:
+            levelled += 1
             assert s.angle_deg == pytest.approx(roll)
-            assert box_inside(s.box, astronaut.width, astronaut.height, s.angle_deg)
             assert "roll-not-corrected" not in codes(s)
+        else:
+            # Kept upright only where the levelled photo had no room, and it says so.
+            assert "roll-not-corrected" in codes(s)
+    assert levelled >= 10
+    standard = suggestion_for(astronaut, genre="headshot", framing="standard", aspect=(4, 5))
+    assert standard.angle_deg == pytest.approx(roll)
 
 
 def test_portrait_framings_grow_in_order_and_need_the_body(camera: Analysis) -> None:

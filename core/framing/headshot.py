@@ -66,7 +66,7 @@ def _headshot_at(
         e = min(max(e, band[0]), band[1])
     else:
         e = eye_from_top
-    min_height = min(wanted_h, hh / hs.max_head_share)
+    min_height = min(wanted_h, hh / min(hs.max_head_share, head_share * hs.max_tighten))
     # Keep a pixel and a half inside the band so snapping to whole pixels cannot push the eyes out.
     px = 1.5 / max(min_height, 1.0)
     placement = place(

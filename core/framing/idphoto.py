@@ -80,8 +80,8 @@ def _id_photo_at(
         x_frac=0.5,
         y_frac=e,
         y_range=(1.0 - eye_hi, 1.0 - eye_lo),
-        # Past the rule's largest head the crop stays centred (and says so) rather than slide.
-        min_height=hh / max(head_hi, rules.headshot.max_head_share),
+        # Past the rule's largest head the crop keeps the rule's size and slides (and says so).
+        min_height=hh / head_hi,
         width=analysis.width,
         img_height=analysis.height,
         angle_deg=angle,

@@ -63,8 +63,9 @@ def place(
     """Box of ``aspect`` (w/h) and ``height`` whose point at (``x_frac``, ``y_frac``) is ``anchor``,
     inside the valid area of the photo rotated by ``angle_deg``. When it does not fit, ``y_frac``
     may move inside ``y_range`` (less headroom first), then the height shrinks down to
-    ``min_height``; below that the box keeps ``min_height`` and slides inside (``shifted``), unless
-    sliding would cut ``keep`` (the face): then it shrinks further around the anchor."""
+    ``min_height``; below that the box keeps the asked ``height`` (as far as the photo holds it)
+    and slides inside (``shifted``), unless sliding would cut ``keep`` (the face): then it shrinks
+    further around the anchor."""
     planes = valid_area(width, img_height, angle_deg)
     lo, hi = min(y_range[0], y_frac), max(y_range[1], y_frac)
     best_frac, best_height = y_frac, min(height, _fits(anchor, aspect, x_frac, y_frac, planes))
@@ -87,8 +88,13 @@ def place(
     if best_height >= min_height:
         box = box_at(anchor, best_height, aspect, x_frac, best_frac)
         return Placement(box, best_frac, best_height, height, y_frac, shifted=False)
-    size = min(height, max(min_height, best_height))
+    # No room to stay on the anchor: keep the asked size (the photo permitting) and slide; when the
+    # slide pushes the anchor out of its band (eyes too high), give up a little size for it.
+    size = height
     box = clamp_box(box_at(anchor, size, aspect, x_frac, y_frac), width, img_height, angle_deg)
+    while size > min_height and box.h > 0 and not lo <= (anchor.y - box.top) / box.h <= hi:
+        size *= 0.97
+        box = clamp_box(box_at(anchor, size, aspect, x_frac, y_frac), width, img_height, angle_deg)
     if keep is not None and not box.contains_box(keep, tol=0.5) and best_height > 0:
         # Sliding would cut what must stay whole (the face): crop tighter than the minimum instead.
         box = box_at(anchor, best_height, aspect, x_frac, best_frac)

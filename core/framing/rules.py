@@ -38,6 +38,7 @@ class HeadshotRules:
     aspects: tuple[Aspect, ...]
     eye_band: Range  # eye line from the top, share of crop height
     max_head_share: float
+    max_tighten: float
     max_hair_cut_h: float
     centre_tolerance: float
     variants: tuple[HeadshotVariant, ...]
@@ -241,6 +242,7 @@ def parse_framing_rules(data: Mapping[str, Any], source: Path) -> FramingRules:
         aspects=r.aspects(hs, "aspects"),
         eye_band=r.range(hs, "eye_band", 0.0, 1.0),
         max_head_share=r.number(hs, "max_head_share", 0.1, 1.0),
+        max_tighten=r.number(hs, "max_tighten", 1.0, 4.0),
         max_hair_cut_h=r.number(hs, "max_hair_cut_h", 0.0, 0.4),
         centre_tolerance=r.number(hs, "centre_tolerance", 0.0, 0.5),
         variants=variants,
