@@ -49,8 +49,16 @@ def default_photos(tmp: Path) -> list[Path]:
         photos += [sk / "astronaut.png", sk / "camera.png", grace]
     astronaut = Image.open(sk / "astronaut.png").convert("RGB")
     # Tilted 10 degrees (levelling must not show empty corners) and cut so the face nears an edge.
-    tilted = tmp / "astronaut_tilted.png"
-    astronaut.rotate(-10, resample=Image.Resampling.BICUBIC).crop((60, 60, 452, 452)).save(tilted)
+    beer = shared / "immich_craft-beer.jpg"
+    if beer.is_file():
+        # A roomy photo tilted 8 degrees: levelling must leave no empty corners.
+        tilted = tmp / "craft-beer_tilted.png"
+        with Image.open(beer) as im:
+            small = im.convert("RGB").resize((1500, 1000), Image.Resampling.LANCZOS)
+        small.rotate(-8, resample=Image.Resampling.BICUBIC).crop((90, 90, 1410, 910)).save(tilted)
+    else:
+        tilted = tmp / "astronaut_tilted.png"
+        astronaut.rotate(-10, resample=Image.Resampling.BICUBIC).crop((60, 60, 452, 452)).save(tilted)
     edge = tmp / "astronaut_face_at_edge.png"
     astronaut.crop((170, 0, 512, 512)).save(edge)
     photos += [tilted, edge]
