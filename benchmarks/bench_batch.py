@@ -115,6 +115,27 @@ def timed_batch(
     return time.perf_counter() - started, cpu_seconds() - cpu, result
 
 
+def _spin(n: int) -> int:
+    return sum(range(n))
+
+
+def free_cores(n: int = 30_000_000) -> float:
+    """How many cores this machine gives two CPU-bound processes right now (2.0 when idle; other
+    people's work on a shared machine lowers it, and with it any parallel speed-up)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    with context.Pool(2) as pool:
+        pool.map(_spin, [1000, 1000])  # start-up outside the timing
+        started = time.perf_counter()
+        pool.map(_spin, [n])
+        one = time.perf_counter() - started
+        started = time.perf_counter()
+        pool.map(_spin, [n, n], chunksize=1)
+        two = time.perf_counter() - started
+    return 2.0 * one / two
+
+
 def load_average() -> str:
     try:
         return ", ".join(f"{v:.1f}" for v in os.getloadavg())
@@ -161,7 +182,10 @@ def main() -> None:
 
     runs: dict[str, list[tuple[float, float]]] = {"bare": [], "w1": [], "w2": []}
     for round_ in range(args.repeat):
-        print(f"round {round_ + 1}/{args.repeat} (load average {load_average()})")
+        print(
+            f"round {round_ + 1}/{args.repeat} (load average {load_average()}, "
+            f"free cores for 2 processes {free_cores():.1f})"
+        )
         runs["bare"].append(bare_pillow_loop(with_crops, args.folder / "bare"))
         for key, workers in (("w1", 1), ("w2", 2)):
             wall, cpu, result = timed_batch(sources, presets, args.folder / key, workers)

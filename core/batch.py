@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -353,6 +354,15 @@ def _run_consistent(
     return BatchResult(ordered, {pid: s for pid, s in shared.items() if s is not None})
 
 
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """ "fork" starts workers faster (the imports are inherited), but forking a process that already
+    runs MediaPipe or Qt threads can deadlock: then "spawn"."""
+    threaded = any(name in sys.modules for name in ("mediapipe", "PySide6"))
+    if sys.platform.startswith("linux") and not threaded and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
 class _Runner:
     """Runs job functions in-process or on a process pool, in input order, with progress and
     cancellation between photos."""
@@ -366,10 +376,8 @@ class _Runner:
     def __enter__(self) -> _Runner:
         global _WORKER_ANALYZER
         if self.workers > 1:
-            # "spawn": forking a process that already runs MediaPipe (or Qt) threads can deadlock.
-            context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=_init_worker
+                self.workers, mp_context=_pool_context(), initializer=_init_worker
             )
         elif self._given_analyzer is not None:
             with _ANALYZER_LOCK:
