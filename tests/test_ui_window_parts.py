@@ -227,9 +227,9 @@ def test_banner_and_model_progress(qtbot: QtBot) -> None:
     bar = AppStatusBar()
     qtbot.addWidget(bar)
     bar.show()
-    bar.show_model_progress(ModelProgress(ModelName.FACE_FULL, "download", 250, 1000, ""))
-    assert bar.progress.isVisible() and bar.progress.value() == 250
-    assert "face full range" in bar.text()
+    bar.show_model_progress(ModelProgress(ModelName.FACE_FULL, "download", 25_000, 100_000, ""))
+    assert bar.progress.isVisible() and bar.progress.value() == 250  # of 1000
+    assert bar.text() == "Getting the face detector (small faces): 25 of 100 KB"
     bar.show_model_progress(ModelProgress(ModelName.FACE_FULL, "done", 1000, 1000, "ready"))
     assert not bar.progress.isVisible() and bar.text() == "ready"
 

@@ -61,13 +61,26 @@ class MessageBanner(QFrame):
         return self.label.text() if self.isVisible() else ""
 
 
+_MODEL_WORDS = {
+    "face_short_range": "the face detector (near faces)",
+    "face_full_range": "the face detector (small faces)",
+    "selfie_segmenter": "the person segmenter",
+}
+
+
+def _size(done: int, total: int) -> str:
+    if total < 1_000_000:  # the model files themselves are a few hundred KB
+        return f"{done / 1000:.0f} of {total / 1000:.0f} KB"
+    return f"{done / 1e6:.1f} of {total / 1e6:.1f} MB"
+
+
 def progress_text(p: ModelProgress) -> str:
     """Status-bar wording for one model-install step."""
     if p.message:
         return p.message
-    name = p.model.value.replace("_", " ")
+    name = _MODEL_WORDS.get(p.model.value, p.model.value.replace("_", " "))
     if p.total_bytes:
-        return f"Getting {name}: {p.done_bytes / 1e6:.1f} of {p.total_bytes / 1e6:.1f} MB"
+        return f"Getting {name}: {_size(p.done_bytes, p.total_bytes)}"
     return f"Getting {name} ({p.stage})"
 
 
