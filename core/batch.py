@@ -224,13 +224,29 @@ def plan_photo_crops(
     use_sidecar: bool = False,
 ) -> CropPlan:
     """Detect faces in ``source`` and plan each preset's crop (for a photo nobody framed by hand).
-    FramingError when there is no usable face. Thread-safe; reuses one analyzer per process."""
-    analysis = (analyzer or _analyzer()).analyze_path(Path(source))[1]
-    job = _Job(1, Path(source), tuple(presets), Path("."), ExportOptions(), use_sidecar=use_sidecar)
-    crops, unframed, _from = _crops_for(job, analysis)
+    FramingError when there is no usable face or a preset cannot be framed (see
+    ``plan_photo_crops_partial`` to export the others). Thread-safe; one analyzer per process."""
+    crops, unframed = plan_photo_crops_partial(
+        source, presets, analyzer=analyzer, use_sidecar=use_sidecar
+    )
     if unframed:
         raise FramingError(f"{Path(source).name}: {next(iter(unframed.values()))}")
     return crops
+
+
+def plan_photo_crops_partial(
+    source: Path,
+    presets: Sequence[Preset],
+    *,
+    analyzer: FaceAnalyzer | None = None,
+    use_sidecar: bool = False,
+) -> tuple[CropPlan, dict[str, str]]:
+    """Like ``plan_photo_crops`` but presets the photo cannot be framed for are returned as
+    ``{preset id: reason}`` next to the crops of the others (what the batch does)."""
+    analysis = (analyzer or _analyzer()).analyze_path(Path(source))[1]
+    job = _Job(1, Path(source), tuple(presets), Path("."), ExportOptions(), use_sidecar=use_sidecar)
+    crops, unframed, _from = _crops_for(job, analysis)
+    return crops, unframed
 
 
 def _analyze(source: Path) -> Analysis:
