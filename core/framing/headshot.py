@@ -26,11 +26,13 @@ def headshot(
     eye_from_top: float | None = None,
     base_score: float = 0.9,
     output_sizes: Sequence[tuple[int, int]] = (),
+    upright_fallback: bool = True,
 ) -> Suggestion:
     """One headshot. Give ``headroom`` (crop top to crown, share of the height; the eye line follows
     from the head's proportions and is kept in the eye band) or ``eye_from_top`` (explicit).
     The eyes are levelled when tilted, unless the rotated photo leaves less room than the upright
-    one (a face near a corner): then the better of the two is kept."""
+    one (a face near a corner): then the better of the two is kept, unless ``upright_fallback`` is
+    False (a consistent set keeps every photo levelled)."""
 
     def at(angle: float) -> Suggestion:
         return _headshot_at(
@@ -39,7 +41,7 @@ def headshot(
         )  # fmt: skip
 
     angle = levelling_angle(analysis, subject, rules.roll_threshold_deg)
-    return best_of_levelled(at, angle)
+    return best_of_levelled(at, angle) if upright_fallback else at(angle)
 
 
 def _headshot_at(

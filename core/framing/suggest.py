@@ -174,4 +174,5 @@ def frame_headshot(
         eye_from_top=eye_from_top,
         rules=rules,
         output_sizes=output_sizes,
+        upright_fallback=False,
     )
