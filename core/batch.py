@@ -17,6 +17,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -450,18 +451,28 @@ class _Runner:
                 if nxt is None:
                     exhausted = True
                     break
-                pending[self._pool.submit(fn, nxt[1])] = nxt[0]
+                try:
+                    pending[self._pool.submit(fn, nxt[1])] = nxt[0]
+                except BrokenProcessPool as exc:
+                    # A worker died and took the pool with it: the rest cannot run.
+                    reason = f"worker processes stopped ({exc})"
+                    for position, job in (nxt, *queue_iter):
+                        yield position, _failure(fn, job, reason)
+                    exhausted = True
             if not pending:
                 break
             finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
             for future in finished:
                 position = pending.pop(future)
                 try:
-                    yield position, future.result()
+                    result = future.result()
                 except Exception as exc:  # the worker process died (out of memory, crash)
-                    job = jobs[position]
                     reason = f"worker failed: {type(exc).__name__}: {exc}"
-                    if fn is _export_job:
-                        yield position, BatchItem(job.source, "failed", reason=reason)
-                    else:
-                        yield position, _Analysed(job, None, reason)
+                    result = _failure(fn, jobs[position], reason)
+                yield position, result
+
+
+def _failure(fn: Callable[[_Job], Any], job: _Job, reason: str) -> Any:
+    if fn is _export_job:
+        return BatchItem(job.source, "failed", reason=reason)
+    return _Analysed(job, None, reason)
