@@ -211,6 +211,7 @@ def test_metadata_policy_strips_gps_and_serials_keeps_credits(
     assert (sub[0xA002], sub[0xA003]) == (2400, 3000)
     assert out.info["dpi"] == pytest.approx((300, 300))
     assert float(exif[0x011A]) == 300
+    assert not out.info.get("progressive")  # print files stay baseline JPEG
     # Upright: the top of the output is the top of the upright photo (her cap), not a side.
     reference = (
         Image.open(grace_hopper_path)
@@ -258,6 +259,7 @@ def test_formats_alpha_and_subsampling(astronaut_path: Path, tmp_path: Path) -> 
     from PIL import JpegImagePlugin
 
     assert JpegImagePlugin.get_sampling(out) == 0  # 4:4:4 for small outputs
+    assert out.info.get("progressive")  # screen files are progressive
     png = export_photo(
         src, [screen_preset(256, 256)], tmp_path / "p", ExportOptions(format="png"), crops
     )[0]

@@ -59,7 +59,10 @@ def encode(image: Image.Image, settings: EncodeSettings, quality: int | None = N
     if settings.ppi is not None and settings.format in ("jpeg", "png"):
         params["dpi"] = (settings.ppi, settings.ppi)
     if settings.format == "jpeg":
-        params.update(quality=q, optimize=True, progressive=True)
+        # Progressive suits screens (shows early, a little smaller); print and ID files stay
+        # baseline: some print kiosks and RIPs still refuse progressive JPEG, and it is 3-4x
+        # slower to encode at print sizes.
+        params.update(quality=q, optimize=True, progressive=settings.ppi is None)
         params["subsampling"] = 0 if max(image.size) <= SMALL_OUTPUT_SIDE else 2
     elif settings.format == "webp":
         params.update(quality=q, method=4)
