@@ -59,18 +59,33 @@ def _reduce_for(box: Box, size: tuple[int, int]) -> int:
     return max(1, int(min(box.w / size[0], box.h / size[1]) / 2.0))
 
 
+#: Up to this many source pixels per output pixel, a rotated crop is resampled straight to the
+#: output size (bicubic, one pass): upscaling, or so little downscaling that bicubic does not alias.
+DIRECT_MAX_RATIO = 1.25
+
+
 def _render_transformed(
     image: Image.Image, box: Box, angle_deg: float, size: tuple[int, int]
 ) -> Image.Image:
+    if max(box.w / size[0], box.h / size[1]) <= DIRECT_MAX_RATIO:
+        return straightened(image, box, angle_deg, 1, size=size)
     inter = straightened(image, box, angle_deg, _reduce_for(box, size))
     if inter.size == size:
         return inter
     return inter.resize(size, Image.Resampling.LANCZOS)
 
 
-def straightened(image: Image.Image, box: Box, angle_deg: float, reduce: int) -> Image.Image:
+def straightened(
+    image: Image.Image,
+    box: Box,
+    angle_deg: float,
+    reduce: int,
+    *,
+    size: tuple[int, int] | None = None,
+) -> Image.Image:
     """The pixels under ``box`` (rotated frame at ``angle_deg``), upright, at 1/``reduce`` of the
-    source resolution. Only the source region under the box is read."""
+    source resolution, or resampled straight to ``size``. Only the source region under the box is
+    read."""
     width, height = image.size
     centre = Point(width / 2.0, height / 2.0)
     corners = [
@@ -89,8 +104,7 @@ def straightened(image: Image.Image, box: Box, angle_deg: float, reduce: int) ->
     bottom = min(height, math.ceil(max(p.y for p in corners)) + margin)
     fill = fill_for(image.mode)
     inv = 1.0 / reduce
-    inter_w = max(1, round(box.w * inv))
-    inter_h = max(1, round(box.h * inv))
+    inter_w, inter_h = size or (max(1, round(box.w * inv)), max(1, round(box.h * inv)))
     if right <= left or bottom <= top:
         return Image.new(image.mode, (inter_w, inter_h), fill)
     region = image.crop((left, top, right, bottom))
@@ -137,8 +151,10 @@ class CropRenderer:
         self._shared: dict[float, tuple[Box, Image.Image]] = {}
         groups: dict[float, list[tuple[Box, tuple[int, int]]]] = {}
         for box, angle, size in requests:
-            if abs(angle) >= 1e-6:
-                groups.setdefault(round(angle, 6), []).append((box.scaled(scale), size))
+            scaled = box.scaled(scale)
+            direct = max(scaled.w / size[0], scaled.h / size[1]) <= DIRECT_MAX_RATIO
+            if abs(angle) >= 1e-6 and not direct:
+                groups.setdefault(round(angle, 6), []).append((scaled, size))
         self._plans = {angle: members for angle, members in groups.items() if len(members) > 1}
 
     def _shared_for(self, angle: float) -> tuple[Box, Image.Image] | None:
@@ -160,11 +176,12 @@ class CropRenderer:
         return shared
 
     def render(self, box: Box, angle_deg: float, size: tuple[int, int]) -> Image.Image:
-        if abs(angle_deg) >= 1e-6:
+        scaled = box.scaled(self.scale)
+        direct = max(scaled.w / size[0], scaled.h / size[1]) <= DIRECT_MAX_RATIO
+        if abs(angle_deg) >= 1e-6 and not direct:
             shared = self._shared_for(angle_deg)
             if shared is not None:
                 union, inter = shared
-                scaled = box.scaled(self.scale)
                 fx, fy = inter.width / union.w, inter.height / union.h
                 edges = (
                     max(0.0, (scaled.left - union.left) * fx),
