@@ -579,3 +579,15 @@ def test_unserialisable_camera_exif_keeps_credits_instead_of_failing() -> None:
     back.load(data)
     assert back[0x8298] == "(c) 2026 Test Photographer"
     assert float(back[0x011A]) == 300
+
+
+@pytest.mark.parametrize("box", [Box(0, 0, 0, 10), Box(0, 0, float("nan"), 10), Box(0, 0, -5, 5)])
+def test_unusable_crop_box_is_an_export_error(
+    grace_hopper_path: Path, tmp_path: Path, box: Box
+) -> None:
+    preset = BOOK.require("linkedin-profile")
+    with pytest.raises(ExportError, match="not usable"):
+        export_photo(
+            grace_hopper_path, [preset], tmp_path / "out", ExportOptions(), {preset.id: (box, 0.0)}
+        )
+    assert not (tmp_path / "out").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -119,6 +120,11 @@ def export_photo(
     missing = [p.id for p in presets if p.id not in crops]
     if missing:
         raise ExportError(f"{source.name}: no crop for preset(s) {', '.join(missing)}")
+    for preset in presets:
+        box, angle = crops[preset.id]
+        values = (box.x, box.y, box.w, box.h, angle)
+        if not all(math.isfinite(v) for v in values) or box.w < 1 or box.h < 1:
+            raise ExportError(f"{source.name}: the crop for {preset.id} is not usable ({box})")
     out_dir = prepare_out_dir(out_dir)
     planned = plan_outputs(source, presets, out_dir, options, index=index)
     refuse_existing([p.path for p in planned], options.overwrite)
