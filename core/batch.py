@@ -11,6 +11,8 @@ size (see ``core.consistent``) so a team page lines up.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -204,6 +206,7 @@ def _init_worker() -> None:
 
     global _WORKER_ANALYZER
     _WORKER_ANALYZER = FaceAnalyzer(tile_workers=1)
+    atexit.register(_close_analyzer, _WORKER_ANALYZER)
 
 
 def _analyzer() -> FaceAnalyzer:
@@ -214,7 +217,15 @@ def _analyzer() -> FaceAnalyzer:
             from core.detection import FaceAnalyzer
 
             _WORKER_ANALYZER = FaceAnalyzer()
+            # Close MediaPipe before the interpreter tears its modules down (its finalisers
+            # otherwise fail noisily at exit).
+            atexit.register(_close_analyzer, _WORKER_ANALYZER)
         return _WORKER_ANALYZER
+
+
+def _close_analyzer(analyzer: FaceAnalyzer) -> None:
+    with contextlib.suppress(Exception):  # exiting anyway; nothing useful to report
+        analyzer.close()
 
 
 def plan_photo_crops(
