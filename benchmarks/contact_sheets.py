@@ -58,7 +58,9 @@ def default_photos(tmp: Path) -> list[Path]:
         small.rotate(-8, resample=Image.Resampling.BICUBIC).crop((90, 90, 1410, 910)).save(tilted)
     else:
         tilted = tmp / "astronaut_tilted.png"
-        astronaut.rotate(-10, resample=Image.Resampling.BICUBIC).crop((60, 60, 452, 452)).save(tilted)
+        astronaut.rotate(-10, resample=Image.Resampling.BICUBIC).crop((60, 60, 452, 452)).save(
+            tilted
+        )
     edge = tmp / "astronaut_face_at_edge.png"
     astronaut.crop((170, 0, 512, 512)).save(edge)
     photos += [tilted, edge]
