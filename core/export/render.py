@@ -53,22 +53,25 @@ def render_crop(
     return _render_transformed(image, box, angle_deg, size)
 
 
-def _reduce_for(box: Box, size: tuple[int, int]) -> int:
-    """Integer factor the source may be averaged down by for this output: the rotation then works
-    on 2x to 4x the output's pixels instead of the full resolution (box filter: no aliasing)."""
-    return max(1, int(min(box.w / size[0], box.h / size[1]) / 2.0))
+def _reduce_for(box: Box, size: tuple[int, int]) -> float:
+    """How far the source region may be scaled down (antialiased) before it is rotated: the
+    rotation then works on about 2x the output's pixels per side, never on the full resolution of a
+    crop much larger than the output."""
+    return max(1.0, min(box.w / size[0], box.h / size[1]) / 2.0)
 
 
 #: Up to this many source pixels per output pixel, a rotated crop is resampled straight to the
-#: output size (bicubic, one pass): upscaling, or so little downscaling that bicubic does not alias.
-DIRECT_MAX_RATIO = 1.25
+#: output size (bicubic, one pass): upscaling, or downscaling so mild that bicubic does not alias
+#: visibly (measured on a 24 MP photo at 1.3-1.9x: mean difference 0.5 levels, 99th percentile 3,
+#: against rotating at full size and then resizing with Lanczos).
+DIRECT_MAX_RATIO = 2.0
 
 
 def _render_transformed(
     image: Image.Image, box: Box, angle_deg: float, size: tuple[int, int]
 ) -> Image.Image:
     if max(box.w / size[0], box.h / size[1]) <= DIRECT_MAX_RATIO:
-        return straightened(image, box, angle_deg, 1, size=size)
+        return straightened(image, box, angle_deg, 1.0, size=size)
     inter = straightened(image, box, angle_deg, _reduce_for(box, size))
     if inter.size == size:
         return inter
@@ -79,13 +82,13 @@ def straightened(
     image: Image.Image,
     box: Box,
     angle_deg: float,
-    reduce: int,
+    reduce: float,
     *,
     size: tuple[int, int] | None = None,
 ) -> Image.Image:
     """The pixels under ``box`` (rotated frame at ``angle_deg``), upright, at 1/``reduce`` of the
-    source resolution, or resampled straight to ``size``. Only the source region under the box is
-    read."""
+    source resolution (the region is first scaled down with Lanczos), or resampled straight to
+    ``size``. Only the source region under the box is read."""
     width, height = image.size
     centre = Point(width / 2.0, height / 2.0)
     corners = [
@@ -97,33 +100,35 @@ def straightened(
             (box.right, box.bottom),
         )
     ]
-    margin = 3 * reduce  # bicubic support, in source pixels
+    margin = math.ceil(3 * reduce)  # bicubic support, in source pixels
     left = max(0, math.floor(min(p.x for p in corners)) - margin)
     top = max(0, math.floor(min(p.y for p in corners)) - margin)
     right = min(width, math.ceil(max(p.x for p in corners)) + margin)
     bottom = min(height, math.ceil(max(p.y for p in corners)) + margin)
     fill = fill_for(image.mode)
-    inv = 1.0 / reduce
-    inter_w, inter_h = size or (max(1, round(box.w * inv)), max(1, round(box.h * inv)))
+    inter_w, inter_h = size or (max(1, round(box.w / reduce)), max(1, round(box.h / reduce)))
     if right <= left or bottom <= top:
         return Image.new(image.mode, (inter_w, inter_h), fill)
     region = image.crop((left, top, right, bottom))
-    if reduce > 1:
-        region = region.reduce(reduce)
+    fx = fy = 1.0
+    if reduce > 1.0:
+        small = (max(1, round(region.width / reduce)), max(1, round(region.height / reduce)))
+        fx, fy = region.width / small[0], region.height / small[1]
+        region = region.resize(small, Image.Resampling.LANCZOS, reducing_gap=3.0)
 
     sx, sy = box.w / inter_w, box.h / inter_h
     a = math.radians(angle_deg)
     cos_a, sin_a = math.cos(a), math.sin(a)
     dx0, dy0 = box.x - centre.x, box.y - centre.y
     # Output pixel (u, v) -> rotated-frame point q = box.origin + (u*sx, v*sy) -> original point
-    # p = centre + R(-angle)(q - centre) -> region pixel (p - region origin) / reduce.
+    # p = centre + R(-angle)(q - centre) -> region pixel (p - region origin) / (fx, fy).
     coeffs = (
-        sx * cos_a * inv,
-        -sy * sin_a * inv,
-        (centre.x + dx0 * cos_a - dy0 * sin_a - left) * inv,
-        sx * sin_a * inv,
-        sy * cos_a * inv,
-        (centre.y + dx0 * sin_a + dy0 * cos_a - top) * inv,
+        sx * cos_a / fx,
+        -sy * sin_a / fx,
+        (centre.x + dx0 * cos_a - dy0 * sin_a - left) / fx,
+        sx * sin_a / fy,
+        sy * cos_a / fy,
+        (centre.y + dx0 * sin_a + dy0 * cos_a - top) / fy,
     )
     return region.transform(
         (inter_w, inter_h),
