@@ -212,8 +212,9 @@ def test_checks_panel_orders_by_severity_and_summarises(qtbot: QtBot) -> None:
 
 def test_suggestion_tile_text_is_short() -> None:
     s = _suggestion("portrait", "head-and-shoulders", (2, 3), 0.74, [CheckWarning("x", "y")] * 3)
-    assert item_text(1, s) == "1  head-and-shoulders\n2:3 · 74% · ⚠ 3"
-    assert item_text(12, s).startswith("head-and-shoulders")
+    nbsp = "\u00a0"
+    assert item_text(1, s) == f"head{nbsp}&{nbsp}shoulders\n1 · 2:3 · 74%\n⚠ 3 warnings"
+    assert item_text(12, s) == f"head{nbsp}&{nbsp}shoulders\n2:3 · 74%\n⚠ 3 warnings"
 
 
 def test_banner_and_model_progress(qtbot: QtBot) -> None:

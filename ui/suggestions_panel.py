@@ -48,16 +48,33 @@ _EMPTY_HINTS = {
 }
 
 
+#: Names short enough for a thumbnail cell; the framing ids stay as they are everywhere else.
+_FRAMING_LABELS = {
+    "head-and-shoulders": "head & shoulders",
+    "half-length": "half length",
+    "three-quarter": "three-quarter",
+    "full-length": "full length",
+    "environmental": "environment",
+}
+#: The list view lays text out in about the thumbnail's width (narrower than its grid cell); the
+#: framing is elided to it so the view never elides a second time ("shoul......").
+_TEXT_WIDTH = THUMB_SIDE
+TEXT_LINES = 3
+
+
 def item_text(number: int | None, s: Suggestion, metrics: QFontMetrics | None = None) -> str:
-    """Two short lines under a thumbnail: key number and framing, then ratio, score and the number
-    of warnings. The first line is elided to the cell when ``metrics`` is given."""
-    first = f"{number}  {s.framing}" if number is not None and number <= 9 else s.framing
+    """Three short lines under a thumbnail: the framing; the key number (1-9), ratio and score;
+    the number of warnings. The first line is elided to the cell when ``metrics`` is given."""
+    # Non-breaking spaces: a framing name is one line, elided if need be, never wrapped.
+    first = _FRAMING_LABELS.get(s.framing, s.framing).replace(" ", "\u00a0")
     if metrics is not None:
-        first = metrics.elidedText(first, Qt.TextElideMode.ElideRight, CELL_WIDTH - 8)
-    second = f"{s.aspect[0]}:{s.aspect[1]} · {s.score:.0%}"
-    if s.warnings:
-        second += f" · ⚠ {len(s.warnings)}"
-    return f"{first}\n{second}"
+        first = metrics.elidedText(first, Qt.TextElideMode.ElideRight, _TEXT_WIDTH)
+    parts = [f"{s.aspect[0]}:{s.aspect[1]}", f"{s.score:.0%}"]
+    if number is not None and number <= 9:
+        parts.insert(0, str(number))
+    count = len(s.warnings)
+    third = f"⚠ {count} warning{'s' if count != 1 else ''}" if count else "no warnings"
+    return f"{first}\n{' · '.join(parts)}\n{third}"
 
 
 def _placeholder_icon(aspect: tuple[int, int]) -> QIcon:
@@ -107,7 +124,7 @@ class SuggestionGrid(QListWidget):
         self.setObjectName("suggestionGrid")
         self.setViewMode(QListView.ViewMode.IconMode)
         self.setIconSize(QSize(THUMB_SIDE, THUMB_SIDE))
-        self.setGridSize(QSize(CELL_WIDTH, THUMB_SIDE + 50))
+        self.setGridSize(QSize(CELL_WIDTH, THUMB_SIDE + 18 * TEXT_LINES + 8))
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setMovement(QListView.Movement.Static)
         self.setWrapping(True)
