@@ -3,9 +3,11 @@
 Contract (shared by detection, framing, export and the GUI):
 - ``width``/``height`` are the *upright original* size: the stored size with EXIF orientation
   applied.
-- ``analysis_rgb`` is a reduced RGB uint8 copy (long side ``ANALYSIS_MAX_SIDE``, never upscaled),
-  decoded fast (JPEG draft mode / reduced decoding) so analysis never needs the full-resolution
-  decode. ``analysis_scale`` = original pixels per analysis pixel.
+- ``analysis_rgb`` is a reduced RGB uint8 copy, never upscaled, decoded fast (JPEG draft mode /
+  reduced decoding) so analysis never needs the full-resolution decode. Its long side is
+  ``ANALYSIS_MAX_SIDE`` (or the original's, when smaller), except that a JPEG/HEIC reduced decode
+  landing up to ``DRAFT_SLACK`` below it is kept as decoded: a 6000 x 4000 JPEG gives
+  1500 x 1000. ``analysis_scale`` = original pixels per analysis pixel (from the widths).
 - ``icc_profile`` describes the upright RGB pixels this module hands out (``analysis_rgb``,
   :func:`load_preview`, :func:`open_upright`): the file's own profile for RGB files, sRGB after a
   CMYK or grey-profile conversion, ``None`` when the file has no usable profile.
@@ -525,10 +527,11 @@ def _reduced_size(stored: tuple[int, int], max_side: int) -> tuple[int, int]:
     return max(1, math.floor(width * max_side / long_side + 0.5)), max_side
 
 
-#: A JPEG decoded at DCT scale may come out up to this fraction below the analysis target and is
-#: then upscaled the rest of the way. A 6000 px camera JPEG decodes at 1/4 (1500 px, ~40 ms for a
-#: baseline JPEG) instead of 1/2 (3000 px, ~65 ms plus a bigger resize) for 1600 px: a 7% upscale
-#: loses far less than it saves.
+#: A JPEG decoded at DCT scale may come out up to this fraction below the requested long side.
+#: A 6000 px camera JPEG decodes at 1/4 (1500 px, ~30 ms for a baseline JPEG) instead of 1/2
+#: (3000 px, ~65 ms plus a bigger resize) for 1600 px. ``load_photo`` keeps such a decode as it is
+#: (upscaling would cost ~20 ms, add no detail, and give the tiled face pass more pixels to cover);
+#: previews are resized up the few percent to the exact size asked for.
 DRAFT_SLACK = 0.9
 
 
@@ -604,8 +607,19 @@ def _header_geometry(image: Image.Image) -> tuple[tuple[int, int], int]:
     return _upright_size(stored, orientation), orientation
 
 
-def _decode(path: Path, max_side: int | None) -> _Decoded:
-    """Decode upright 8-bit pixels, reduced so the long side is ``max_side`` (None: full size)."""
+def _within_slack(decoded: tuple[int, int], target: tuple[int, int]) -> bool:
+    """True when a reduced decode of size ``decoded`` is at most ``target`` and no more than
+    ``DRAFT_SLACK`` below it (long sides compared)."""
+    long_side, wanted = max(decoded), max(target)
+    return math.ceil(wanted * DRAFT_SLACK) <= long_side <= wanted
+
+
+def _decode(path: Path, max_side: int | None, *, keep_slack_draft: bool = False) -> _Decoded:
+    """Decode upright 8-bit pixels, reduced so the long side is ``max_side`` (None: full size).
+
+    With ``keep_slack_draft`` a reduced (JPEG/HEIC draft) decode that came out within
+    ``DRAFT_SLACK`` below ``max_side`` is kept at its own size instead of being upscaled.
+    """
     path = Path(path)
     with _opened(path) as image:
         file_format = image.format or "unknown"
@@ -615,6 +629,7 @@ def _decode(path: Path, max_side: int | None) -> _Decoded:
             upright, orientation = _header_geometry(image)
             tag_before_load = _orientation(image)
             exif = _exif_bytes(image)
+            stored_long_side = max(image.size)
             if max_side is not None:
                 # Only JPEG and HEIC draft. JPEG never turns pixels itself and HEIC thumbnails are
                 # turned like the image, so image.size is the size of the pixels load() gives.
@@ -625,6 +640,9 @@ def _decode(path: Path, max_side: int | None) -> _Decoded:
             target = _reduced_size(upright, max_side) if max_side is not None else upright
             if pending in (5, 6, 7, 8):
                 target = (target[1], target[0])  # the loaded pixels are still stored sideways
+            reduced = max(image.size) < stored_long_side
+            if keep_slack_draft and reduced and _within_slack(image.size, target):
+                target = image.size
             pixels: Image.Image = image
             if pixels.mode in _RESIZE_BEFORE_CONVERT:
                 pixels = _resize_cheap(pixels, target)
@@ -668,7 +686,9 @@ def load_photo(path: Path, analysis_max_side: int = ANALYSIS_MAX_SIDE) -> Loaded
     Raises PhotoLoadError (one line naming the file) for anything that is not a readable photo.
     """
     path = Path(path)
-    decoded = _decode(path, _positive_side(analysis_max_side, "analysis_max_side"))
+    decoded = _decode(
+        path, _positive_side(analysis_max_side, "analysis_max_side"), keep_slack_draft=True
+    )
     width, height = decoded.upright_size
     analysis = np.asarray(_composite_on_background(decoded.image), dtype=np.uint8)
     if not analysis.flags.writeable:
@@ -722,6 +742,7 @@ def read_image_size(path: Path) -> tuple[int, int]:
 __all__ = [
     "ANALYSIS_BACKGROUND",
     "ANALYSIS_MAX_SIDE",
+    "DRAFT_SLACK",
     "SUPPORTED_SUFFIXES",
     "LoadedPhoto",
     "is_photo_file",

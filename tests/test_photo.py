@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import random
 import struct
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +19,7 @@ from core.errors import PhotoLoadError
 from core.photo import (
     ANALYSIS_BACKGROUND,
     ANALYSIS_MAX_SIDE,
+    DRAFT_SLACK,
     SUPPORTED_SUFFIXES,
     is_photo_file,
     list_photos,
@@ -415,12 +417,32 @@ def test_large_jpeg_uses_reduced_decode_and_leaves_file_alone(tmp_path: Path) ->
     photo = load_photo(path)
 
     assert (photo.width, photo.height) == (4000, 3000)
+    # Decoded at 1/2 (2000 px), then reduced: the target is met exactly from above.
     assert max(photo.analysis_rgb.shape[:2]) == ANALYSIS_MAX_SIDE
     assert photo.analysis_rgb.shape == (1200, 1600, 3)
     assert photo.analysis_scale == pytest.approx(2.5)
     assert _sha256(path) == before
     assert path.stat().st_mtime_ns == mtime
     assert not photo.analysis_rgb.flags.writeable
+
+
+@pytest.mark.parametrize("orientation", [1, 6])
+def test_reduced_decode_just_below_target_is_kept_not_upscaled(
+    tmp_path: Path, landscape: Image.Image, orientation: int
+) -> None:
+    """Like a 6000 x 4000 camera JPEG for 1600 px (1/4 decode: 1500 px), scaled down: 2048 px for
+    560 decodes at 1/4 to 512 px, within DRAFT_SLACK of 560, and is kept at 512."""
+    upright = landscape.resize((2048, 1536), Image.Resampling.LANCZOS)
+    path = write_with_orientation(upright, tmp_path / f"slack{orientation}.jpg", orientation)
+
+    photo = load_photo(path, analysis_max_side=560)
+
+    assert max(photo.analysis_rgb.shape[:2]) >= math.ceil(560 * DRAFT_SLACK)
+    assert photo.analysis_rgb.shape == (384, 512, 3)
+    assert photo.analysis_scale == pytest.approx(4.0)
+    assert mean_abs_diff(photo.analysis_rgb, resized_like(upright, (512, 384))) < 4.0
+    # Previews still get the exact size asked for.
+    assert load_preview(path, 560).size == (560, 420)
 
 
 def test_large_portrait_jpeg_long_side_is_height(tmp_path: Path) -> None:
