@@ -166,7 +166,11 @@ def _paint_labels(
     painter.setFont(font)
     metrics = QFontMetricsF(font)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    for anchor, text, role, grow_left in labels:
+    drawn: list[QRectF] = []
+    # What was detected (crown, eyes, chin) outranks the targets; on a small crop a label that
+    # would sit on another is dropped rather than stacked into an unreadable pile.
+    ordered = sorted(labels, key=lambda label: label[2] != "face")
+    for anchor, text, role, grow_left in ordered:
         w = metrics.horizontalAdvance(text) + 8
         h = metrics.height() + 2
         x = anchor.x() - w if grow_left else anchor.x()
@@ -176,6 +180,9 @@ def _paint_labels(
             # crown label pinned to the top says "the crown is up there".
             y = max(clip.top() + 2, min(y, clip.bottom() - h - 2))
         box = QRectF(x, y, w, h)
+        if any(box.intersects(other) for other in drawn):
+            continue
+        drawn.append(box)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(0, 0, 0, 150))
         painter.drawRoundedRect(box, 3, 3)
