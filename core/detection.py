@@ -30,6 +30,7 @@ import os
 import sys
 import tempfile
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -221,6 +222,18 @@ def _run_detector(
     return out
 
 
+def _close_tasks_quietly(tasks: list[Any]) -> None:
+    """Close MediaPipe tasks, emptying ``tasks``. Also run by a ``weakref.finalize`` at exit for an
+    analyzer nobody closed: MediaPipe's own ``__del__`` during interpreter teardown raises noisy
+    TypeErrors ("Exception ignored in FaceDetector.__del__"). Takes the list, not the analyzer, so
+    the finaliser keeps no reference to it."""
+    if not tasks:
+        return
+    with _native_stderr_captured():
+        while tasks:
+            tasks.pop().close()
+
+
 def _to_original(det: RawDetection, scale: float) -> tuple[Box, FaceKeypoints]:
     pts = [Point(p.x * scale, p.y * scale) for p in det.keypoints]
     return det.box.scaled(scale), FaceKeypoints(*pts)
@@ -251,6 +264,10 @@ class FaceAnalyzer:
         self._segmenter: Any = None
         self._pool: ThreadPoolExecutor | None = None
         self._closed = False
+        # Every MediaPipe task built, for closing (see _close_tasks_quietly); the finaliser runs
+        # when the analyzer is collected or, at the latest, from atexit before module teardown.
+        self._tasks: list[Any] = []
+        self._finalizer = weakref.finalize(self, _close_tasks_quietly, self._tasks)
         #: MediaPipe face-detector runs in the last analysis (speed diagnostics for benchmarks).
         self.detector_calls = 0
 
@@ -273,7 +290,9 @@ class FaceAnalyzer:
                 base_options=BaseOptions(model_asset_path=str(path)),
                 min_detection_confidence=self.min_score,
             )
-            return vision.FaceDetector.create_from_options(options)
+            detector = vision.FaceDetector.create_from_options(options)
+            self._tasks.append(detector)
+            return detector
 
         short_path = self._model_path("FACE_SHORT")
         full_path = self._model_path("FACE_FULL")
@@ -291,6 +310,7 @@ class FaceAnalyzer:
                     output_category_mask=False,
                 )
                 self._segmenter = vision.ImageSegmenter.create_from_options(seg_options)
+                self._tasks.append(self._segmenter)
                 # The first inference of each model logs too (XNNPACK delegate, sparsity notes).
                 blank = np.zeros((64, 64, 3), np.uint8)
                 for task in [*self._short, self._full]:
@@ -312,11 +332,7 @@ class FaceAnalyzer:
             self._ensure_models()
 
     def _close_tasks(self) -> None:
-        # MediaPipe's own __del__ at interpreter exit raises noisy TypeErrors: close explicitly.
-        with _native_stderr_captured():
-            for task in [*self._short, self._full, self._segmenter]:
-                if task is not None:
-                    task.close()
+        _close_tasks_quietly(self._tasks)
         self._short, self._full, self._segmenter = [], None, None
 
     def close(self) -> None:

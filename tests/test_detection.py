@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -351,3 +352,27 @@ def test_broken_model_file_is_a_clear_error(model_store: ModelStore, tmp_path: P
     with pytest.raises(ModelUnavailableError, match=r"face_full_range\.tflite"):
         analyzer.load_models()
     analyzer.close()
+
+
+def test_unclosed_analyzer_exits_quietly(model_store: ModelStore, astronaut_path: Path) -> None:
+    """A script that never calls close() must not end with MediaPipe's __del__ tracebacks.
+    (``model_store`` has installed the models the default store finds.)"""
+    script = (
+        "from pathlib import Path\n"
+        "from core.detection import FaceAnalyzer\n"
+        "analyzer = FaceAnalyzer()\n"
+        f"_, analysis = analyzer.analyze_path(Path({str(astronaut_path)!r}))\n"
+        "print(len(analysis.faces))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        env={**os.environ, "GLOG_minloglevel": "2"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "1"
+    assert "Exception ignored" not in result.stderr
+    assert "Traceback" not in result.stderr
