@@ -22,7 +22,9 @@ def icon(name: str) -> QIcon:
 
 
 def stylesheet() -> str:
-    return resource_path("style.qss").read_text(encoding="utf-8")
+    # Qt resolves url() in a stylesheet against the working directory, not the sheet's folder.
+    icons = resource_path("icons").as_posix()
+    return resource_path("style.qss").read_text(encoding="utf-8").replace("@ICONS@", icons)
 
 
 def apply_theme(app: QApplication) -> None:
