@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from core.events import Event
+from core.export.types import CropChoice
 from core.faces import Analysis
 from core.framing.manual import (
     CropConstraints,
@@ -45,6 +46,30 @@ class CropState:
     angle_deg: float = 0.0
     subject: int | None = None  # index into Analysis.faces
     suggestion_id: str | None = None  # the suggestion this crop came from, until edited
+
+    def to_choice(self, suggestions: Sequence[Suggestion] = ()) -> CropChoice:
+        """The export/sidecar record of this crop; genre and framing come from the suggestion it
+        still is (``suggestions``), else it is a manual crop."""
+        source = next((s for s in suggestions if s.id == self.suggestion_id), None)
+        return CropChoice(
+            box=self.box,
+            angle_deg=self.angle_deg,
+            aspect=self.aspect,
+            suggestion_id=self.suggestion_id,
+            subject=self.subject,
+            genre=source.genre if source is not None else "manual",
+            framing=source.framing if source is not None else None,
+        )
+
+    @classmethod
+    def from_choice(cls, choice: CropChoice) -> CropState:
+        return cls(
+            box=choice.box,
+            aspect=choice.aspect,
+            angle_deg=choice.angle_deg,
+            subject=choice.subject,
+            suggestion_id=choice.suggestion_id,
+        )
 
 
 def _aspect_value(aspect: tuple[int, int] | None) -> float | None:

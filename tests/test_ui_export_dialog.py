@@ -280,6 +280,23 @@ def test_batch_without_crops_is_framed_by_core(
     ]
 
 
+def test_preset_a_photo_cannot_be_framed_for_is_skipped_alone(
+    qtbot, runner, presets, settings, model_store, tmp_path: Path, grace_hopper_path: Path
+) -> None:
+    # A tight headshot holds no context for a 4:1 LinkedIn cover: that preset is skipped with
+    # the framing engine's reason, the profile picture of the same photo is still written.
+    photo = tmp_path / "grace.jpg"
+    shutil.copy(grace_hopper_path, photo)
+    dialog = _dialog(qtbot, runner, presets, [(photo, None)], settings)
+    dialog.set_presets(["linkedin-profile", "linkedin-cover"])
+    dialog.set_output_folder(tmp_path / "out")
+    result = _click_export(qtbot, dialog)
+    assert [w.path.name for w in result.written] == ["grace_linkedin-profile.jpg"]
+    assert not result.failed
+    assert [(s, r.split(":")[0]) for s, r in result.skipped] == [(photo, "linkedin-cover")]
+    assert not (tmp_path / "out" / "grace_linkedin-cover.jpg").exists()
+
+
 def test_no_sources_cannot_export(qtbot, runner, presets, settings) -> None:
     dialog = _dialog(qtbot, runner, presets, [], settings)
     dialog.set_presets(["linkedin-profile"])

@@ -14,18 +14,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.batch import BatchItem, plan_photo_crops, run_batch
+from core.batch import BatchItem, plan_photo_crops_partial, run_batch
 from core.crop_session import CropState
 from core.errors import ExportError, FramingError, HeadroomError
 from core.export import (
-    CropChoice,
     CropPlan,
     ExportCancelled,
     ExportOptions,
     WrittenFile,
     export_photo,
     plan_outputs,
-    refit,
+    refit_to_presets,
 )
 from core.export.atomic import prepare_out_dir
 from core.export.naming import check_template
@@ -116,14 +115,7 @@ def find_clashes(job: ExportJob, book: PresetBook) -> list[Path]:
 def crops_from_state(source: Path, crop: CropState, presets: Sequence[Preset]) -> CropPlan:
     """The committed crop re-fitted (by core) to each preset's aspect."""
     width, height = read_image_size(source)
-    choice = CropChoice(
-        box=crop.box,
-        angle_deg=crop.angle_deg,
-        aspect=crop.aspect,
-        suggestion_id=crop.suggestion_id,
-        subject=crop.subject,
-    )
-    return {p.id: (refit(choice, p.aspect, width, height), crop.angle_deg) for p in presets}
+    return refit_to_presets(crop.to_choice(), presets, width, height)
 
 
 def run_export(
@@ -161,13 +153,19 @@ def run_export(
 
         try:
             if crop is None:
-                crops = plan_photo_crops(source, presets, use_sidecar=True)
+                # A preset this photo cannot be framed for (a 4:1 cover from a tight portrait) is
+                # skipped alone; the photo's other presets are still written.
+                crops, unframed = plan_photo_crops_partial(source, presets, use_sidecar=True)
+                skipped.extend((source, f"{pid}: {why}") for pid, why in unframed.items())
+                if not crops:
+                    raise FramingError(next(iter(unframed.values()), "nothing to frame"))
             else:
                 crops = crops_from_state(source, crop, presets)
+            framed = [p for p in presets if p.id in crops]
             written.extend(
                 export_photo(
                     source,
-                    presets,
+                    framed,
                     job.out_dir,
                     options,
                     crops,

@@ -90,24 +90,9 @@ def initial_suggestion(suggestions: Sequence[Suggestion]) -> Suggestion | None:
 
 
 def choice_to_state(choice: CropChoice) -> CropState:
-    return CropState(
-        box=choice.box,
-        aspect=choice.aspect,
-        angle_deg=choice.angle_deg,
-        subject=choice.subject,
-        suggestion_id=choice.suggestion_id,
-    )
+    return CropState.from_choice(choice)
 
 
 def state_to_choice(state: CropState, suggestions: Sequence[Suggestion] = ()) -> CropChoice:
     """The sidecar record of ``state``; genre and framing come from the suggestion it still is."""
-    source = next((s for s in suggestions if s.id == state.suggestion_id), None)
-    return CropChoice(
-        box=state.box,
-        angle_deg=state.angle_deg,
-        aspect=state.aspect,
-        suggestion_id=state.suggestion_id,
-        subject=state.subject,
-        genre=source.genre if source is not None else "manual",
-        framing=source.framing if source is not None else None,
-    )
+    return state.to_choice(suggestions)

@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw
 from PySide6.QtGui import QImage
 
 from core.crop_session import CropState
-from core.export import CropChoice, CropPlan, refit
+from core.export import CropChoice, CropPlan, refit_to_presets
 from core.export.colour import to_srgb
 from core.export.render import render_crop
 from core.geometry import Box
@@ -140,14 +140,8 @@ def preview_crops(
     if crop is None:
         choice = CropChoice(box=Box(0.0, 0.0, float(width), float(height)))
     else:
-        choice = CropChoice(
-            box=crop.box,
-            angle_deg=crop.angle_deg,
-            aspect=crop.aspect,
-            suggestion_id=crop.suggestion_id,
-            subject=crop.subject,
-        )
-    return {p.id: (refit(choice, p.aspect, width, height), choice.angle_deg) for p in presets}
+        choice = crop.to_choice()
+    return refit_to_presets(choice, presets, width, height)
 
 
 def presets_by_ids(presets: Sequence[Preset], ids: Sequence[str]) -> tuple[Preset, ...]:

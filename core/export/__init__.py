@@ -15,6 +15,7 @@ from core.export.multi import (
     plan_crops_partial,
     plan_outputs,
     refit,
+    refit_to_presets,
     refuse_existing,
 )
 from core.export.types import (
@@ -40,5 +41,6 @@ __all__ = [
     "plan_crops_partial",
     "plan_outputs",
     "refit",
+    "refit_to_presets",
     "refuse_existing",
 ]

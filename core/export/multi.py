@@ -286,6 +286,13 @@ def suggestion_for_preset(analysis: Analysis, preset: Preset) -> Suggestion:
     raise FramingError(f"{preset.id}: {first}") from first
 
 
+def refit_to_presets(
+    choice: CropChoice, presets: Sequence[Preset], width: int, height: int
+) -> CropPlan:
+    """One chosen crop re-fitted (``refit``) to each preset's aspect, keeping its angle."""
+    return {p.id: (refit(choice, p.aspect, width, height), choice.angle_deg) for p in presets}
+
+
 def refit(choice: CropChoice, aspect: tuple[int, int], width: int, height: int) -> Box:
     """``choice.box`` re-fitted to ``aspect`` inside the (rotated) photo of ``width`` x ``height``.
 
