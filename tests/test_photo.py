@@ -726,6 +726,7 @@ def test_decompression_bomb_error(
         read_image_size(path)
 
 
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
 def test_pillow_warning_range_loads_like_a_medium_format_file(
     tmp_path: Path, landscape: Image.Image, monkeypatch: pytest.MonkeyPatch
 ) -> None:
