@@ -376,3 +376,35 @@ def test_unclosed_analyzer_exits_quietly(model_store: ModelStore, astronaut_path
     assert result.stdout.strip() == "1"
     assert "Exception ignored" not in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_sure_scored_box_around_a_whole_portrait_is_rechecked(
+    analyzer: FaceAnalyzer, astronaut_path: Path, grace_hopper_path: Path, coffee_path: Path
+) -> None:
+    """The benchmark's 24 MP group photo at analysis size: the short-range model scores a false
+    box around Grace Hopper's whole portrait 0.81, over SURE_SCORE. It holds her real face, so it
+    is re-checked and dropped; kept, it became the main subject and its size hid the smallest
+    face from the tiled pass."""
+    canvas = Image.open(coffee_path).convert("RGB").resize((1500, 1000), Image.Resampling.BICUBIC)
+    astronaut = Image.open(astronaut_path).convert("RGB")
+    hopper = Image.open(grace_hopper_path).convert("RGB")
+    portraits = [
+        (astronaut.resize((450, 450), Image.Resampling.BICUBIC), (75, 350)),
+        (hopper.resize((375, 440), Image.Resampling.BICUBIC), (575, 275)),
+        (
+            astronaut.transpose(Image.Transpose.FLIP_LEFT_RIGHT).resize(
+                (350, 350), Image.Resampling.BICUBIC
+            ),
+            (1075, 575),
+        ),
+    ]
+    for portrait, where in portraits:
+        canvas.paste(portrait, where)
+
+    found = analyzer.detect_raw(np.asarray(canvas))
+
+    assert len(found) == 3
+    for portrait, (x, y) in portraits:
+        inside = [d for d in found if Box(x, y, *portrait.size).contains_point(d.box.center)]
+        assert len(inside) == 1
+        assert inside[0].box.w < 0.5 * portrait.width  # a face, not the whole portrait
