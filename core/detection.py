@@ -389,7 +389,11 @@ class FaceAnalyzer:
             top = detections[:ROLL_REFINE_FACES]
             # The main subject gets a second levelling pass; the others one (speed).
             work = [(d, ROLL_REFINE_ITERATIONS if i == 0 else 1) for i, d in enumerate(top)]
-            rolls = self._parallel(work, lambda det, job: self._refined_roll(det, rgb, *job))
+            rolls = self._parallel(
+                work,
+                lambda det, job: self._refined_roll(det, rgb, *job),
+                costs=[iterations for _, iterations in work],
+            )
             rolls += [None] * (len(detections) - len(top))
             confidence = pending.result() if pending is not None else self._segment(rgb)
         mask = PersonMask(confidence, scale)
@@ -400,19 +404,33 @@ class FaceAnalyzer:
         faces.sort(key=lambda f: f.box.area, reverse=True)
         return Analysis(photo.path, photo.width, photo.height, tuple(faces), mask)
 
-    def _parallel(self, items: Sequence[_T], fn: Callable[[Any, _T], _R]) -> list[_R]:
+    def _parallel(
+        self,
+        items: Sequence[_T],
+        fn: Callable[[Any, _T], _R],
+        costs: Sequence[float] | None = None,
+    ) -> list[_R]:
         """``fn(detector, item)`` for every item, spread over the short-range detectors (one
-        thread each); results in item order."""
+        thread each); results in item order. ``costs`` (relative, per item) balances uneven
+        work: each item, dearest first, goes to the least loaded detector."""
         n = min(len(self._short), len(items))
         if self._pool is None or n <= 1:
             return [fn(self._short[0], item) for item in items]
         indexed = list(enumerate(items))
+        chunks: list[list[tuple[int, _T]]] = [indexed[k::n] for k in range(n)]
+        if costs is not None:
+            chunks = [[] for _ in range(n)]
+            loads = [0.0] * n
+            for i in sorted(range(len(items)), key=lambda j: costs[j], reverse=True):
+                k = loads.index(min(loads))
+                chunks[k].append(indexed[i])
+                loads[k] += costs[i]
 
         def run(detector: Any, chunk: list[tuple[int, _T]]) -> list[tuple[int, _R]]:
             return [(i, fn(detector, item)) for i, item in chunk]
 
-        futures = [self._pool.submit(run, self._short[k], indexed[k::n]) for k in range(1, n)]
-        done = run(self._short[0], indexed[0::n])
+        futures = [self._pool.submit(run, self._short[k], chunks[k]) for k in range(1, n)]
+        done = run(self._short[0], chunks[0])
         for fut in futures:
             done += fut.result()
         return [r for _, r in sorted(done, key=lambda pair: pair[0])]
