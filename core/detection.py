@@ -233,9 +233,11 @@ def _close_tasks_quietly(tasks: list[Any]) -> None:
     the finaliser keeps no reference to it."""
     if not tasks:
         return
+    from core.models import close_task
+
     with _native_stderr_captured():
         while tasks:
-            tasks.pop().close()
+            close_task(tasks.pop())
 
 
 def _holds_another_face(det: RawDetection, detections: Sequence[RawDetection]) -> bool:

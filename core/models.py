@@ -211,10 +211,12 @@ def verify_model_runs(spec: ModelSpec, data: bytes) -> None:
         raise ModelCheckError(f"does not load as a {spec.kind.value} model ({first_line})") from exc
     finally:
         if task is not None:
-            _close_task(task)
+            close_task(task)
 
 
-def _close_task(task: Any) -> None:
+def close_task(task: Any) -> None:
+    """Close a MediaPipe task and never raise: also safe at interpreter exit, when MediaPipe's
+    dispatcher executor is already shut down and its own ``close()`` would raise."""
     try:
         task.close()
         return
