@@ -30,7 +30,7 @@ from core.export import (
     ExportOptions,
     WrittenFile,
     export_photo,
-    plan_outputs,
+    plan_batch_outputs,
     refuse_existing,
 )
 from core.export.atomic import prepare_out_dir
@@ -178,17 +178,7 @@ def run_batch(
 def _preflight_names(
     sources: Sequence[Path], presets: Sequence[Preset], out_dir: Path, options: ExportOptions
 ) -> None:
-    owners: dict[Path, Path] = {}
-    for index, source in enumerate(sources, start=1):
-        for planned in plan_outputs(source, presets, out_dir, options, index=index):
-            other = owners.get(planned.path)
-            if other is not None:
-                raise ExportError(
-                    f"{other} and {source} would both be written to {planned.path}; "
-                    "add {index} to the file name template or rename one of them"
-                )
-            owners[planned.path] = source
-    refuse_existing(list(owners), options.overwrite)
+    refuse_existing(plan_batch_outputs(sources, presets, out_dir, options), options.overwrite)
 
 
 # -- the work on one photo (runs in a worker process or in-process) ---------------------------

@@ -16,13 +16,14 @@ from pathlib import Path
 
 from core.batch import BatchItem, plan_photo_crops_partial, run_batch
 from core.crop_session import CropState
-from core.errors import ExportError, FramingError, HeadroomError
+from core.errors import FramingError, HeadroomError
 from core.export import (
     CropPlan,
     ExportCancelled,
     ExportOptions,
     WrittenFile,
     export_photo,
+    plan_batch_outputs,
     plan_outputs,
     refit_to_presets,
 )
@@ -94,22 +95,9 @@ def check_output_folder(folder: Path) -> Path:
 def find_clashes(job: ExportJob, book: PresetBook) -> list[Path]:
     """Existing files the job would replace. ExportError when two outputs of the job itself would
     get the same name (a template without {stem}/{index} in a batch)."""
-    presets = job_presets(job, book)
-    options = job.options()
-    owners: dict[Path, Path] = {}
-    clashes: list[Path] = []
-    for index, (source, _crop) in enumerate(job.sources, start=1):
-        for planned in plan_outputs(source, presets, job.out_dir, options, index=index):
-            other = owners.get(planned.path)
-            if other is not None:
-                raise ExportError(
-                    f"{other.name} and {source.name} would both be written to {planned.path.name};"
-                    " put {stem} or {index} in the file name template"
-                )
-            owners[planned.path] = source
-            if planned.path.exists():
-                clashes.append(planned.path)
-    return clashes
+    sources = [source for source, _crop in job.sources]
+    planned = plan_batch_outputs(sources, job_presets(job, book), job.out_dir, job.options())
+    return [path for path in planned if path.exists()]
 
 
 def crops_from_state(source: Path, crop: CropState, presets: Sequence[Preset]) -> CropPlan:

@@ -83,6 +83,25 @@ def plan_outputs(
     return planned
 
 
+def plan_batch_outputs(
+    sources: Sequence[Path], presets: Sequence[Preset], out_dir: Path, options: ExportOptions
+) -> list[Path]:
+    """Every output path of a batch, the sources numbered from 1 for ``{index}``. ExportError
+    when two outputs would get the same name (a template without ``{stem}`` or ``{index}``).
+    Does not look at the disk."""
+    owners: dict[Path, Path] = {}
+    for index, source in enumerate(sources, start=1):
+        for planned in plan_outputs(source, presets, out_dir, options, index=index):
+            other = owners.get(planned.path)
+            if other is not None:
+                raise ExportError(
+                    f"{other.name} and {Path(source).name} would both be written to "
+                    f"{planned.path}; put {{stem}} or {{index}} in the file name template"
+                )
+            owners[planned.path] = Path(source)
+    return list(owners)
+
+
 def refuse_existing(paths: Sequence[Path], overwrite: bool) -> None:
     """ExportError naming the existing files, unless overwriting is allowed."""
     if overwrite:
@@ -252,15 +271,7 @@ def _choice_from_suggestion(analysis: Analysis, suggestion_id: str) -> CropChoic
         raise FramingError(
             f"{_name(analysis)}: no suggestion {suggestion_id!r} (this photo has: {known})"
         )
-    return CropChoice(
-        box=match.box,
-        angle_deg=match.angle_deg,
-        aspect=match.aspect,
-        suggestion_id=match.id,
-        subject=match.subject,
-        genre=match.genre,
-        framing=match.framing,
-    )
+    return CropChoice.from_suggestion(match)
 
 
 def suggestion_for_preset(analysis: Analysis, preset: Preset) -> Suggestion:

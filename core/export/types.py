@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.geometry import Box
+
+if TYPE_CHECKING:
+    from core.suggestion import Suggestion
 
 #: Default output file name; fields: stem, preset, width, height, ext, index.
 DEFAULT_NAME_TEMPLATE = "{stem}_{preset}.{ext}"
@@ -44,6 +47,18 @@ class CropChoice:
     genre: str | None = None
     framing: str | None = None
     preset: str | None = None
+
+    @classmethod
+    def from_suggestion(cls, suggestion: Suggestion) -> CropChoice:
+        return cls(
+            box=suggestion.box,
+            angle_deg=suggestion.angle_deg,
+            aspect=suggestion.aspect,
+            suggestion_id=suggestion.id,
+            subject=suggestion.subject,
+            genre=suggestion.genre,
+            framing=suggestion.framing,
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
