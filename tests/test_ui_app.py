@@ -152,7 +152,7 @@ def test_open_apply_drag_undo_guides_export_and_sidecar(
     chosen = click_suggestion(qtbot, window, "headshot", 0)
     assert session.state.suggestion_id == chosen.id
     assert session.state.box == chosen.box
-    assert window.undo_action.isEnabled()
+    assert window.window_actions.undo.isEnabled()
 
     # Drag the bottom-right handle inwards with real mouse events on the canvas viewport.
     vp = window.canvas.viewport()
@@ -176,8 +176,9 @@ def test_open_apply_drag_undo_guides_export_and_sidecar(
     after = window.guide_settings()
     assert after.enabled != before.enabled
     assert window.canvas.guide_settings == after
-    assert {k for k, a in window.guide_actions.items() if a.isChecked()} == set(after.enabled)
-    assert window.app_settings.guide_settings(list(window.guide_actions)) == after
+    toggles = window.window_actions.guide_toggles
+    assert {k for k, a in toggles.items() if a.isChecked()} == set(after.enabled)
+    assert window.app_settings.guide_settings(list(toggles)) == after
 
     # The edit is saved next to the photo (debounced, in a worker).
     qtbot.waitUntil(lambda: sidecar_path(photo).exists(), timeout=5000)
@@ -327,7 +328,7 @@ def test_layout_guides_and_presets_are_remembered(qtbot: QtBot, tmp_path: Path, 
     ini = tmp_path / "remember.ini"
     first = make_window(qtbot, ini, analyzer, tmp_path)
     first.set_guides({"phi", "headshot"})
-    first.guide_mode_actions["dragging"].trigger()
+    first.window_actions.guide_modes["dragging"].trigger()
     first.preview.set_selected_presets(["x-profile", "print-8x10"])
     first.suggestions.set_current_genre("portrait")
     first.main_split.setSizes([420, 700, 300])
@@ -416,7 +417,7 @@ def test_straighten_tool_level_eyes_and_reset(
     first = session.state
     # Straighten: the crop bar's button arms the canvas tool; a drawn line levels the photo.
     qtbot.mouseClick(window.crop_bar.straighten_button, LEFT)
-    assert window.canvas.straighten_tool and window.straighten_action.isChecked()
+    assert window.canvas.straighten_tool and window.window_actions.straighten.isChecked()
     vp = window.canvas.viewport()
     a = window.canvas.mapFromScene(QPointF(100, 300))
     b = window.canvas.mapFromScene(QPointF(400, 330))  # ~5.7° off level
@@ -424,7 +425,7 @@ def test_straighten_tool_level_eyes_and_reset(
     # The line is drawn on the photo as shown (already turned by the first crop's angle).
     assert session.state.angle_deg == pytest.approx(first.angle_deg + 5.71, abs=0.3)
     assert not window.canvas.straighten_tool
-    assert not window.straighten_action.isChecked()
+    assert not window.window_actions.straighten.isChecked()
     assert not window.crop_bar.straighten_button.isChecked()
     assert window.crop_bar.angle_spin.value() == pytest.approx(session.state.angle_deg, abs=0.05)
 
@@ -446,5 +447,5 @@ def test_an_id_suggestion_turns_on_its_rule_bands(
     guides = window.guide_settings()
     assert guides.id_rule == chosen.framing
     assert "id_bands" in guides.enabled
-    assert window.id_rule_actions[chosen.framing].isChecked()
+    assert window.window_actions.id_rules[chosen.framing].isChecked()
     assert window.canvas.guide_settings == guides

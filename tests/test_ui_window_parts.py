@@ -305,7 +305,7 @@ def test_without_models_photos_still_open_for_manual_cropping(
     session.set_aspect((1, 1))  # cropping by hand still works
     assert session.state.aspect == (1, 1)
     assert not window.suggestions.suggestions()
-    assert not window.level_action.isEnabled()
+    assert not window.window_actions.level.isEnabled()
     window.close()
 
 

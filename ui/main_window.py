@@ -12,41 +12,33 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
     QKeyEvent,
-    QKeySequence,
-    QShortcut,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QMainWindow,
-    QMenu,
     QSplitter,
     QStackedWidget,
-    QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from core.crop_session import CropSession, CropState
 from core.errors import HeadroomError
-from core.framing.rules import load_id_rules
 from core.geometry import Box
-from core.guides import GUIDE_KINDS, GuideSettings, guide_config, next_guide_cycle, next_orientation
+from core.guides import GUIDE_KINDS, GuideSettings, next_guide_cycle, next_orientation
 from core.models import ModelProgress
 from core.paths import user_cache_dir
 from core.photo import list_photos
@@ -56,7 +48,7 @@ from core.suggestion import CheckWarning, Suggestion
 from ui.canvas import PhotoCanvas
 from ui.checks_panel import ChecksPanel
 from ui.compare_view import CompareView
-from ui.crop_bar import ASPECT_CHOICES, CropBar
+from ui.crop_bar import CropBar
 from ui.export_dialog import ExportDialog
 from ui.filmstrip import FilmStrip
 from ui.photo_jobs import (
@@ -76,6 +68,7 @@ from ui.suggestions_panel import SuggestionsPanel
 from ui.tasks import TaskRunner, describe_error
 from ui.theme import icon
 from ui.welcome_view import WelcomeView, sample_photo_path
+from ui.window_actions import GUIDE_TITLES, ActionSlots, WindowActions, id_rule_names
 
 log = logging.getLogger(__name__)
 
@@ -85,20 +78,6 @@ SIDECAR_DELAY_MS = 400
 PREVIEW_MIN_SIDE, PREVIEW_MAX_SIDE = 1600, 3200
 #: Pool priority of the work for the photo on screen: ahead of film-strip thumbnails.
 FOREGROUND = 10
-
-GUIDE_TITLES = {
-    "thirds": "Rule of thirds",
-    "grid": "Grid",
-    "phi": "Phi grid",
-    "spiral": "Golden spiral",
-    "triangles": "Golden triangles",
-    "diagonals": "Diagonals",
-    "center": "Centre cross",
-    "ratios": "Other ratios",
-    "headshot": "Headshot template",
-    "id_bands": "ID photo bands",
-    "circle": "Circle avatar",
-}
 
 PAGE_WELCOME, PAGE_CANVAS, PAGE_COMPARE = 0, 1, 2
 
@@ -118,15 +97,6 @@ def _expand(paths: Iterable[Path]) -> tuple[list[Path], Path | None]:
     for p in paths:
         out.extend(list_photos(p) if p.is_dir() else [p])
     return out, None
-
-
-def _id_rules() -> list[tuple[str, str]]:
-    """(id, name) of the ID photo rules in resources/id_photos.toml (none if it is unreadable)."""
-    try:
-        return [(r.id, r.name) for r in load_id_rules().rules]
-    except HeadroomError as exc:
-        log.warning("no ID rules for the guides: %s", exc)
-        return []
 
 
 class MainWindow(QMainWindow):
@@ -192,11 +162,10 @@ class MainWindow(QMainWindow):
         self.sample_dir = user_cache_dir() / "sample"
 
         self._guides = self.app_settings.guide_settings(GUIDE_KINDS)
-        if self._guides.id_rule not in {None, *(rule_id for rule_id, _ in _id_rules())}:
+        if self._guides.id_rule not in {None, *(rule_id for rule_id, _ in id_rule_names())}:
             self._guides = replace(self._guides, id_rule=None)  # a rule since removed
         self._build_widgets()
         self._build_actions()
-        self._build_menus_and_toolbar()
         self._restore(restore_layout)
         self._update_actions()
         if preset_problem is not None:
@@ -219,7 +188,9 @@ class MainWindow(QMainWindow):
         self.canvas.resetRequested.connect(self.reset_crop)
         self.canvas.set_guide_settings(self._guides)
         self.canvas.guideSettingsChanged.connect(self._on_canvas_guides)
-        self.canvas.straightenFinished.connect(lambda: self.straighten_action.setChecked(False))
+        self.canvas.straightenFinished.connect(
+            lambda: self.window_actions.straighten.setChecked(False)
+        )
         self.crop_bar = CropBar()
         self.crop_bar.straightenToggled.connect(self._on_straighten_toggled)
         canvas_page = QWidget()
@@ -293,198 +264,44 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.stack.setCurrentIndex(PAGE_WELCOME)
 
-    def _action(
-        self,
-        text: str,
-        slot: Callable[[], object],
-        keys: Sequence[QKeySequence | str | QKeySequence.StandardKey] = (),
-        icon_name: str | None = None,
-        tip: str | None = None,
-    ) -> QAction:
-        action = QAction(text, self)
-        if icon_name:
-            action.setIcon(icon(icon_name))
-        shortcuts = [k if isinstance(k, QKeySequence) else QKeySequence(k) for k in keys]
-        if shortcuts:
-            action.setShortcuts(shortcuts)
-            tip = tip or text.replace("…", "").replace("&", "")
-            action.setToolTip(
-                f"{tip} ({shortcuts[0].toString(QKeySequence.SequenceFormat.NativeText)})"
-            )
-        elif tip:
-            action.setToolTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)  # shortcuts work while the menu bar is hidden, too
-        return action
-
     def _build_actions(self) -> None:
-        a = self._action
-        self.open_action = a("&Open…", self.choose_photos, [QKeySequence.StandardKey.Open], "open")
-        self.open_folder_action = a("Open &folder…", self.choose_folder, ["Ctrl+Shift+O"])
-        self.sample_action = a("Open &sample photo", self.open_sample, [], "photo")
-        self.export_action = a("&Export…", self.open_export_dialog, ["Ctrl+E"], "export")
-        self.quit_action = a("&Quit", self.close, [QKeySequence.StandardKey.Quit])
-        self.undo_action = a("&Undo", self.undo, ["Ctrl+Z"], "undo")
-        self.redo_action = a("&Redo", self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"], "redo")
-        self.reset_action = a(
-            "Reset &crop", self.reset_crop, [], None, "Back to the first suggestion"
+        self.window_actions = WindowActions(
+            self,
+            ActionSlots(
+                choose_photos=self.choose_photos,
+                choose_folder=self.choose_folder,
+                open_sample=self.open_sample,
+                open_paths=self.open_paths,
+                export=self.open_export_dialog,
+                quit=self.close,
+                undo=self.undo,
+                redo=self.redo,
+                reset_crop=self.reset_crop,
+                toggle_aspect_lock=lambda: self._session_call("toggle_aspect_lock"),
+                swap_orientation=lambda: self._session_call("swap_orientation"),
+                set_aspect=lambda value: self._session_call("set_aspect", value),
+                level_eyes=self.level_eyes,
+                zoom_fit=self.canvas.zoom_fit,
+                zoom_in=self.canvas.zoom_in,
+                zoom_out=self.canvas.zoom_out,
+                set_circle_mask=self.canvas.set_circle_mask,
+                show_compare=self.show_compare,
+                next_photo=self.next_photo,
+                previous_photo=self.previous_photo,
+                pick_suggestion=self.suggestions.pick,
+                escape=self._on_escape,
+                guide_settings=self.guide_settings,
+                set_guides=self._set_guides,
+                toggle_guide=self._toggle_guide,
+                cycle_guides=self.cycle_guides,
+                next_guide_orientation=self.next_guide_orientation,
+            ),
+            self.app_settings,
         )
-        self.aspect_lock_action = a(
-            "Toggle ratio &lock", lambda: self._session_call("toggle_aspect_lock"), ["A"]
-        )
-        self.swap_action = a(
-            "S&wap orientation", lambda: self._session_call("swap_orientation"), ["X"], "swap"
-        )
-        self.level_action = a("&Level eyes", self.level_eyes, ["L"], "level-eyes")
-        self.straighten_action = a("&Straighten tool", lambda: None, ["S"], "straighten")
-        self.straighten_action.setCheckable(True)
-        self.straighten_action.toggled.connect(self.crop_bar.straighten_button.setChecked)
-        self.crop_bar.straighten_button.toggled.connect(self.straighten_action.setChecked)
-        self.cycle_guides_action = a("&Cycle guides", self.cycle_guides, ["O"])
-        self.orientation_action = a("Guide &orientation", self.next_guide_orientation, ["Shift+O"])
-        self.zoom_fit_action = a(
-            "Zoom to &fit", lambda: self.canvas.zoom_fit(), ["Ctrl+0"], "zoom-fit"
-        )
-        self.zoom_in_action = a(
-            "Zoom &in", lambda: self.canvas.zoom_in(), [QKeySequence.StandardKey.ZoomIn], "zoom-in"
-        )
-        self.zoom_out_action = a(
-            "Zoom &out",
-            lambda: self.canvas.zoom_out(),
-            [QKeySequence.StandardKey.ZoomOut],
-            "zoom-out",
-        )
-        self.circle_action = a("Circle avatar &mask", lambda: None, ["M"])
-        self.circle_action.setCheckable(True)
-        self.circle_action.toggled.connect(self.canvas.set_circle_mask)
-        self.compare_action = a(
-            "&Compare headshot / portrait", lambda: self.show_compare(), ["C"], "compare"
-        )
-        self.compare_action.setIconText("Compare")
-        self.next_action = a("&Next photo", self.next_photo, ["PgDown", "]"])
-        self.previous_action = a("&Previous photo", self.previous_photo, ["PgUp", "["])
-        for n in range(1, 10):
-            shortcut = QShortcut(QKeySequence(str(n)), self)
-            shortcut.activated.connect(lambda n=n: self.suggestions.pick(n - 1))
-        escape = QShortcut(QKeySequence("Esc"), self)
-        escape.activated.connect(self._on_escape)
-
-        self.guide_actions: dict[str, QAction] = {}
-        for kind in GUIDE_KINDS:
-            action = QAction(GUIDE_TITLES.get(kind, kind.replace("_", " ").title()), self)
-            action.setCheckable(True)
-            action.toggled.connect(lambda on, kind=kind: self._toggle_guide(kind, on))
-            self.guide_actions[kind] = action
-        self.guide_mode_group = QActionGroup(self)
-        self.guide_mode_actions: dict[str, QAction] = {}
-        for mode, text in (
-            ("always", "Always"),
-            ("dragging", "While dragging"),
-            ("never", "Never"),
-        ):
-            action = QAction(f"Show guides: {text}", self.guide_mode_group)
-            action.setCheckable(True)
-            action.triggered.connect(
-                lambda _=False, mode=mode: self._set_guides(replace(self._guides, mode=mode))
-            )
-            self.guide_mode_actions[mode] = action
-        self.grid_group = QActionGroup(self)
-        self.grid_actions: dict[int, QAction] = {}
-        low, high = guide_config().grid_range
-        for n in range(low, high + 1):
-            action = QAction(f"{n} × {n}", self.grid_group)
-            action.setCheckable(True)
-            action.triggered.connect(
-                lambda _=False, n=n: self._set_guides(replace(self._guides, grid_divisions=n))
-            )
-            self.grid_actions[n] = action
-        self.id_rule_group = QActionGroup(self)
-        self.id_rule_actions: dict[str | None, QAction] = {}
-        for rule_id, name in [(None, "No ID rule"), *_id_rules()]:
-            action = QAction(name, self.id_rule_group)
-            action.setCheckable(True)
-            action.triggered.connect(
-                lambda _=False, rule_id=rule_id: self._set_guides(
-                    replace(self._guides, id_rule=rule_id)
-                )
-            )
-            self.id_rule_actions[rule_id] = action
-        self.aspect_group = QActionGroup(self)
-        self.aspect_actions: list[tuple[tuple[int, int] | None, QAction]] = []
-        for label, value in ASPECT_CHOICES:
-            action = QAction(label, self.aspect_group)
-            action.setCheckable(True)
-            action.triggered.connect(
-                lambda _=False, value=value: self._session_call("set_aspect", value)
-            )
-            self.aspect_actions.append((value, action))
-        self._sync_guide_actions()
-
-    def _build_menus_and_toolbar(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.open_action, self.open_folder_action, self.sample_action])
-        self.recent_menu = file_menu.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addSeparator()
-        file_menu.addAction(self.export_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-
-        edit_menu = bar.addMenu("&Edit")
-        edit_menu.addActions([self.undo_action, self.redo_action, self.reset_action])
-
-        crop_menu = bar.addMenu("&Crop")
-        aspect_menu = crop_menu.addMenu(icon("aspect"), "&Ratio")
-        aspect_menu.addActions([action for _, action in self.aspect_actions])
-        crop_menu.addActions([self.aspect_lock_action, self.swap_action])
-        crop_menu.addSeparator()
-        crop_menu.addActions([self.level_action, self.straighten_action])
-
-        view_menu = bar.addMenu("&View")
-        self.guides_menu = QMenu("&Guides", self)
-        self.guides_menu.setIcon(icon("guides"))
-        self.guides_menu.addActions(list(self.guide_actions.values()))
-        self.guides_menu.addSeparator()
-        self.guides_menu.addActions([self.cycle_guides_action, self.orientation_action])
-        self.guides_menu.addSeparator()
-        self.guides_menu.addActions(list(self.guide_mode_actions.values()))
-        grid_menu = self.guides_menu.addMenu("Grid &divisions")
-        grid_menu.addActions(list(self.grid_actions.values()))
-        id_menu = self.guides_menu.addMenu("&ID photo rule")
-        id_menu.addActions(list(self.id_rule_actions.values()))
-        view_menu.addMenu(self.guides_menu)
-        view_menu.addAction(self.circle_action)
-        view_menu.addSeparator()
-        view_menu.addActions([self.zoom_fit_action, self.zoom_in_action, self.zoom_out_action])
-        view_menu.addSeparator()
-        view_menu.addAction(self.compare_action)
-
-        go_menu = bar.addMenu("&Go")
-        go_menu.addActions([self.next_action, self.previous_action])
-
-        tools = QToolBar("Main")
-        tools.setObjectName("mainToolBar")
-        tools.setMovable(False)
-        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        tools.addActions([self.open_action, self.export_action])
-        tools.addSeparator()
-        tools.addActions([self.undo_action, self.redo_action])
-        tools.addSeparator()
-        guides_button = QToolButton()
-        guides_button.setObjectName("guidesButton")
-        guides_button.setText("Guides")
-        guides_button.setIcon(icon("guides"))
-        guides_button.setToolTip("Crop guides (O cycles, Shift+O turns the spiral)")
-        guides_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        guides_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        guides_button.setMenu(self.guides_menu)
-        tools.addWidget(guides_button)
-        tools.addAction(self.compare_action)
-        tools.addSeparator()
-        tools.addActions([self.zoom_fit_action])
-        self.addToolBar(tools)
-        self.toolbar = tools
+        # The S key and the crop bar's button are one tool: each follows the other.
+        straighten = self.window_actions.straighten
+        straighten.toggled.connect(self.crop_bar.straighten_button.setChecked)
+        self.crop_bar.straighten_button.toggled.connect(straighten.setChecked)
 
     # == settings ==
 
@@ -713,7 +530,7 @@ class MainWindow(QMainWindow):
         self.canvas.set_session(self._session)
         self.canvas.set_faces((), None)
         self.crop_bar.set_session(self._session)
-        self.straighten_action.setChecked(False)
+        self.window_actions.straighten.setChecked(False)
         self.suggestions.set_source(photo.preview, photo.original_size)
         self.suggestions.clear(
             "Finding faces…"
@@ -843,7 +660,7 @@ class MainWindow(QMainWindow):
             return
         self._session.apply_suggestion(suggestion)
         self._last_applied = suggestion
-        if suggestion.genre == "id" and suggestion.framing in self.id_rule_actions:
+        if suggestion.genre == "id" and suggestion.framing in self.window_actions.id_rules:
             # An ID crop is judged against its rule's bands: show them.
             self._set_guides(
                 replace(
@@ -967,7 +784,7 @@ class MainWindow(QMainWindow):
         """The canvas changed its guides itself (O / Shift+O with the canvas focused)."""
         self._guides = settings
         self.app_settings.set_guide_settings(settings)
-        self._sync_guide_actions()
+        self.window_actions.sync_guides(settings)
         on = ", ".join(GUIDE_TITLES.get(k, k) for k in GUIDE_KINDS if k in settings.enabled)
         self.status.say(f"Guides: {on or 'none'}")
 
@@ -983,18 +800,6 @@ class MainWindow(QMainWindow):
 
     def set_guides(self, kinds: Iterable[str]) -> None:
         self._set_guides(replace(self._guides, enabled=frozenset(kinds)))
-
-    def _sync_guide_actions(self) -> None:
-        for kind, action in self.guide_actions.items():
-            action.blockSignals(True)
-            action.setChecked(kind in self._guides.enabled)
-            action.blockSignals(False)
-        for mode, action in self.guide_mode_actions.items():
-            action.setChecked(mode == self._guides.mode)
-        for n, action in self.grid_actions.items():
-            action.setChecked(n == self._guides.grid_divisions)
-        for rule_id, action in self.id_rule_actions.items():
-            action.setChecked(rule_id == self._guides.id_rule)
 
     # == views and navigation ==
 
@@ -1028,8 +833,8 @@ class MainWindow(QMainWindow):
             )
         elif self.stack.currentIndex() == PAGE_COMPARE:
             self.show_compare(False)
-        elif self.straighten_action.isChecked():
-            self.straighten_action.setChecked(False)
+        elif self.window_actions.straighten.isChecked():
+            self.window_actions.straighten.setChecked(False)
         elif self.banner.isVisible():
             self.banner.dismiss()
 
@@ -1040,19 +845,6 @@ class MainWindow(QMainWindow):
     def previous_photo(self) -> None:
         if self.filmstrip.isVisible():
             self.filmstrip.select_previous()
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        recent = [p for p in self.app_settings.recent_paths() if p.exists()]
-        for path in recent:
-            action = self.recent_menu.addAction(path.name or str(path))
-            action.setToolTip(str(path))
-            action.triggered.connect(lambda _=False, path=path: self.open_paths([path]))
-        if not recent:
-            self.recent_menu.addAction("No recent photos").setEnabled(False)
-        else:
-            self.recent_menu.addSeparator()
-            self.recent_menu.addAction("Clear list", self.app_settings.clear_recent)
 
     # == export ==
 
@@ -1131,32 +923,11 @@ class MainWindow(QMainWindow):
         self.show_error(f"Something went wrong in the background: {message}")
 
     def _update_actions(self) -> None:
-        s = self._session
-        has = s is not None
-        self.undo_action.setEnabled(has and s.can_undo)  # type: ignore[union-attr]
-        self.redo_action.setEnabled(has and s.can_redo)  # type: ignore[union-attr]
-        for action in (
-            self.export_action,
-            self.reset_action,
-            self.aspect_lock_action,
-            self.swap_action,
-            self.straighten_action,
-            self.zoom_fit_action,
-            self.zoom_in_action,
-            self.zoom_out_action,
-            self.circle_action,
-        ):
-            action.setEnabled(has)
-        faces = has and s.analysis is not None and bool(s.analysis.faces)  # type: ignore[union-attr]
-        self.level_action.setEnabled(faces)
-        self.compare_action.setEnabled(
-            self.suggestions.best("headshot") is not None
-            or self.suggestions.best("portrait") is not None
+        self.window_actions.sync_session(
+            self._session,
+            can_compare=self.suggestions.best("headshot") is not None
+            or self.suggestions.best("portrait") is not None,
         )
-        for value, action in self.aspect_actions:
-            action.setEnabled(has)
-            if has:
-                action.setChecked(value == s.state.aspect)  # type: ignore[union-attr]
 
     def is_settled(self) -> bool:
         """Nothing left to compute or show (tests and --screenshot)."""

@@ -1,0 +1,325 @@
+"""The main window's commands: its QActions with their shortcuts and tool tips, the guide, grid,
+ID-rule and ratio choices, and the menus and tool bar that show them.
+
+The window hands in callbacks (``ActionSlots``) rather than itself, so this module knows what the
+commands do only by name; it keeps the checkable choices in step with the window's GuideSettings
+and crop session when told to.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QToolButton
+
+from core.crop_session import CropSession
+from core.errors import HeadroomError
+from core.framing.rules import load_id_rules
+from core.guides import GUIDE_KINDS, GuideSettings, guide_config
+from ui.crop_bar import ASPECT_CHOICES
+from ui.settings import AppSettings
+from ui.theme import icon
+
+log = logging.getLogger(__name__)
+
+GUIDE_TITLES = {
+    "thirds": "Rule of thirds",
+    "grid": "Grid",
+    "phi": "Phi grid",
+    "spiral": "Golden spiral",
+    "triangles": "Golden triangles",
+    "diagonals": "Diagonals",
+    "center": "Centre cross",
+    "ratios": "Other ratios",
+    "headshot": "Headshot template",
+    "id_bands": "ID photo bands",
+    "circle": "Circle avatar",
+}
+
+
+def id_rule_names() -> list[tuple[str, str]]:
+    """(id, name) of the ID photo rules in resources/id_photos.toml (none if it is unreadable)."""
+    try:
+        return [(r.id, r.name) for r in load_id_rules().rules]
+    except HeadroomError as exc:
+        log.warning("no ID rules for the guides: %s", exc)
+        return []
+
+
+@dataclass(frozen=True)
+class ActionSlots:
+    """What the window's commands call; each is called with no arguments unless typed otherwise."""
+
+    choose_photos: Callable[[], object]
+    choose_folder: Callable[[], object]
+    open_sample: Callable[[], object]
+    open_paths: Callable[[Sequence[Path]], object]
+    export: Callable[[], object]
+    quit: Callable[[], object]
+    undo: Callable[[], object]
+    redo: Callable[[], object]
+    reset_crop: Callable[[], object]
+    toggle_aspect_lock: Callable[[], object]
+    swap_orientation: Callable[[], object]
+    set_aspect: Callable[[tuple[int, int] | None], object]
+    level_eyes: Callable[[], object]
+    zoom_fit: Callable[[], object]
+    zoom_in: Callable[[], object]
+    zoom_out: Callable[[], object]
+    set_circle_mask: Callable[[bool], object]
+    show_compare: Callable[[], object]
+    next_photo: Callable[[], object]
+    previous_photo: Callable[[], object]
+    pick_suggestion: Callable[[int], object]  # 0-based row of the current tab
+    escape: Callable[[], object]
+    guide_settings: Callable[[], GuideSettings]
+    set_guides: Callable[[GuideSettings], object]
+    toggle_guide: Callable[[str, bool], object]
+    cycle_guides: Callable[[], object]
+    next_guide_orientation: Callable[[], object]
+
+
+class WindowActions:
+    """Builds the window's actions, menus and tool bar. Every Qt object is parented to the window,
+    which owns them; this object only keeps them by name."""
+
+    def __init__(self, window: QMainWindow, slots: ActionSlots, settings: AppSettings) -> None:
+        self._window = window
+        self._slots = slots
+        self._settings = settings
+        self._build_actions()
+        self._build_menus_and_toolbar()
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        keys: Sequence[QKeySequence | str | QKeySequence.StandardKey] = (),
+        icon_name: str | None = None,
+        tip: str | None = None,
+    ) -> QAction:
+        action = QAction(text, self._window)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        shortcuts = [k if isinstance(k, QKeySequence) else QKeySequence(k) for k in keys]
+        if shortcuts:
+            action.setShortcuts(shortcuts)
+            tip = tip or text.replace("…", "").replace("&", "")
+            action.setToolTip(
+                f"{tip} ({shortcuts[0].toString(QKeySequence.SequenceFormat.NativeText)})"
+            )
+        elif tip:
+            action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self._window.addAction(action)  # shortcuts work while the menu bar is hidden, too
+        return action
+
+    def _build_actions(self) -> None:
+        a, s, window = self._action, self._slots, self._window
+        self.open = a("&Open…", s.choose_photos, [QKeySequence.StandardKey.Open], "open")
+        self.open_folder = a("Open &folder…", s.choose_folder, ["Ctrl+Shift+O"])
+        self.open_sample = a("Open &sample photo", s.open_sample, [], "photo")
+        self.export = a("&Export…", s.export, ["Ctrl+E"], "export")
+        self.quit = a("&Quit", s.quit, [QKeySequence.StandardKey.Quit])
+        self.undo = a("&Undo", s.undo, ["Ctrl+Z"], "undo")
+        self.redo = a("&Redo", s.redo, ["Ctrl+Shift+Z", "Ctrl+Y"], "redo")
+        self.reset = a("Reset &crop", s.reset_crop, [], None, "Back to the first suggestion")
+        self.aspect_lock = a("Toggle ratio &lock", s.toggle_aspect_lock, ["A"])
+        self.swap = a("S&wap orientation", s.swap_orientation, ["X"], "swap")
+        self.level = a("&Level eyes", s.level_eyes, ["L"], "level-eyes")
+        # The tool is armed through ``toggled`` (the window mirrors it on the crop bar's button).
+        self.straighten = a("&Straighten tool", lambda: None, ["S"], "straighten")
+        self.straighten.setCheckable(True)
+        self.cycle_guides = a("&Cycle guides", s.cycle_guides, ["O"])
+        self.guide_orientation = a("Guide &orientation", s.next_guide_orientation, ["Shift+O"])
+        self.zoom_fit = a("Zoom to &fit", s.zoom_fit, ["Ctrl+0"], "zoom-fit")
+        self.zoom_in = a("Zoom &in", s.zoom_in, [QKeySequence.StandardKey.ZoomIn], "zoom-in")
+        self.zoom_out = a("Zoom &out", s.zoom_out, [QKeySequence.StandardKey.ZoomOut], "zoom-out")
+        self.circle_mask = a("Circle avatar &mask", lambda: None, ["M"])
+        self.circle_mask.setCheckable(True)
+        self.circle_mask.toggled.connect(s.set_circle_mask)
+        self.compare = a("&Compare headshot / portrait", s.show_compare, ["C"], "compare")
+        self.compare.setIconText("Compare")
+        self.next_photo = a("&Next photo", s.next_photo, ["PgDown", "]"])
+        self.previous_photo = a("&Previous photo", s.previous_photo, ["PgUp", "["])
+        for n in range(1, 10):
+            shortcut = QShortcut(QKeySequence(str(n)), window)
+            shortcut.activated.connect(lambda n=n: s.pick_suggestion(n - 1))
+        escape = QShortcut(QKeySequence("Esc"), window)
+        escape.activated.connect(s.escape)
+
+        self.guide_toggles: dict[str, QAction] = {}
+        for kind in GUIDE_KINDS:
+            action = QAction(GUIDE_TITLES.get(kind, kind.replace("_", " ").title()), window)
+            action.setCheckable(True)
+            action.toggled.connect(lambda on, kind=kind: s.toggle_guide(kind, on))
+            self.guide_toggles[kind] = action
+        self.guide_mode_group = QActionGroup(window)
+        self.guide_modes: dict[str, QAction] = {}
+        for mode, text in (
+            ("always", "Always"),
+            ("dragging", "While dragging"),
+            ("never", "Never"),
+        ):
+            action = QAction(f"Show guides: {text}", self.guide_mode_group)
+            action.setCheckable(True)
+            action.triggered.connect(
+                lambda _=False, mode=mode: s.set_guides(replace(s.guide_settings(), mode=mode))
+            )
+            self.guide_modes[mode] = action
+        self.grid_group = QActionGroup(window)
+        self.grid_sizes: dict[int, QAction] = {}
+        low, high = guide_config().grid_range
+        for n in range(low, high + 1):
+            action = QAction(f"{n} × {n}", self.grid_group)
+            action.setCheckable(True)
+            action.triggered.connect(
+                lambda _=False, n=n: s.set_guides(replace(s.guide_settings(), grid_divisions=n))
+            )
+            self.grid_sizes[n] = action
+        self.id_rule_group = QActionGroup(window)
+        self.id_rules: dict[str | None, QAction] = {}
+        for rule_id, name in [(None, "No ID rule"), *id_rule_names()]:
+            action = QAction(name, self.id_rule_group)
+            action.setCheckable(True)
+            action.triggered.connect(
+                lambda _=False, rule_id=rule_id: s.set_guides(
+                    replace(s.guide_settings(), id_rule=rule_id)
+                )
+            )
+            self.id_rules[rule_id] = action
+        self.aspect_group = QActionGroup(window)
+        self.aspects: list[tuple[tuple[int, int] | None, QAction]] = []
+        for label, value in ASPECT_CHOICES:
+            action = QAction(label, self.aspect_group)
+            action.setCheckable(True)
+            action.triggered.connect(lambda _=False, value=value: s.set_aspect(value))
+            self.aspects.append((value, action))
+        self.sync_guides(s.guide_settings())
+
+    def _build_menus_and_toolbar(self) -> None:
+        window = self._window
+        bar = window.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.open, self.open_folder, self.open_sample])
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit)
+
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.undo, self.redo, self.reset])
+
+        crop_menu = bar.addMenu("&Crop")
+        aspect_menu = crop_menu.addMenu(icon("aspect"), "&Ratio")
+        aspect_menu.addActions([action for _, action in self.aspects])
+        crop_menu.addActions([self.aspect_lock, self.swap])
+        crop_menu.addSeparator()
+        crop_menu.addActions([self.level, self.straighten])
+
+        view_menu = bar.addMenu("&View")
+        self.guides_menu = QMenu("&Guides", window)
+        self.guides_menu.setIcon(icon("guides"))
+        self.guides_menu.addActions(list(self.guide_toggles.values()))
+        self.guides_menu.addSeparator()
+        self.guides_menu.addActions([self.cycle_guides, self.guide_orientation])
+        self.guides_menu.addSeparator()
+        self.guides_menu.addActions(list(self.guide_modes.values()))
+        grid_menu = self.guides_menu.addMenu("Grid &divisions")
+        grid_menu.addActions(list(self.grid_sizes.values()))
+        id_menu = self.guides_menu.addMenu("&ID photo rule")
+        id_menu.addActions(list(self.id_rules.values()))
+        view_menu.addMenu(self.guides_menu)
+        view_menu.addAction(self.circle_mask)
+        view_menu.addSeparator()
+        view_menu.addActions([self.zoom_fit, self.zoom_in, self.zoom_out])
+        view_menu.addSeparator()
+        view_menu.addAction(self.compare)
+
+        go_menu = bar.addMenu("&Go")
+        go_menu.addActions([self.next_photo, self.previous_photo])
+
+        tools = QToolBar("Main")
+        tools.setObjectName("mainToolBar")
+        tools.setMovable(False)
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tools.addActions([self.open, self.export])
+        tools.addSeparator()
+        tools.addActions([self.undo, self.redo])
+        tools.addSeparator()
+        guides_button = QToolButton()
+        guides_button.setObjectName("guidesButton")
+        guides_button.setText("Guides")
+        guides_button.setIcon(icon("guides"))
+        guides_button.setToolTip("Crop guides (O cycles, Shift+O turns the spiral)")
+        guides_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        guides_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        guides_button.setMenu(self.guides_menu)
+        tools.addWidget(guides_button)
+        tools.addAction(self.compare)
+        tools.addSeparator()
+        tools.addActions([self.zoom_fit])
+        window.addToolBar(tools)
+        self.toolbar = tools
+
+    def _fill_recent_menu(self) -> None:
+        # Filled on opening so a path deleted since it was added is left out.
+        self.recent_menu.clear()
+        recent = [p for p in self._settings.recent_paths() if p.exists()]
+        for path in recent:
+            action = self.recent_menu.addAction(path.name or str(path))
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda _=False, path=path: self._slots.open_paths([path]))
+        if not recent:
+            self.recent_menu.addAction("No recent photos").setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear list", self._settings.clear_recent)
+
+    def sync_guides(self, guides: GuideSettings) -> None:
+        """Tick the guide, mode, grid and ID-rule choices that ``guides`` holds."""
+        for kind, action in self.guide_toggles.items():
+            # Ticking must not read as the photographer toggling that guide.
+            action.blockSignals(True)
+            action.setChecked(kind in guides.enabled)
+            action.blockSignals(False)
+        for mode, action in self.guide_modes.items():
+            action.setChecked(mode == guides.mode)
+        for n, action in self.grid_sizes.items():
+            action.setChecked(n == guides.grid_divisions)
+        for rule_id, action in self.id_rules.items():
+            action.setChecked(rule_id == guides.id_rule)
+
+    def sync_session(self, session: CropSession | None, *, can_compare: bool) -> None:
+        """Enable what the crop session (None: no photo) allows and tick its ratio; ``can_compare``
+        is whether there is a headshot or portrait suggestion to compare."""
+        s = session
+        has = s is not None
+        self.undo.setEnabled(has and s.can_undo)  # type: ignore[union-attr]
+        self.redo.setEnabled(has and s.can_redo)  # type: ignore[union-attr]
+        for action in (
+            self.export,
+            self.reset,
+            self.aspect_lock,
+            self.swap,
+            self.straighten,
+            self.zoom_fit,
+            self.zoom_in,
+            self.zoom_out,
+            self.circle_mask,
+        ):
+            action.setEnabled(has)
+        faces = has and s.analysis is not None and bool(s.analysis.faces)  # type: ignore[union-attr]
+        self.level.setEnabled(faces)
+        self.compare.setEnabled(can_compare)
+        for value, action in self.aspects:
+            action.setEnabled(has)
+            if has:
+                action.setChecked(value == s.state.aspect)  # type: ignore[union-attr]
