@@ -46,6 +46,7 @@ from core.faces import Analysis, Face, FaceKeypoints, PersonMask
 from core.geometry import Box, Point
 from core.head_geometry import head_geometry
 from core.head_geometry import roll_deg as eye_roll_deg
+from core.scene_lines import measure_scene_lines
 
 if TYPE_CHECKING:
     from core.models import ModelStore
@@ -404,7 +405,8 @@ class FaceAnalyzer:
             for det, roll in zip(detections, rolls, strict=True)
         ]
         faces.sort(key=lambda f: f.box.area, reverse=True)
-        return Analysis(photo.path, photo.width, photo.height, tuple(faces), mask)
+        lines = measure_scene_lines(rgb, confidence)
+        return Analysis(photo.path, photo.width, photo.height, tuple(faces), mask, lines)
 
     def _parallel(
         self,

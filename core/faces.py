@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from core.geometry import Box, Point
+from core.scene_lines import SceneLines
 
 KEYPOINT_NAMES = ("right_eye", "left_eye", "nose_tip", "mouth", "right_ear", "left_ear")
 
@@ -146,6 +147,8 @@ class Analysis:
     height: int
     faces: tuple[Face, ...]  # largest first
     person_mask: PersonMask | None
+    #: Direction of the background's straight lines (None: too few edges, or not measured).
+    scene_lines: SceneLines | None = None
 
     @property
     def image_box(self) -> Box:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from core.faces import Analysis
 from core.framing.rules import FramingRules, Range
-from core.framing.subject import FramedFace, body_end_y, frame_face
+from core.framing.subject import FramedFace, body_end_y, frame_face, posed_tilt_scene
 from core.geometry import Box
 from core.suggestion import CheckWarning
 
@@ -142,11 +142,17 @@ def subject_checks(
                 )
             )
     if abs(ff.residual_roll_deg) > rules.roll_threshold_deg:
+        lines = posed_tilt_scene(analysis, ff.index, rules)
+        scene_level = (
+            lines is not None
+            and abs(lines.level_angle_deg - ff.angle_deg) <= rules.roll_threshold_deg
+        )
+        reason = "head tilt kept: the background's lines are level; " if scene_level else ""
         out.append(
             CheckWarning(
                 ROLL_NOT_CORRECTED,
-                f"eyes tilted {ff.residual_roll_deg:+.1f}°; "
-                f"rotating by {ff.residual_roll_deg:+.1f}° levels them",
+                f"eyes tilted {ff.residual_roll_deg:+.1f}° ({reason}"
+                f"rotating by {ff.residual_roll_deg:+.1f}° levels them)",
                 "info",
             )
         )

@@ -40,7 +40,7 @@ def headshot(
             base_score, output_sizes,
         )  # fmt: skip
 
-    angle = levelling_angle(analysis, subject, rules.roll_threshold_deg)
+    angle = levelling_angle(analysis, subject, rules)
     return best_of_levelled(at, angle) if upright_fallback else at(angle)
 
 

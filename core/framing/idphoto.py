@@ -52,7 +52,7 @@ def id_photo(
     id_rules: IdRules,
     output_sizes: Sequence[tuple[int, int]] = (),
 ) -> Suggestion:
-    angle = levelling_angle(analysis, subject, rules.roll_threshold_deg)
+    angle = levelling_angle(analysis, subject, rules, keep_pose=False)
     return best_of_levelled(
         lambda a: _id_photo_at(analysis, subject, rule, a, rules, id_rules, output_sizes), angle
     )

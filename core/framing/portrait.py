@@ -292,7 +292,7 @@ def portrait(
             return environmental(analysis, subject, aspect, rules, output_sizes, angle)
         return length_framing(analysis, subject, aspect, length, rules, output_sizes, angle)
 
-    angle = levelling_angle(analysis, subject, rules.roll_threshold_deg)
+    angle = levelling_angle(analysis, subject, rules)
     if angle == 0.0:
         return at(0.0)
     try:

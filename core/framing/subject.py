@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from core.faces import Analysis, Face
 from core.framing.rotation import box_inside, rotate_box_bounds, to_frame
+from core.framing.rules import FramingRules
 from core.geometry import Box, Point
+from core.scene_lines import SceneLines
 
 
 @dataclass(frozen=True)
@@ -74,17 +76,37 @@ def frame_face(analysis: Analysis, index: int, angle_deg: float) -> FramedFace:
     )
 
 
-def levelling_angle(analysis: Analysis, index: int, threshold_deg: float) -> float:
-    """The rotation that levels the eyes; 0 when the tilt is under the threshold, or when the
-    rotated photo would lose part of the face (a face in a corner: better tilted than cut)."""
+def posed_tilt_scene(analysis: Analysis, index: int, rules: FramingRules) -> SceneLines | None:
+    """The background's lines when they, not the eyes, should set the level: the background has
+    dominant straight lines and the head is tilted no more than a pose would tilt it."""
+    lines = analysis.scene_lines
     face = analysis.faces[index]
-    if abs(face.roll_deg) <= threshold_deg:
+    if lines is None or lines.strength < rules.scene_min_strength:
+        return None
+    if abs(face.roll_deg - lines.level_angle_deg) > rules.max_posed_tilt_deg:
+        return None
+    return lines
+
+
+def levelling_angle(
+    analysis: Analysis, index: int, rules: FramingRules, *, keep_pose: bool = True
+) -> float:
+    """The suggested rotation: it levels the eyes when they tilt more than the threshold, unless
+    (``keep_pose``) the background's straight lines show the head tilt is posed, in which case it
+    levels those lines (0 when they already are). ID photos pass ``keep_pose=False``. 0 too when
+    the rotated photo would lose part of the face (a face in a corner: better tilted than cut)."""
+    face = analysis.faces[index]
+    target = face.roll_deg
+    lines = posed_tilt_scene(analysis, index, rules) if keep_pose else None
+    if lines is not None:
+        target = lines.level_angle_deg
+    if abs(target) <= rules.roll_threshold_deg:
         return 0.0
-    ff = frame_face(analysis, index, face.roll_deg)
+    ff = frame_face(analysis, index, target)
     head = Box.from_edges(ff.face_box.left, ff.crown_y, ff.face_box.right, ff.chin_y)
-    if not box_inside(head, analysis.width, analysis.height, face.roll_deg):
+    if not box_inside(head, analysis.width, analysis.height, target):
         return 0.0
-    return face.roll_deg
+    return target
 
 
 def body_end_y(analysis: Analysis, index: int, band_h: float = 1.5) -> float:
