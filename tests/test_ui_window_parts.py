@@ -1,6 +1,6 @@
 """The main window's parts on their own: image conversion and crop thumbnails, the crop bar's
-two-way binding, settings, sidecar conversions, the checks panel, status feedback, model loading
-in the background and drag and drop."""
+two-way binding, settings, sidecar conversions and autosave, the checks panel, status feedback,
+model loading in the background and drag and drop."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from core.crop_session import CropSession, CropState
+from core.export.types import CropChoice
 from core.geometry import Box
 from core.guides import GuideSettings
 from core.models import ModelName, ModelProgress
+from core.sidecar import read_sidecar
 from core.suggestion import CheckWarning, Suggestion
 from ui.checks_panel import ChecksPanel, summary_text
 from ui.crop_bar import CropBar
@@ -26,8 +28,10 @@ from ui.main_window import MainWindow
 from ui.photo_jobs import choice_to_state, initial_suggestion, load_display_photo, state_to_choice
 from ui.qt_images import crop_thumbnail, pil_to_qimage, qimage_to_pil
 from ui.settings import AppSettings, settings_at
+from ui.sidecar_autosave import SidecarAutosave, SidecarCrop
 from ui.status import AppStatusBar, MessageBanner
 from ui.suggestions_panel import item_text
+from ui.tasks import TaskRunner
 
 NO_MODS = Qt.KeyboardModifier.NoModifier
 
@@ -174,6 +178,44 @@ def test_state_choice_round_trip_and_initial_suggestion() -> None:
     assert initial_suggestion([portrait, tight, square, headshot]) == headshot
     assert initial_suggestion([portrait, tight, square]) == tight
     assert initial_suggestion([portrait]) is None
+
+
+def test_sidecar_autosave_writes_once_after_a_burst_and_at_once_on_flush_or_finish(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    runner = TaskRunner(max_threads=1)
+    photo = tmp_path / "a.jpg"
+    crop: list[SidecarCrop | None] = [None]
+    saver = SidecarAutosave(runner, lambda: crop[0], priority=0)
+    written: list[Path] = []
+    saver.written.connect(written.append)
+    try:
+        saver.schedule()
+        saver.flush()  # nothing to save: no photo
+        assert runner.wait_idle(5000) and not written
+
+        crop[0] = SidecarCrop(photo, CropChoice(Box(1, 2, 30, 40)), (100, 120))
+        saver.schedule()
+        crop[0] = SidecarCrop(photo, CropChoice(Box(5, 6, 30, 40)), (100, 120))
+        saver.schedule()  # a burst of edits saves once, the last crop
+        qtbot.waitUntil(lambda: written == [photo], timeout=5000)
+        assert runner.wait_idle(5000) and written == [photo]
+        assert read_sidecar(photo, (100, 120)) == crop[0].choice  # type: ignore[union-attr]
+
+        crop[0] = SidecarCrop(photo, CropChoice(Box(7, 8, 30, 40)), (100, 120))
+        saver.schedule()
+        saver.flush()  # switching photo: saved now, not after the delay
+        assert runner.wait_idle(5000) and written == [photo, photo]
+        assert read_sidecar(photo, (100, 120)) == crop[0].choice  # type: ignore[union-attr]
+
+        crop[0] = SidecarCrop(photo, CropChoice(Box(9, 9, 30, 40)), (100, 120))
+        saver.schedule()
+        saver.finish()  # closing: written before finish returns
+        assert read_sidecar(photo, (100, 120)) == crop[0].choice  # type: ignore[union-attr]
+        saver.flush()  # nothing pending any more
+        assert runner.wait_idle(5000) and written == [photo, photo]
+    finally:
+        runner.shutdown()
 
 
 def test_load_display_photo_is_upright_with_the_original_size(tmp_path: Path) -> None:

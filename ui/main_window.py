@@ -1,10 +1,15 @@
 """Headroom's main window: composes the canvas, crop controls, suggestion/compare views, preview,
-checks and film strip, and runs every slow step (decode, models, detection, thumbnails, sidecar
-writes) in the TaskRunner.
+checks and film strip; owns the photo on screen with its crop session, analysis and guides; and
+runs every slow step (decode, models, detection, thumbnails, sidecar writes) in the TaskRunner.
 
 Layout: menu bar and tool bar; an inline message banner; then a horizontal splitter with the
 suggestions on the left, the photo (welcome view / canvas + crop bar / compare view) in the middle
-and output previews over checks on the right; the film strip below when a folder is open.
+and output previews over checks on the right; the film strip below when a folder is open. The
+splitters' sizes and the window's geometry are saved and restored here too.
+
+Elsewhere: the actions, menus and tool bar are built by ``ui.window_actions`` from this window's
+callbacks; the crop is saved to the photo's sidecar by ``ui.sidecar_autosave``; the worker-side
+steps of opening a photo are ``ui.photo_jobs``.
 """
 
 from __future__ import annotations
@@ -43,7 +48,6 @@ from core.models import ModelProgress
 from core.paths import user_cache_dir
 from core.photo import list_photos
 from core.presets import PresetBook, load_presets
-from core.sidecar import write_sidecar
 from core.suggestion import CheckWarning, Suggestion
 from ui.canvas import PhotoCanvas
 from ui.checks_panel import ChecksPanel
@@ -63,6 +67,7 @@ from ui.photo_jobs import (
 )
 from ui.preview_panel import PreviewPanel
 from ui.settings import AppSettings
+from ui.sidecar_autosave import SidecarAutosave, SidecarCrop
 from ui.status import AppStatusBar, MessageBanner
 from ui.suggestions_panel import SuggestionsPanel
 from ui.tasks import TaskRunner, describe_error
@@ -72,9 +77,6 @@ from ui.window_actions import GUIDE_TITLES, ActionSlots, WindowActions, id_rule_
 
 log = logging.getLogger(__name__)
 
-#: Wait this long after the last committed edit before saving the sidecar (a burst of nudges
-#: writes once).
-SIDECAR_DELAY_MS = 400
 PREVIEW_MIN_SIDE, PREVIEW_MAX_SIDE = 1600, 3200
 #: Pool priority of the work for the photo on screen: ahead of film-strip thumbnails.
 FOREGROUND = 10
@@ -149,10 +151,11 @@ class MainWindow(QMainWindow):
         self._checks_pending = False
         #: The photo whose analysis (or its failure) was last delivered.
         self.analysed_path: Path | None = None
-        self._sidecar_timer = QTimer(self)
-        self._sidecar_timer.setSingleShot(True)
-        self._sidecar_timer.setInterval(SIDECAR_DELAY_MS)
-        self._sidecar_timer.timeout.connect(self._write_sidecar_now)
+        self._sidecar = SidecarAutosave(
+            self.runner, self._sidecar_crop, priority=FOREGROUND, parent=self
+        )
+        self._sidecar.written.connect(self._on_sidecar_written)
+        self._sidecar.failed.connect(self.show_error)
         self._export_dialog: ExportDialog | None = None
         #: Save the crop next to the photo after each edit (off for --screenshot).
         self.autosave = True
@@ -479,7 +482,7 @@ class MainWindow(QMainWindow):
         path = Path(path)
         if self._path == path and self._shown is not None and self._shown.path == path:
             return
-        self._flush_sidecar()
+        self._sidecar.flush()
         self._path = path
         self.banner.hide()
         self.status.say(f"Opening {path.name}…")
@@ -729,7 +732,7 @@ class MainWindow(QMainWindow):
         self.suggestions.set_active(state.suggestion_id)
         self._update_actions()
         if self.autosave and not self._auto_applying:
-            self._sidecar_timer.start()
+            self._sidecar.schedule()
 
     def _disconnect_session(self, session: CropSession) -> None:
         session.changing.disconnect(self._on_crop_changing)
@@ -862,7 +865,7 @@ class MainWindow(QMainWindow):
         if not sources:
             self.status.say("Open a photo first")
             return None
-        self._flush_sidecar()
+        self._sidecar.flush()
         dialog = ExportDialog(self, self.runner, self.presets, sources, self.qsettings)
         dialog.set_presets(self.preview.selected_presets())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
@@ -879,38 +882,18 @@ class MainWindow(QMainWindow):
 
     # == sidecar ==
 
-    def _write_sidecar_now(self, *, wait: bool = False) -> None:
+    def _sidecar_crop(self) -> SidecarCrop | None:
+        """The crop on screen as the sidecar records it (None when no photo is shown)."""
         if self._shown is None or self._session is None:
-            return
-        path, size = self._shown.path, self._shown.original_size
+            return None
         suggestions = self._result.suggestions if self._result is not None else ()
         choice = state_to_choice(self._session.state, suggestions)
-        if wait:
-            try:
-                write_sidecar(path, choice, size)
-            except (HeadroomError, OSError) as exc:
-                log.warning("could not save the crop for %s: %s", path, exc)
-            return
-        self.runner.submit(
-            lambda: write_sidecar(path, choice, size),
-            lambda _where: self._on_sidecar_written(path),
-            lambda exc: self.show_error(
-                f"Could not save the crop for {path.name}: {describe_error(exc)}"
-            ),
-            key=f"sidecar:{path}",
-            priority=FOREGROUND,
-        )
+        return SidecarCrop(self._shown.path, choice, self._shown.original_size)
 
     def _on_sidecar_written(self, path: Path) -> None:
         if self.filmstrip.isVisible():
             self.filmstrip.refresh_marks([path])
         self.sidecarWritten.emit(path)
-
-    def _flush_sidecar(self) -> None:
-        """Save a pending crop now (before switching photo or closing)."""
-        if self._sidecar_timer.isActive():
-            self._sidecar_timer.stop()
-            self._write_sidecar_now()
 
     # == feedback ==
 
@@ -956,9 +939,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closing.set()
-        if self._sidecar_timer.isActive():
-            self._sidecar_timer.stop()
-            self._write_sidecar_now(wait=True)
+        self._sidecar.finish()
         self.save_settings()
         self.runner.shutdown()
         if self._owns_analyzer and self._analyzer is not None:
