@@ -257,6 +257,12 @@ def test_suggestion_tile_text_is_short() -> None:
     nbsp = "\u00a0"
     assert item_text(1, s) == f"head{nbsp}&{nbsp}shoulders\n1 · 2:3 · 74%\n⚠ 3 warnings"
     assert item_text(12, s) == f"head{nbsp}&{nbsp}shoulders\n2:3 · 74%\n⚠ 3 warnings"
+    note = CheckWarning("roll-not-corrected", "eyes tilted +4.4° (head tilt kept)", "info")
+    noted = _suggestion("headshot", "standard", (4, 5), 0.91, [note])
+    assert item_text(1, noted).endswith("\n1 note")  # a note is not a warning
+    mixed = _suggestion("headshot", "tight", (4, 5), 0.8, [note, CheckWarning("x", "y")])
+    assert item_text(1, mixed).endswith("\n⚠ 1 warning")
+    assert item_text(1, _suggestion("headshot", "loose", (1, 1), 0.9, [])).endswith("no warnings")
 
 
 def test_banner_and_model_progress(qtbot: QtBot) -> None:

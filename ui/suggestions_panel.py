@@ -64,7 +64,8 @@ TEXT_LINES = 3
 
 def item_text(number: int | None, s: Suggestion, metrics: QFontMetrics | None = None) -> str:
     """Three short lines under a thumbnail: the framing; the key number (1-9), ratio and score;
-    the number of warnings. The first line is elided to the cell when ``metrics`` is given."""
+    the number of warnings (problems and warnings; else of notes). The first line is elided to
+    the cell when ``metrics`` is given."""
     # Non-breaking spaces: a framing name is one line, elided if need be, never wrapped.
     first = _FRAMING_LABELS.get(s.framing, s.framing).replace(" ", "\u00a0")
     if metrics is not None:
@@ -72,8 +73,15 @@ def item_text(number: int | None, s: Suggestion, metrics: QFontMetrics | None = 
     parts = [f"{s.aspect[0]}:{s.aspect[1]}", f"{s.score:.0%}"]
     if number is not None and number <= 9:
         parts.insert(0, str(number))
-    count = len(s.warnings)
-    third = f"⚠ {count} warning{'s' if count != 1 else ''}" if count else "no warnings"
+    # Notes (info) are not warnings: a kept head tilt must not read as a fault on every tile.
+    severe = sum(1 for w in s.warnings if w.severity != "info")
+    notes = len(s.warnings) - severe
+    if severe:
+        third = f"⚠ {severe} warning{'s' if severe != 1 else ''}"
+    elif notes:
+        third = f"{notes} note{'s' if notes != 1 else ''}"
+    else:
+        third = "no warnings"
     return f"{first}\n{' · '.join(parts)}\n{third}"
 
 
