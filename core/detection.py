@@ -46,7 +46,7 @@ from core.faces import Analysis, Face, FaceKeypoints, PersonMask
 from core.geometry import Box, Point
 from core.head_geometry import head_geometry
 from core.head_geometry import roll_deg as eye_roll_deg
-from core.scene_lines import measure_scene_lines
+from core.scene_lines import SceneLines, measure_scene_lines
 
 if TYPE_CHECKING:
     from core.models import ModelStore
@@ -384,9 +384,11 @@ class FaceAnalyzer:
         scale = float(photo.analysis_scale)
         with self._lock:
             self._ensure_models()
-            # Segmentation has its own MediaPipe task (and dispatcher thread): overlap it with
-            # the face passes.
-            pending = self._pool.submit(self._segment, rgb) if self._pool is not None else None
+            # Segmentation has its own MediaPipe task (and dispatcher thread): overlap it, and the
+            # background-line measure that needs its mask, with the face passes.
+            pending = (
+                self._pool.submit(self._segment_and_lines, rgb) if self._pool is not None else None
+            )
             detections = self._detect(rgb)
             detections.sort(key=lambda d: d.box.area, reverse=True)
             top = detections[:ROLL_REFINE_FACES]
@@ -398,14 +400,15 @@ class FaceAnalyzer:
                 costs=[iterations for _, iterations in work],
             )
             rolls += [None] * (len(detections) - len(top))
-            confidence = pending.result() if pending is not None else self._segment(rgb)
+            confidence, lines = (
+                pending.result() if pending is not None else self._segment_and_lines(rgb)
+            )
         mask = PersonMask(confidence, scale)
         faces = [
             self._face(det, scale, confidence, roll)
             for det, roll in zip(detections, rolls, strict=True)
         ]
         faces.sort(key=lambda f: f.box.area, reverse=True)
-        lines = measure_scene_lines(rgb, confidence)
         return Analysis(photo.path, photo.width, photo.height, tuple(faces), mask, lines)
 
     def _parallel(
@@ -560,6 +563,10 @@ class FaceAnalyzer:
         crop = rgb[y0:y1, x0:x1]
         again = _run_detector(detector, crop, (x0, y0), TILE_MIN_SCORE, "verify")
         return any(a.box.iou(det.box) > NMS_IOU for a in again)
+
+    def _segment_and_lines(self, rgb: RGB) -> tuple[npt.NDArray[np.float32], SceneLines | None]:
+        confidence = self._segment(rgb)
+        return confidence, measure_scene_lines(rgb, confidence)
 
     def _segment(self, rgb: RGB) -> npt.NDArray[np.float32]:
         result = self._segmenter.segment(_mp_image(rgb))
