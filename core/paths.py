@@ -23,3 +23,7 @@ def user_cache_dir() -> Path:
 
 def user_config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def user_pictures_dir() -> Path:
+    return Path(platformdirs.user_pictures_dir())

@@ -567,6 +567,33 @@ def test_unwritable_output_folder_fails_before_any_work(
     assert decoded == []
 
 
+def test_default_output_folder_is_beside_the_photo_unless_that_folder_is_read_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import core.export.atomic
+    import core.paths
+    from core.export.atomic import default_out_dir
+
+    shoot = tmp_path / "shoot"
+    shoot.mkdir()
+    photo = shoot / "portrait.jpg"
+    assert default_out_dir(photo) == shoot / "exports"
+
+    real_open = os.open
+
+    def card_is_locked(path: str | os.PathLike[str], flags: int, mode: int = 0o777) -> int:
+        if Path(path).parent == shoot and flags & os.O_CREAT:
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, mode)
+
+    pictures = tmp_path / "Pictures"
+    pictures.mkdir()
+    monkeypatch.setattr(core.export.atomic.os, "open", card_is_locked)
+    monkeypatch.setattr(core.paths, "user_pictures_dir", lambda: pictures)
+    assert default_out_dir(photo) == pictures / "Headroom exports"
+    assert list(shoot.iterdir()) == []  # the probe left nothing behind
+
+
 def test_unserialisable_camera_exif_keeps_credits_instead_of_failing() -> None:
     from core.export.metadata import output_exif
 

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from core.crop_session import CropState
 from core.errors import HeadroomError
+from core.export.atomic import default_out_dir
 from core.presets import PresetBook
 from ui.export_job import (
     ExportJob,
@@ -260,7 +261,7 @@ class ExportDialog(QDialog):
         self.picker.set_checked_ids([str(i) for i in ids if str(i) in self._presets])
         folder = self._setting("folder", "")
         if not folder and self._sources:
-            folder = str(self._sources[0][0].parent / "exports")
+            folder = str(default_out_dir(self._sources[0][0]))
         self.folder_edit.setText(str(folder))
         fmt = self._setting("format", "")
         index = self.format_combo.findData(fmt or None)

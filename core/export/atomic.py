@@ -103,3 +103,28 @@ def _probe_writable(out_dir: Path) -> None:
     os.close(fd)
     with contextlib.suppress(OSError):
         probe.unlink()
+
+
+#: Where exports of a photo go by default: a folder of this name beside it.
+EXPORTS_FOLDER_NAME = "exports"
+
+
+def default_out_dir(source: Path) -> Path:
+    """The output folder to offer for ``source``: ``exports`` beside it, unless the photo's folder
+    is read-only (a locked card, a read-only share), then ``Headroom exports`` in the user's
+    pictures folder (or home). Only offered, not created."""
+    beside = Path(source).parent / EXPORTS_FOLDER_NAME
+    if _is_writable_dir(beside if beside.is_dir() else beside.parent):
+        return beside
+    from core.paths import user_pictures_dir
+
+    pictures = user_pictures_dir()
+    return (pictures if pictures.is_dir() else Path.home()) / "Headroom exports"
+
+
+def _is_writable_dir(folder: Path) -> bool:
+    try:
+        _probe_writable(folder)
+    except ExportError:
+        return False
+    return True
