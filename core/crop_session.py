@@ -30,6 +30,7 @@ from core.framing.manual import (
     manual_suggestion,
 )
 from core.framing.rotation import box_inside
+from core.framing.rules import load_framing_rules
 from core.geometry import Box, Point
 from core.suggestion import CheckWarning, Suggestion
 
@@ -356,6 +357,23 @@ class CropSession:
             raise ValueError("no face to level")
         index = self._state.subject if self._state.subject is not None else 0
         self.set_angle(faces[index].roll_deg)
+
+    @property
+    def lines_level_angle(self) -> float | None:
+        """The rotation that levels the background's straight lines (core.scene_lines), or
+        ``None`` when the photo has no dominant lines to go by."""
+        lines = self.analysis.scene_lines if self.analysis is not None else None
+        if lines is None or lines.strength < load_framing_rules().lines_min_strength:
+            return None
+        return lines.level_angle_deg
+
+    def level_lines(self) -> None:
+        """Rotate so the background's straight lines (horizon, shelves, walls) are level or
+        plumb: an automatic straighten that ignores the sitter's head tilt."""
+        angle = self.lines_level_angle
+        if angle is None:
+            raise ValueError("no straight lines in the background to level by")
+        self.set_angle(angle)
 
     def straighten_by_line(self, p1: Point, p2: Point) -> None:
         """Rotate so the line p1-p2 (drawn on the upright, unrotated original image) becomes level,

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFilter
 
 ORIENTATION_TAG = 0x0112
 
@@ -359,6 +359,7 @@ __all__ = [
     "make_group_photo",
     "make_large_jpeg",
     "mean_abs_diff",
+    "posed_photo",
     "resized_like",
     "stored_pixels",
     "to_16bit",
@@ -368,3 +369,29 @@ __all__ = [
     "write_cmyk_jpeg",
     "write_with_orientation",
 ]
+
+
+def posed_photo(path: Path, astronaut_path: Path, *, turn_deg: float = 0.0) -> Path:
+    """A brick wall (scikit-image's real photo, level mortar lines) with the astronaut's head
+    tilted 8 degrees in front of it; the whole photo turned by ``turn_deg`` (a tilted camera)."""
+    import skimage.data
+
+    wall = Image.fromarray(skimage.data.brick()).convert("RGB").resize((1024, 1024))
+    scene = Image.new("RGB", (2048, 1536))
+    for x in (0, 1024):
+        for y in (0, 1024):
+            scene.paste(wall, (x, y))
+    sitter = (
+        Image.open(astronaut_path)
+        .convert("RGB")
+        .resize((1024, 1024), Image.Resampling.LANCZOS)
+        .rotate(8, Image.Resampling.BICUBIC, center=(460, 240))
+    )
+    cutout = Image.new("L", sitter.size, 0)
+    ImageDraw.Draw(cutout).ellipse((200, 0, 720, 760), fill=255)
+    scene.paste(sitter, (500, 300), cutout.filter(ImageFilter.GaussianBlur(8)))
+    if turn_deg:
+        big = scene.resize((4096, 3072), Image.Resampling.BICUBIC)
+        scene = big.rotate(turn_deg, Image.Resampling.BICUBIC).reduce(2)
+    scene.save(path, quality=92)
+    return path

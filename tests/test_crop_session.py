@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
 from core.crop_session import CropSession, CropState, straighten_angle
 from core.events import Event
 from core.framing.rotation import box_inside
+from core.framing.rules import load_framing_rules
 from core.geometry import Box, Point, rotate_point
+from core.scene_lines import SceneLines
 from core.suggestion import Suggestion
 from tests.framing_factory import make_analysis, make_face
 
@@ -165,6 +168,26 @@ def test_level_eyes_uses_the_subject_roll() -> None:
     assert s.state.angle_deg == pytest.approx(-3.0)
     with pytest.raises(IndexError):
         s.set_subject(5)
+
+
+def test_level_lines_turns_by_the_background_not_the_eyes() -> None:
+    rules = load_framing_rules()
+    tilted = make_analysis(W, H, make_face(600, 400, 200, roll_deg=7.5))
+    with_lines = replace(tilted, scene_lines=SceneLines(-2.5, rules.lines_min_strength + 0.5))
+    s = CropSession(W, H, with_lines)
+    assert s.lines_level_angle == pytest.approx(-2.5)
+    s.level_lines()
+    assert s.state.angle_deg == pytest.approx(-2.5)
+    assert box_inside(s.state.box, W, H, -2.5)
+    s.undo()
+    assert s.state.angle_deg == 0.0
+    # Too weak a direction (a leafy park, a plain backdrop): nothing to go by.
+    weak = replace(tilted, scene_lines=SceneLines(-2.5, rules.lines_min_strength - 0.5))
+    for analysis in (weak, tilted, None):
+        session = CropSession(W, H, analysis)
+        assert session.lines_level_angle is None
+        with pytest.raises(ValueError, match="no straight lines"):
+            session.level_lines()
 
 
 def test_level_eyes_without_faces_says_so() -> None:

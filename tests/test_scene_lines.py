@@ -18,6 +18,7 @@ from core.framing.suggest import suggest_all
 from core.models import ModelStore
 from core.scene_lines import SceneLines, measure_scene_lines
 from tests.framing_factory import make_analysis, make_face
+from tests.photo_samples import posed_photo
 
 
 def shelves(size: tuple[int, int] = (1600, 1000), angle_deg: float = 0.0) -> Image.Image:
@@ -103,32 +104,6 @@ def test_levelling_follows_the_background_when_it_has_strong_lines() -> None:
 def analyzer(model_store: ModelStore) -> Iterator[FaceAnalyzer]:
     with FaceAnalyzer(model_store) as fa:
         yield fa
-
-
-def posed_photo(path: Path, astronaut_path: Path, *, turn_deg: float = 0.0) -> Path:
-    """A brick wall (scikit-image's real photo, level mortar lines) with the astronaut's head
-    tilted 8 degrees in front of it; the whole photo turned by ``turn_deg`` (a tilted camera)."""
-    import skimage.data
-
-    wall = Image.fromarray(skimage.data.brick()).convert("RGB").resize((1024, 1024))
-    scene = Image.new("RGB", (2048, 1536))
-    for x in (0, 1024):
-        for y in (0, 1024):
-            scene.paste(wall, (x, y))
-    sitter = (
-        Image.open(astronaut_path)
-        .convert("RGB")
-        .resize((1024, 1024), Image.Resampling.LANCZOS)
-        .rotate(8, Image.Resampling.BICUBIC, center=(460, 240))
-    )
-    cutout = Image.new("L", sitter.size, 0)
-    ImageDraw.Draw(cutout).ellipse((200, 0, 720, 760), fill=255)
-    scene.paste(sitter, (500, 300), cutout.filter(ImageFilter.GaussianBlur(8)))
-    if turn_deg:
-        big = scene.resize((4096, 3072), Image.Resampling.BICUBIC)
-        scene = big.rotate(turn_deg, Image.Resampling.BICUBIC).reduce(2)
-    scene.save(path, quality=92)
-    return path
 
 
 def test_posed_tilt_in_front_of_a_brick_wall_is_kept(

@@ -22,6 +22,7 @@ from core.crop_session import CropState
 from core.framing.checks import EYES_CUT
 from core.geometry import Box
 from core.sidecar import read_sidecar, sidecar_path
+from tests.photo_samples import posed_photo
 from ui.main_window import PAGE_CANVAS, PAGE_COMPARE, PAGE_WELCOME, MainWindow
 from ui.settings import settings_at
 
@@ -435,6 +436,43 @@ def test_straighten_tool_level_eyes_and_reset(
     focus_canvas(qtbot, window)
     qtbot.keyClick(vp, Qt.Key.Key_R)  # back to the suggestion it started from
     assert session.state == first
+
+
+def test_level_lines_levels_the_wall_behind_a_posed_head(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, astronaut_path: Path
+) -> None:
+    path = posed_photo(tmp_path / "posed.jpg", astronaut_path)
+    open_and_wait(qtbot, window, path)
+    session = window.session()
+    assert session is not None and session.analysis is not None
+    lines = session.analysis.scene_lines
+    assert lines is not None
+    # The first suggestion keeps the posed tilt: the wall is level, so nothing is turned.
+    assert session.state.angle_deg == 0.0
+    button = window.crop_bar.level_lines_button
+    assert button.isEnabled() and window.window_actions.level_lines.isEnabled()
+    qtbot.mouseClick(button, LEFT)
+    assert session.state.angle_deg == pytest.approx(lines.level_angle_deg, abs=0.01)
+    qtbot.mouseClick(window.crop_bar.level_button, LEFT)  # L: the eyes after all
+    assert session.state.angle_deg == pytest.approx(session.analysis.faces[0].roll_deg, abs=0.01)
+    focus_canvas(qtbot, window)
+    qtbot.keyClick(window.canvas.viewport(), Qt.Key.Key_L, Qt.KeyboardModifier.ShiftModifier)
+    assert session.state.angle_deg == pytest.approx(lines.level_angle_deg, abs=0.01)
+
+
+def test_level_lines_is_off_without_straight_lines(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    import skimage.data
+
+    # Grass: texture in every direction, no line to level by (and no face).
+    path = tmp_path / "grass.png"
+    Image.fromarray(skimage.data.grass()).convert("RGB").save(path)
+    open_and_wait(qtbot, window, path)
+    assert not window.crop_bar.level_lines_button.isEnabled()
+    assert not window.window_actions.level_lines.isEnabled()
+    window.level_lines()
+    assert "No straight lines" in window.status.text()
 
 
 def test_an_id_suggestion_turns_on_its_rule_bands(

@@ -116,6 +116,15 @@ class CropBar(QFrame):
         self.level_button.setToolTip("Rotate so the subject's eyes are level")
         self.level_button.clicked.connect(lambda: self._call("level_eyes"))
 
+        self.level_lines_button = QToolButton()
+        self.level_lines_button.setIcon(icon("level-lines"))
+        self.level_lines_button.setText("Level lines")
+        self.level_lines_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.level_lines_button.setToolTip(
+            "Rotate so the background's straight lines (horizon, shelves, walls) are level"
+        )
+        self.level_lines_button.clicked.connect(lambda: self._call("level_lines"))
+
         self.straighten_button = QToolButton()
         self.straighten_button.setIcon(icon("straighten"))
         self.straighten_button.setText("Straighten")
@@ -147,6 +156,7 @@ class CropBar(QFrame):
         rotate.addWidget(self.angle_slider, 1)
         rotate.addWidget(self.angle_spin)
         rotate.addWidget(self.level_button)
+        rotate.addWidget(self.level_lines_button)
         rotate.addWidget(self.straighten_button)
         self._box_group = QWidget()
         box = QHBoxLayout(self._box_group)
@@ -220,6 +230,7 @@ class CropBar(QFrame):
         self.level_button.setEnabled(
             s is not None and s.analysis is not None and bool(s.analysis.faces)
         )
+        self.level_lines_button.setEnabled(s is not None and s.lines_level_angle is not None)
 
     def _controls(self) -> tuple[QWidget, ...]:
         return (
@@ -228,6 +239,7 @@ class CropBar(QFrame):
             self.angle_slider,
             self.angle_spin,
             self.level_button,
+            self.level_lines_button,
             self.straighten_button,
             self.x_spin,
             self.y_spin,

@@ -284,6 +284,7 @@ class MainWindow(QMainWindow):
                 swap_orientation=lambda: self._session_call("swap_orientation"),
                 set_aspect=lambda value: self._session_call("set_aspect", value),
                 level_eyes=self.level_eyes,
+                level_lines=self.level_lines,
                 zoom_fit=self.canvas.zoom_fit,
                 zoom_in=self.canvas.zoom_in,
                 zoom_out=self.canvas.zoom_out,
@@ -693,6 +694,12 @@ class MainWindow(QMainWindow):
             self.status.say("No face to level")
             return
         self._session_call("level_eyes")
+
+    def level_lines(self) -> None:
+        if self._session is not None and self._session.lines_level_angle is None:
+            self.status.say("No straight lines in the background to level by")
+            return
+        self._session_call("level_lines")
 
     def reset_crop(self) -> None:
         """R / right-click: back to the suggestion applied last (else the first suggestion, else

@@ -68,6 +68,7 @@ class ActionSlots:
     swap_orientation: Callable[[], object]
     set_aspect: Callable[[tuple[int, int] | None], object]
     level_eyes: Callable[[], object]
+    level_lines: Callable[[], object]
     zoom_fit: Callable[[], object]
     zoom_in: Callable[[], object]
     zoom_out: Callable[[], object]
@@ -132,6 +133,9 @@ class WindowActions:
         self.aspect_lock = a("Toggle ratio &lock", s.toggle_aspect_lock, ["A"])
         self.swap = a("S&wap orientation", s.swap_orientation, ["X"], "swap")
         self.level = a("&Level eyes", s.level_eyes, ["L"], "level-eyes")
+        self.level_lines = a(
+            "Level &background lines", s.level_lines, ["Shift+L"], "level-lines", "Level lines"
+        )
         # The tool is armed through ``toggled`` (the window mirrors it on the crop bar's button).
         self.straighten = a("&Straighten tool", lambda: None, ["S"], "straighten")
         self.straighten.setCheckable(True)
@@ -222,7 +226,7 @@ class WindowActions:
         aspect_menu.addActions([action for _, action in self.aspects])
         crop_menu.addActions([self.aspect_lock, self.swap])
         crop_menu.addSeparator()
-        crop_menu.addActions([self.level, self.straighten])
+        crop_menu.addActions([self.level, self.level_lines, self.straighten])
 
         view_menu = bar.addMenu("&View")
         self.guides_menu = QMenu("&Guides", window)
@@ -318,6 +322,7 @@ class WindowActions:
             action.setEnabled(has)
         faces = has and s.analysis is not None and bool(s.analysis.faces)  # type: ignore[union-attr]
         self.level.setEnabled(faces)
+        self.level_lines.setEnabled(has and s.lines_level_angle is not None)  # type: ignore[union-attr]
         self.compare.setEnabled(can_compare)
         for value, action in self.aspects:
             action.setEnabled(has)

@@ -118,6 +118,7 @@ class FramingRules:
     roll_threshold_deg: float
     scene_min_strength: float
     max_posed_tilt_deg: float
+    lines_min_strength: float
     headshot: HeadshotRules
     portrait: PortraitRules
     joints: JointRules
@@ -322,6 +323,7 @@ def parse_framing_rules(data: Mapping[str, Any], source: Path) -> FramingRules:
         roll_threshold_deg=r.number(straighten, "roll_threshold_deg", 0.0, 45.0),
         scene_min_strength=r.number(straighten, "scene_min_strength", 1.0, 12.0),
         max_posed_tilt_deg=r.number(straighten, "max_posed_tilt_deg", 0.0, 45.0),
+        lines_min_strength=r.number(straighten, "lines_min_strength", 1.0, 12.0),
         headshot=headshot,
         portrait=portrait,
         joints=joints,
