@@ -1,0 +1,51 @@
+"""Folder scans: which files count as photos, and listing a folder's photos in natural order.
+
+Only names are looked at here; nothing is opened or decoded.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from core.errors import PhotoLoadError
+
+#: File suffixes (lower case, with the dot) that folder scans treat as photos.
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
+    {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp", ".heic", ".heif"}
+)
+
+
+def is_photo_file(path: Path) -> bool:
+    """True when ``path`` has a photo suffix Headroom reads (by name only; nothing is opened)."""
+    return Path(path).suffix.lower() in SUPPORTED_SUFFIXES
+
+
+def _natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    # IMG_2 before IMG_10, case-insensitive: the order a file browser shows.
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part.casefold())
+        for part in re.split(r"(\d+)", name)
+        if part
+    )
+
+
+def list_photos(folder: Path) -> list[Path]:
+    """Photo files directly inside ``folder`` (not recursive), hidden files skipped.
+
+    Sorted in natural order of the file name (``IMG_2`` before ``IMG_10``, case-insensitive).
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        what = "does not exist" if not folder.exists() else "is not a folder"
+        raise PhotoLoadError(f"Cannot list photos in {folder}: it {what}.")
+    try:
+        entries = list(folder.iterdir())
+    except OSError as exc:
+        raise PhotoLoadError(f"Cannot list photos in {folder}: {exc.strerror or exc}.") from exc
+    photos = [
+        entry
+        for entry in entries
+        if not entry.name.startswith(".") and is_photo_file(entry) and entry.is_file()
+    ]
+    return sorted(photos, key=lambda p: (_natural_key(p.name), p.name))
