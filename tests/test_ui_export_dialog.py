@@ -280,6 +280,48 @@ def test_batch_without_crops_is_framed_by_core(
     ]
 
 
+def test_photos_without_a_crop_are_framed_with_the_windows_analyzer(
+    qtbot,
+    runner,
+    presets,
+    settings,
+    model_store,
+    tmp_path: Path,
+    astronaut: Path,
+    monkeypatch,
+) -> None:
+    from core.detection import FaceAnalyzer
+
+    with FaceAnalyzer(model_store) as window_analyzer:
+        built: list[object] = []
+        real_init = FaceAnalyzer.__init__
+
+        def counting_init(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            built.append(self)
+            real_init(self, *args, **kwargs)
+
+        # Any second set of MediaPipe models built from here on would show up in ``built``.
+        monkeypatch.setattr(FaceAnalyzer, "__init__", counting_init)
+        calls: list[Path] = []
+        real_analyze = window_analyzer.analyze_path
+
+        def watched(path: Path):  # type: ignore[no-untyped-def]
+            calls.append(Path(path))
+            return real_analyze(path)
+
+        monkeypatch.setattr(window_analyzer, "analyze_path", watched)
+        dialog = ExportDialog(
+            None, runner, presets, [(astronaut, None)], settings, analyzer=lambda: window_analyzer
+        )
+        qtbot.addWidget(dialog)
+        dialog.set_presets(["linkedin-profile"])
+        dialog.set_output_folder(tmp_path / "out")
+        result = _click_export(qtbot, dialog)
+        assert [w.path.name for w in result.written] == ["astronaut_linkedin-profile.jpg"]
+        assert calls == [astronaut]
+        assert built == []
+
+
 def test_preset_a_photo_cannot_be_framed_for_is_skipped_alone(
     qtbot, runner, presets, settings, model_store, tmp_path: Path, grace_hopper_path: Path
 ) -> None:

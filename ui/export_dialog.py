@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import html
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices
@@ -50,6 +51,9 @@ from ui.export_job import (
 )
 from ui.preset_picker import PresetPicker
 from ui.tasks import TaskRunner, describe_error
+
+if TYPE_CHECKING:
+    from core.detection import FaceAnalyzer
 
 #: (label, core format value) — None means "each preset's own format".
 FORMAT_CHOICES: tuple[tuple[str, str | None], ...] = (
@@ -105,8 +109,13 @@ class ExportDialog(QDialog):
         presets: PresetBook,
         sources: list[tuple[Path, CropState | None]],
         settings: QSettings,
+        *,
+        analyzer: Callable[[], FaceAnalyzer | None] | None = None,
     ) -> None:
         super().__init__(parent)
+        # Gives the window's own face analyzer (None while its models load): photos without a
+        # crop are framed with it, rather than with a second set of MediaPipe models.
+        self._analyzer_of = analyzer
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export" if len(sources) == 1 else f"Export {len(sources)} photos")
         self._runner = runner
@@ -472,6 +481,7 @@ class ExportDialog(QDialog):
         cancel = self._cancel
         relay = self._relay
         presets = self._presets
+        analyzer = self._analyzer_of() if self._analyzer_of is not None else None
         self.results_tree.clear()
         self.results_tree.hide()
         self.show_folder_button.hide()
@@ -480,7 +490,7 @@ class ExportDialog(QDialog):
         self.status_label.setText("Exporting…")
         self._update_enabled()
         self._runner.submit(
-            lambda: run_export(job, presets, cancel, relay.progress.emit),
+            lambda: run_export(job, presets, cancel, relay.progress.emit, analyzer=analyzer),
             self._on_done,
             self._on_failed,
         )

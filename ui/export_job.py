@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.batch import BatchItem, plan_photo_crops_partial, run_batch
 from core.crop_session import CropState
@@ -31,6 +32,9 @@ from core.export.atomic import prepare_out_dir
 from core.export.naming import check_template
 from core.photo import read_image_size
 from core.presets import Preset, PresetBook
+
+if TYPE_CHECKING:
+    from core.detection import FaceAnalyzer
 
 #: progress(done, total, message) — called from the export thread.
 Progress = Callable[[int, int, str], None]
@@ -111,6 +115,8 @@ def run_export(
     book: PresetBook,
     cancel: threading.Event,
     progress: Progress | None = None,
+    *,
+    analyzer: FaceAnalyzer | None = None,
 ) -> ExportRunResult:
     """Export every source of ``job`` (worker thread). Stops between files once ``cancel`` is set;
     a failing photo is reported and the others still export.
@@ -118,7 +124,7 @@ def run_export(
     With ``consistent`` (a batch), core frames every photo itself with one shared framing so the
     set lines up (``core.batch.run_batch``); hand-made crops are not used then."""
     if job.consistent and len(job.sources) > 1:
-        return _run_consistent_batch(job, book, cancel, progress)
+        return _run_consistent_batch(job, book, cancel, progress, analyzer)
     presets = job_presets(job, book)
     options = job.options()
     total = len(job.sources) * len(presets)
@@ -143,7 +149,9 @@ def run_export(
             if crop is None:
                 # A preset this photo cannot be framed for (a 4:1 cover from a tight portrait) is
                 # skipped alone; the photo's other presets are still written.
-                crops, unframed = plan_photo_crops_partial(source, presets, use_sidecar=True)
+                crops, unframed = plan_photo_crops_partial(
+                    source, presets, analyzer=analyzer, use_sidecar=True
+                )
                 skipped.extend((source, f"{pid}: {why}") for pid, why in unframed.items())
                 if not crops:
                     raise FramingError(next(iter(unframed.values()), "nothing to frame"))
@@ -178,7 +186,11 @@ def run_export(
 
 
 def _run_consistent_batch(
-    job: ExportJob, book: PresetBook, cancel: threading.Event, progress: Progress | None
+    job: ExportJob,
+    book: PresetBook,
+    cancel: threading.Event,
+    progress: Progress | None,
+    analyzer: FaceAnalyzer | None,
 ) -> ExportRunResult:
     def report(done: int, total: int, item: BatchItem) -> None:
         if progress is not None:
@@ -192,6 +204,7 @@ def _run_consistent_batch(
         consistent=True,
         progress=report,
         cancel=cancel,
+        analyzer=analyzer,
     )
     # Photos the cancel stopped come back as "cancelled" (skipped, or failed at the analysis step).
     stopped = [i for i in result.items if i.status != "done" and i.reason == "cancelled"]

@@ -873,7 +873,14 @@ class MainWindow(QMainWindow):
             self.status.say("Open a photo first")
             return None
         self._sidecar.flush()
-        dialog = ExportDialog(self, self.runner, self.presets, sources, self.qsettings)
+        dialog = ExportDialog(
+            self,
+            self.runner,
+            self.presets,
+            sources,
+            self.qsettings,
+            analyzer=self.analyzer,  # type: ignore[arg-type]
+        )
         dialog.set_presets(self.preview.selected_presets())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.exportFinished.connect(self._on_export_finished)
