@@ -24,6 +24,7 @@ from core.photo import (
     is_photo_file,
     list_photos,
     load_photo,
+    load_photo_and_preview,
     load_preview,
     open_upright,
     read_image_size,
@@ -283,6 +284,49 @@ def test_open_upright_and_preview_are_upright(tmp_path: Path, landscape: Image.I
     assert preview.mode == "RGB"
     assert preview.size == (200, 150)
     assert mean_abs_diff(np.asarray(preview), resized_like(landscape, (200, 150))) < 4.0
+
+
+@pytest.mark.parametrize(
+    ("name", "orientation", "preview_side"),
+    [("large.jpg", 6, 2400), ("large.png", 1, 2400), ("large.jpg", 1, 800)],
+)
+def test_photo_and_preview_from_one_decode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, orientation: int, preview_side: int
+) -> None:
+    import core.photo.api
+
+    upright = Image.open(make_large_jpeg(tmp_path / "source.jpg", (4000, 3000))).convert("RGB")
+    path = write_with_orientation(upright, tmp_path / name, orientation, quality=92)
+    alone, alone_preview = load_photo(path), load_preview(path, preview_side)
+    decodes: list[Path] = []
+    real_decode = core.photo.api._decode
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        decodes.append(args[0])
+        return real_decode(*args, **kwargs)
+
+    monkeypatch.setattr(core.photo.api, "_decode", counted)
+    photo, preview = load_photo_and_preview(path, preview_side)
+    assert decodes == [path]  # one decode serves both
+    assert (photo.width, photo.height) == (4000, 3000) == (alone.width, alone.height)
+    assert (photo.format, photo.mode, photo.orientation) == (
+        alone.format,
+        alone.mode,
+        alone.orientation,
+    )
+    assert photo.exif == alone.exif and photo.icc_profile == alone.icc_profile
+    assert photo.analysis_rgb.shape == (1200, 1600, 3)
+    assert photo.analysis_scale == pytest.approx(2.5)
+    assert not photo.analysis_rgb.flags.writeable
+    # The same upright picture as the separate loaders give (a JPEG's DCT-scaled decode differs
+    # from a box-filtered one by a level or two).
+    size = alone.analysis_rgb.shape[1::-1]
+    assert (
+        mean_abs_diff(resized_like(Image.fromarray(photo.analysis_rgb), size), alone.analysis_rgb)
+        < 2.5
+    )
+    assert preview.size == alone_preview.size == (preview_side, preview_side * 3 // 4)
+    assert mean_abs_diff(np.asarray(preview), np.asarray(alone_preview)) < 2.5
 
 
 @pytest.mark.parametrize("suffix", [".webp", ".tif"])

@@ -225,6 +225,9 @@ def test_load_display_photo_is_upright_with_the_original_size(tmp_path: Path) ->
     assert shown.original_size == (200, 300)  # EXIF 6: stored landscape, shown portrait
     assert shown.preview.size[1] == 100 and shown.qimage.height() == 100
     assert shown.saved is None
+    # The analysis copy came from the same decode: upright too, for the face pass to start from.
+    assert (shown.loaded.width, shown.loaded.height) == (200, 300)
+    assert shown.loaded.analysis_rgb.shape == (300, 200, 3)
 
 
 def _orientation_exif(value: int) -> bytes:

@@ -573,7 +573,7 @@ class MainWindow(QMainWindow):
         self.status.say(f"{photo.path.name} · finding faces…")
         self.status.show_busy(True)
         self.runner.submit(
-            lambda: analyze_photo(analyzer, photo.path, sizes),  # type: ignore[arg-type]
+            lambda: analyze_photo(analyzer, photo.loaded, sizes),  # type: ignore[arg-type]
             self._on_analysis,
             lambda exc: self._on_analysis_failed(photo.path, exc),
             key="analysis",

@@ -19,7 +19,7 @@ from core.export.colour import to_srgb
 from core.export.types import CropChoice
 from core.faces import Analysis
 from core.framing.suggest import suggest_all
-from core.photo import load_preview, read_image_size
+from core.photo import LoadedPhoto, load_photo_and_preview
 from core.sidecar import read_sidecar
 from core.suggestion import Suggestion
 from ui.qt_images import pil_to_qimage
@@ -30,13 +30,16 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True, eq=False)
 class DisplayPhoto:
     """What the canvas needs: an sRGB screen preview and the upright original size it stands for,
-    plus the crop remembered in the photo's sidecar (None when there is none or it is stale)."""
+    plus the crop remembered in the photo's sidecar (None when there is none or it is stale), and
+    the analysis copy decoded with the preview (the face analysis starts from it, no second
+    decode)."""
 
     path: Path
     original_size: tuple[int, int]  # upright original pixels
     preview: Image.Image  # sRGB RGB, long side <= the requested max side
     qimage: QImage
     saved: CropChoice | None
+    loaded: LoadedPhoto
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,8 +50,8 @@ class PhotoAnalysis:
 
 
 def load_display_photo(path: Path, max_side: int) -> DisplayPhoto:
-    size = read_image_size(path)
-    preview = load_preview(path, max_side)
+    loaded, preview = load_photo_and_preview(path, max_side)
+    size = (loaded.width, loaded.height)
     icc = preview.info.get("icc_profile")
     if icc:
         # The screen is assumed sRGB: show a wide-gamut photo's colours, not its raw numbers.
@@ -58,15 +61,15 @@ def load_display_photo(path: Path, max_side: int) -> DisplayPhoto:
         saved = read_sidecar(path, size)
     except Exception as exc:  # a damaged sidecar must not stop the photo from opening
         log.warning("ignoring the crop saved for %s: %s", path, exc)
-    return DisplayPhoto(path, size, preview, pil_to_qimage(preview), saved)
+    return DisplayPhoto(path, size, preview, pil_to_qimage(preview), saved, loaded)
 
 
 def analyze_photo(
-    analyzer: FaceAnalyzer, path: Path, output_sizes: Sequence[tuple[int, int]] = ()
+    analyzer: FaceAnalyzer, photo: LoadedPhoto, output_sizes: Sequence[tuple[int, int]] = ()
 ) -> PhotoAnalysis:
-    _, analysis = analyzer.analyze_path(path)
+    analysis = analyzer.analyze(photo)
     suggestions = suggest_all(analysis, output_sizes=tuple(output_sizes))
-    return PhotoAnalysis(path, analysis, tuple(suggestions))
+    return PhotoAnalysis(photo.path, analysis, tuple(suggestions))
 
 
 def suggest_for(

@@ -1,5 +1,6 @@
 """The public loading API: :class:`LoadedPhoto`, :func:`load_photo`, :func:`load_preview`,
-:func:`open_upright` and :func:`read_image_size` (the contract is in the ``core.photo`` docstring).
+:func:`load_photo_and_preview`, :func:`open_upright` and :func:`read_image_size` (the contract is
+in the ``core.photo`` docstring).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from core.photo.decode import _decode
+from core.photo.decode import _decode, _Decoded, _reduced_size, _resize_cheap
 from core.photo.normalise import _composite_on_background
 from core.photo.opening import _header_geometry, _opened
 
@@ -54,8 +55,32 @@ def load_photo(path: Path, analysis_max_side: int = ANALYSIS_MAX_SIDE) -> Loaded
     decoded = _decode(
         path, _positive_side(analysis_max_side, "analysis_max_side"), keep_slack_draft=True
     )
+    return _loaded(path, decoded, _composite_on_background(decoded.image))
+
+
+def load_photo_and_preview(
+    path: Path, preview_max_side: int, analysis_max_side: int = ANALYSIS_MAX_SIDE
+) -> tuple[LoadedPhoto, Image.Image]:
+    """:func:`load_photo` and :func:`load_preview` from one decode (the GUI shows a photo, then
+    analyses it: a HEIC, PNG or TIFF is then decoded once, not twice).
+
+    The analysis image is ``analysis_max_side`` on its long side (a standalone ``load_photo`` may
+    keep a JPEG's DCT-scaled decode a few percent smaller). PhotoLoadError as ``load_photo``.
+    """
+    path = Path(path)
+    preview_side = _positive_side(preview_max_side, "preview_max_side")
+    analysis_side = _positive_side(analysis_max_side, "analysis_max_side")
+    decoded = _decode(path, max(preview_side, analysis_side))
+    pixels = _composite_on_background(decoded.image)
+    preview = _resize_cheap(pixels, _reduced_size(pixels.size, preview_side))
+    preview.info = {"icc_profile": decoded.icc_profile} if decoded.icc_profile else {}
+    analysis = _resize_cheap(pixels, _reduced_size(pixels.size, analysis_side))
+    return _loaded(path, decoded, analysis), preview
+
+
+def _loaded(path: Path, decoded: _Decoded, analysis_image: Image.Image) -> LoadedPhoto:
     width, height = decoded.upright_size
-    analysis = np.asarray(_composite_on_background(decoded.image), dtype=np.uint8)
+    analysis = np.asarray(analysis_image, dtype=np.uint8)
     if not analysis.flags.writeable:
         analysis = analysis.copy()
     analysis.flags.writeable = False  # shared between threads: nobody may change it in place
