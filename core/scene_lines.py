@@ -28,6 +28,10 @@ PEAK_WINDOW_DEG = 4.0
 SEARCH_DEG = 20.0
 #: Too few edge pixels (an almost flat photo) say nothing.
 MIN_EDGE_PIXELS = 500
+#: Nor do strong edges outside the person on under this share of the frame: a few curves of a
+#: plain background (measured 0.3%) can peak anywhere, while shelves, signs or walls behind a
+#: sitter give about 8%.
+MIN_EDGE_SHARE = 0.02
 #: Gradient magnitude (Sobel scale, 0..255 grey) under which an edge is noise or texture.
 _MIN_GRADIENT = 60.0
 
@@ -103,7 +107,7 @@ def measure_scene_lines(
     person = _person_at(person_confidence, grey.shape)
     if person is not None:
         keep &= ~person
-    if int(keep.sum()) < MIN_EDGE_PIXELS:
+    if int(keep.sum()) < max(MIN_EDGE_PIXELS, MIN_EDGE_SHARE * keep.size):
         return None
     # Gradient direction folded to [-45, 45): a level line and a plumb line both give 0; the whole
     # scene turned counter-clockwise (as Image.rotate turns it) by a gives -a.

@@ -371,21 +371,30 @@ __all__ = [
 ]
 
 
-def posed_photo(path: Path, astronaut_path: Path, *, turn_deg: float = 0.0) -> Path:
-    """A brick wall (scikit-image's real photo, level mortar lines) with the astronaut's head
-    tilted 8 degrees in front of it; the whole photo turned by ``turn_deg`` (a tilted camera)."""
+def posed_photo(
+    path: Path,
+    astronaut_path: Path,
+    *,
+    turn_deg: float = 0.0,
+    head_tilt_deg: float = 8.0,
+    wall: str = "brick",
+) -> Path:
+    """The astronaut's head tilted ``head_tilt_deg`` (Image.rotate's sense) in front of a wall of
+    scikit-image's real ``brick`` photo (level mortar lines) or ``grass`` (no straight line
+    anywhere); the whole photo turned by ``turn_deg`` (a tilted camera)."""
     import skimage.data
 
-    wall = Image.fromarray(skimage.data.brick()).convert("RGB").resize((1024, 1024))
+    texture = skimage.data.brick() if wall == "brick" else skimage.data.grass()
+    tile = Image.fromarray(texture).convert("RGB").resize((1024, 1024))
     scene = Image.new("RGB", (2048, 1536))
     for x in (0, 1024):
         for y in (0, 1024):
-            scene.paste(wall, (x, y))
+            scene.paste(tile, (x, y))
     sitter = (
         Image.open(astronaut_path)
         .convert("RGB")
         .resize((1024, 1024), Image.Resampling.LANCZOS)
-        .rotate(8, Image.Resampling.BICUBIC, center=(460, 240))
+        .rotate(head_tilt_deg, Image.Resampling.BICUBIC, center=(460, 240))
     )
     cutout = Image.new("L", sitter.size, 0)
     ImageDraw.Draw(cutout).ellipse((200, 0, 720, 760), fill=255)
