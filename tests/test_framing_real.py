@@ -12,7 +12,7 @@ from PIL import Image, ImageOps
 from app import run_command
 from core.detection import FaceAnalyzer
 from core.faces import Analysis
-from core.framing import suggest_all, suggestion_for
+from core.framing import first_suggestion, suggest_all, suggestion_for
 from core.framing.rotation import box_inside
 from core.framing.rules import load_id_rules
 from core.framing.subject import frame_face
@@ -124,6 +124,9 @@ def test_group_framing_holds_every_face(
             assert s.box.top <= ff.crown_y
     per_person = {s.subject for s in suggest_all(a) if s.genre == "headshot"}
     assert per_person == {0, 1, 2}
+    # Three people of about the same size: the photo opens on the group, not one headshot.
+    first = first_suggestion(a, suggest_all(a))
+    assert first is not None and first.genre == "group"
 
 
 @pytest.mark.parametrize("rule_id", ["icao", "us"])

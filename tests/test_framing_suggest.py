@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 
 from core.errors import FramingError
 from core.faces import Analysis, PersonMask
-from core.framing import suggest_all, suggestion_for
+from core.framing import (
+    first_suggestion,
+    is_group_photo,
+    manual_suggestion,
+    suggest_all,
+    suggestion_for,
+)
 from core.framing.rotation import box_inside, from_frame, valid_area
 from core.framing.rules import load_framing_rules, load_id_rules, parse_framing_rules
 from core.framing.subject import frame_face
@@ -84,6 +90,37 @@ def test_group_framing_even_margins_and_per_person_headshots() -> None:
         assert g.box.contains_box(f.head_box)
     assert g.subject is None and "faces-cut" not in codes(g)
     assert {s.subject for s in out if s.genre == "headshot"} == set(range(5))
+
+
+def test_a_group_photo_opens_on_its_group_framing() -> None:
+    people = [make_face(x, 700, 300) for x in (800, 1500, 2200)]
+    group = make_analysis(3000, 2000, *people)
+    assert is_group_photo(group)
+    first = first_suggestion(group, suggest_all(group))
+    assert first is not None and first.genre == "group"
+    assert all(first.box.contains_box(f.box) for f in group.faces)
+    # A portrait with two small bystanders, or a couple: the subject's standard headshot.
+    bystanders = make_analysis(
+        3000, 2000, make_face(1500, 700, 500), make_face(400, 600, 120), make_face(2600, 650, 130)
+    )
+    couple = make_analysis(3000, 2000, make_face(1100, 700, 300), make_face(1900, 700, 300))
+    for photo in (bystanders, couple):
+        assert not is_group_photo(photo)
+        first = first_suggestion(photo, suggest_all(photo))
+        assert first is not None and first.genre == "headshot" and first.subject == 0
+        assert (first.framing, first.aspect) == ("standard", (4, 5))
+    assert first_suggestion(make_analysis(3000, 2000), []) is None
+
+
+def test_one_persons_tilt_is_not_a_check_for_a_crop_of_several() -> None:
+    tilted = make_face(800, 700, 300, roll_deg=6.0)
+    group = make_analysis(3000, 2000, tilted, make_face(1500, 700, 290), make_face(2200, 700, 280))
+    everyone = manual_suggestion(
+        group, Box(400, 300, 2200, 1400), aspect=None, angle_deg=0.0, subject=0
+    )
+    assert "roll-not-corrected" not in codes(everyone)
+    alone = manual_suggestion(group, Box(550, 350, 500, 700), aspect=None, angle_deg=0.0, subject=0)
+    assert "roll-not-corrected" in codes(alone)
 
 
 def test_group_too_wide_for_the_aspect_says_so() -> None:

@@ -22,7 +22,7 @@ from core.crop_session import CropState
 from core.framing.checks import EYES_CUT
 from core.geometry import Box
 from core.sidecar import read_sidecar, sidecar_path
-from tests.photo_samples import posed_photo
+from tests.photo_samples import make_group_photo, posed_photo
 from ui.main_window import PAGE_CANVAS, PAGE_COMPARE, PAGE_WELCOME, MainWindow
 from ui.settings import settings_at
 
@@ -436,6 +436,27 @@ def test_straighten_tool_level_eyes_and_reset(
     focus_canvas(qtbot, window)
     qtbot.keyClick(vp, Qt.Key.Key_R)  # back to the suggestion it started from
     assert session.state == first
+
+
+def test_a_group_photo_opens_on_its_group_framing(
+    qtbot: QtBot,
+    window: MainWindow,
+    tmp_path: Path,
+    astronaut_path: Path,
+    grace_hopper_path: Path,
+) -> None:
+    group = make_group_photo(
+        [astronaut_path, grace_hopper_path, astronaut_path], portrait_height=400, stagger=200
+    )
+    path = group.save(tmp_path / "team.png")
+    open_and_wait(qtbot, window, path)
+    session = window.session()
+    assert session is not None and session.analysis is not None
+    assert len(session.analysis.faces) == 3
+    chosen = session.state.suggestion_id
+    assert chosen is not None and chosen.startswith("group")
+    assert all(session.state.box.contains_box(f.box) for f in session.analysis.faces)
+    assert session.state.angle_deg == 0.0  # one person's head tilt does not turn the group
 
 
 def test_level_lines_levels_the_wall_behind_a_posed_head(

@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from core.crop_session import CropSession, CropState
 from core.export.types import CropChoice
+from core.framing.suggest import first_headshot
 from core.geometry import Box
 from core.guides import GuideSettings
 from core.models import ModelName, ModelProgress
@@ -25,7 +26,7 @@ from core.suggestion import CheckWarning, Suggestion
 from ui.checks_panel import ChecksPanel, summary_text
 from ui.crop_bar import CropBar
 from ui.main_window import MainWindow
-from ui.photo_jobs import choice_to_state, initial_suggestion, load_display_photo, state_to_choice
+from ui.photo_jobs import choice_to_state, load_display_photo, state_to_choice
 from ui.qt_images import crop_thumbnail, pil_to_qimage, qimage_to_pil
 from ui.settings import AppSettings, settings_at
 from ui.sidecar_autosave import SidecarAutosave, SidecarCrop
@@ -163,7 +164,7 @@ def test_settings_round_trip(tmp_path: Path) -> None:
     assert again.selected_presets() == []
 
 
-def test_state_choice_round_trip_and_initial_suggestion() -> None:
+def test_state_choice_round_trip_and_first_headshot() -> None:
     headshot = _suggestion("headshot", "standard", (4, 5))
     state = CropState(Box(1.5, 2.5, 300, 375), (4, 5), 3.25, 0, headshot.id)
     choice = state_to_choice(state, [headshot])
@@ -175,9 +176,9 @@ def test_state_choice_round_trip_and_initial_suggestion() -> None:
     tight = _suggestion("headshot", "tight", (4, 5), 0.9)
     square = _suggestion("headshot", "standard", (1, 1), 0.8)
     portrait = _suggestion("portrait", "close-up", (2, 3), 0.95)
-    assert initial_suggestion([portrait, tight, square, headshot]) == headshot
-    assert initial_suggestion([portrait, tight, square]) == tight
-    assert initial_suggestion([portrait]) is None
+    assert first_headshot([portrait, tight, square, headshot]) == headshot
+    assert first_headshot([portrait, tight, square]) == tight
+    assert first_headshot([portrait]) is None
 
 
 def test_sidecar_autosave_writes_once_after_a_burst_and_at_once_on_flush_or_finish(

@@ -160,9 +160,9 @@ def take_screenshot(
 ) -> int:
     """Show ``window`` at ``size`` with the photo loaded, suggestions computed, the first headshot
     applied and guides on (thirds + headshot template), then write ``window.grab()`` to ``out``."""
+    from core.framing.suggest import first_headshot
     from core.geometry import Box
     from ui.main_window import MainWindow
-    from ui.photo_jobs import initial_suggestion
 
     assert isinstance(window, MainWindow)
     window.autosave = False  # looking at a photo must not change its sidecar
@@ -188,7 +188,7 @@ def take_screenshot(
         if window.session() is None:
             print(f"error: {window.banner.text()}", file=sys.stderr)
             return 1
-        first = initial_suggestion(window.suggestions.suggestions())
+        first = first_headshot(window.suggestions.suggestions())
         if first is not None:
             window.apply_suggestion(first)
         window.set_guides({"thirds", "headshot"})

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from core.crop_session import CropSession, CropState
 from core.errors import HeadroomError
+from core.framing.suggest import first_suggestion
 from core.geometry import Box
 from core.guides import GUIDE_KINDS, GuideSettings, next_guide_cycle, next_orientation
 from core.models import ModelProgress
@@ -60,7 +61,6 @@ from ui.photo_jobs import (
     PhotoAnalysis,
     analyze_photo,
     choice_to_state,
-    initial_suggestion,
     load_display_photo,
     state_to_choice,
     suggest_for,
@@ -602,7 +602,7 @@ class MainWindow(QMainWindow):
         self.crop_bar.update_level_enabled()
         self.suggestions.set_suggestions(result.suggestions)
         if self._shown.saved is None and not session.can_undo:
-            first = initial_suggestion(result.suggestions)
+            first = first_suggestion(result.analysis, result.suggestions)
             if first is not None:
                 # Where the photo starts, not a choice the photographer made: no sidecar for it.
                 self._auto_applying = True
@@ -708,7 +708,7 @@ class MainWindow(QMainWindow):
             return
         first = self._last_applied
         if first is None and self._result is not None:
-            first = initial_suggestion(self._result.suggestions)
+            first = first_suggestion(self._result.analysis, self._result.suggestions)
         if first is not None:
             self._session.apply_suggestion(first)
         else:

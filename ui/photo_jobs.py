@@ -82,16 +82,6 @@ def suggest_for(
     return PhotoAnalysis(path, analysis, tuple(suggestions))
 
 
-def initial_suggestion(suggestions: Sequence[Suggestion]) -> Suggestion | None:
-    """Where a photo without a saved crop starts: the standard 4:5 headshot, else the best
-    headshot, else nothing (the whole image)."""
-    headshots = [s for s in suggestions if s.genre == "headshot"]
-    for s in headshots:
-        if s.framing == "standard" and tuple(s.aspect) == (4, 5):
-            return s
-    return headshots[0] if headshots else None
-
-
 def choice_to_state(choice: CropChoice) -> CropState:
     return CropState.from_choice(choice)
 

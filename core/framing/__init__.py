@@ -9,14 +9,24 @@ from core.framing.manual import (
     fit_aspect,
     manual_suggestion,
 )
-from core.framing.suggest import frame_headshot, suggest_all, suggestion_for
+from core.framing.suggest import (
+    first_headshot,
+    first_suggestion,
+    frame_headshot,
+    is_group_photo,
+    suggest_all,
+    suggestion_for,
+)
 
 __all__ = [
     "CropConstraints",
     "Handle",
     "constrain_crop",
+    "first_headshot",
+    "first_suggestion",
     "fit_aspect",
     "frame_headshot",
+    "is_group_photo",
     "manual_suggestion",
     "suggest_all",
     "suggestion_for",

@@ -141,7 +141,11 @@ def subject_checks(
                     f"eye line at {e:.0%} from the top (wanted {lo:.0%}-{hi:.0%})",
                 )
             )
-    if abs(ff.residual_roll_deg) > rules.roll_threshold_deg:
+    # With other people in the crop one person's eye tilt is not the crop's level: turning the
+    # photo by it would tilt everyone else.
+    if abs(ff.residual_roll_deg) > rules.roll_threshold_deg and not _faces_in(
+        analysis, box, ff.angle_deg, rules.checks.other_face_overlap, skip=ff.index
+    ):
         lines = posed_tilt_scene(analysis, ff.index, rules)
         scene_level = (
             lines is not None

@@ -101,6 +101,8 @@ class GroupRules:
     margin_h: float
     body_h: float
     score: float
+    opens_as_group_min_people: int
+    opens_as_group_min_head_share: float
 
 
 @dataclass(frozen=True)
@@ -308,6 +310,8 @@ def parse_framing_rules(data: Mapping[str, Any], source: Path) -> FramingRules:
         margin_h=r.number(gt, "margin_h", 0.0, 5.0),
         body_h=r.number(gt, "body_h", 0.0, 8.0),
         score=r.number(gt, "score", 0.0, 1.0),
+        opens_as_group_min_people=int(r.number(gt, "opens_as_group_min_people", 2, 1000)),
+        opens_as_group_min_head_share=r.number(gt, "opens_as_group_min_head_share", 0.0, 1.0),
     )
     ct = r.table(data, "checks")
     st = r.table(data, "score")

@@ -109,6 +109,41 @@ def suggest_all(
     return _distinct(_order(out, s))
 
 
+def first_headshot(suggestions: Sequence[Suggestion]) -> Suggestion | None:
+    """The standard 4:5 headshot, else the best headshot, else ``None``."""
+    headshots = [s for s in suggestions if s.genre == "headshot"]
+    for s in headshots:
+        if s.framing == "standard" and tuple(s.aspect) == (4, 5):
+            return s
+    return headshots[0] if headshots else None
+
+
+def is_group_photo(analysis: Analysis) -> bool:
+    """Several people posing together: enough faces of comparable size (bystanders, much smaller
+    than the subject, do not count)."""
+    g = load_framing_rules().group
+    if not analysis.faces:
+        return False
+    smallest = g.opens_as_group_min_head_share * max(f.head_height for f in analysis.faces)
+    posing = [f for f in analysis.faces if f.head_height >= smallest]
+    return len(posing) >= g.opens_as_group_min_people
+
+
+def first_suggestion(analysis: Analysis, suggestions: Sequence[Suggestion]) -> Suggestion | None:
+    """Where a photo nobody has framed yet starts: a group photo on its best group framing that
+    holds everyone, any other photo on :func:`first_headshot`; ``None`` (the whole image) when
+    nothing was suggested."""
+    if is_group_photo(analysis):
+        groups = [
+            s
+            for s in suggestions
+            if s.genre == "group" and not any(w.code == FACES_CUT for w in s.warnings)
+        ]
+        if groups:
+            return max(groups, key=lambda s: s.score)
+    return first_headshot(suggestions)
+
+
 def suggestion_for(
     analysis: Analysis,
     *,
