@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from PIL import Image
 
 #: The gradients are measured on a copy about this many pixels on its long side (speed; the lines
 #: that matter are long).
@@ -52,8 +53,6 @@ class SceneLines:
 
 
 def _grey_reduced(rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
-    from PIL import Image
-
     h, w = rgb.shape[:2]
     k = max(1, max(h, w) // WORK_SIDE)
     # Box-filtered reduction, not strided samples: aliasing would draw level stair-steps into
