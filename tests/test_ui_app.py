@@ -457,6 +457,9 @@ def test_a_group_photo_opens_on_its_group_framing(
     assert chosen is not None and chosen.startswith("group")
     assert all(session.state.box.contains_box(f.box) for f in session.analysis.faces)
     assert session.state.angle_deg == 0.0  # one person's head tilt does not turn the group
+    assert window.suggestions.current_genre() == "group"
+    selected = window.suggestions.grid("group").selectedItems()
+    assert len(selected) == 1
 
 
 def test_level_lines_levels_the_wall_behind_a_posed_head(

@@ -611,6 +611,10 @@ class MainWindow(QMainWindow):
                     session.apply_suggestion(first)
                 finally:
                     self._auto_applying = False
+                if first.genre == "group":
+                    # A group photo opens on the group: show where that crop came from (other
+                    # photos leave the tab the photographer chose).
+                    self.suggestions.set_current_genre("group")
         self.suggestions.set_active(session.state.suggestion_id)
         n = len(faces)
         restored = " · crop restored from its sidecar" if self._shown.saved is not None else ""
