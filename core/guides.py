@@ -101,6 +101,10 @@ class GuideConfig:
     headroom_band: tuple[float, float]
     head_height_targets: tuple[tuple[str, float], ...]
     circle_diameter: float
+    titles: tuple[tuple[str, str], ...]  # (guide kind, name shown), in GUIDE_KINDS order
+
+    def title(self, kind: str) -> str:
+        return dict(self.titles).get(kind, kind.replace("_", " ").capitalize())
 
 
 def _pair(value: Any, name: str) -> tuple[float, float]:
@@ -118,6 +122,10 @@ def parse_guide_config(data: dict[str, Any]) -> GuideConfig:
             unknown = kinds - set(GUIDE_KINDS)
             if unknown:
                 raise PresetError(f"guides.toml: unknown guide(s) {sorted(unknown)}")
+        titles = {str(k): str(v) for k, v in data.get("titles", {}).items()}
+        unknown_titles = set(titles) - set(GUIDE_KINDS)
+        if unknown_titles:
+            raise PresetError(f"guides.toml: titles for unknown guide(s) {sorted(unknown_titles)}")
         mode = str(data.get("default_mode", "always"))
         if mode not in GUIDE_MODES:
             raise PresetError(f"guides.toml: default_mode must be one of {GUIDE_MODES}")
@@ -141,6 +149,7 @@ def parse_guide_config(data: dict[str, Any]) -> GuideConfig:
                 (str(k), float(v)) for k, v in headshot["head_height_targets"].items()
             ),
             circle_diameter=float(data["circle"]["diameter"]),
+            titles=tuple((k, titles[k]) for k in GUIDE_KINDS if k in titles),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise PresetError(f"guides.toml is malformed: {exc!r}") from exc

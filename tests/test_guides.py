@@ -205,3 +205,12 @@ def test_bad_guides_file_is_a_clear_error() -> None:
         parse_guide_config({"cycle": [["thirds", "sprial"]]})
     with pytest.raises(PresetError, match="malformed"):
         parse_guide_config({"cycle": [["thirds"]]})
+    with pytest.raises(PresetError, match="titles for unknown guide"):
+        parse_guide_config({"cycle": [["thirds"]], "titles": {"sprial": "Golden spiral"}})
+
+
+def test_every_guide_has_a_title_from_the_data_file() -> None:
+    config = guide_config()
+    assert {kind for kind, _title in config.titles} == set(GUIDE_KINDS)
+    assert config.title("spiral") == "Golden spiral"
+    assert config.title("center") == "Centre cross"

@@ -44,7 +44,13 @@ from core.crop_session import CropSession, CropState
 from core.errors import HeadroomError
 from core.framing.suggest import first_suggestion
 from core.geometry import Box
-from core.guides import GUIDE_KINDS, GuideSettings, next_guide_cycle, next_orientation
+from core.guides import (
+    GUIDE_KINDS,
+    GuideSettings,
+    guide_config,
+    next_guide_cycle,
+    next_orientation,
+)
 from core.models import ModelProgress
 from core.paths import user_cache_dir
 from core.photo import list_photos
@@ -73,7 +79,7 @@ from ui.suggestions_panel import SuggestionsPanel
 from ui.tasks import TaskRunner, describe_error
 from ui.theme import icon
 from ui.welcome_view import WelcomeView, sample_photo_path
-from ui.window_actions import GUIDE_TITLES, ActionSlots, WindowActions, id_rule_names
+from ui.window_actions import ActionSlots, WindowActions, id_rule_names
 
 log = logging.getLogger(__name__)
 
@@ -799,7 +805,8 @@ class MainWindow(QMainWindow):
         self._guides = settings
         self.app_settings.set_guide_settings(settings)
         self.window_actions.sync_guides(settings)
-        on = ", ".join(GUIDE_TITLES.get(k, k) for k in GUIDE_KINDS if k in settings.enabled)
+        titles = guide_config()
+        on = ", ".join(titles.title(k) for k in GUIDE_KINDS if k in settings.enabled)
         self.status.say(f"Guides: {on or 'none'}")
 
     def _toggle_guide(self, kind: str, on: bool) -> None:

@@ -27,20 +27,6 @@ from ui.theme import icon
 
 log = logging.getLogger(__name__)
 
-GUIDE_TITLES = {
-    "thirds": "Rule of thirds",
-    "grid": "Grid",
-    "phi": "Phi grid",
-    "spiral": "Golden spiral",
-    "triangles": "Golden triangles",
-    "diagonals": "Diagonals",
-    "center": "Centre cross",
-    "ratios": "Other ratios",
-    "headshot": "Headshot template",
-    "id_bands": "ID photo bands",
-    "circle": "Circle avatar",
-}
-
 
 def id_rule_names() -> list[tuple[str, str]]:
     """(id, name) of the ID photo rules in resources/id_photos.toml (none if it is unreadable)."""
@@ -159,7 +145,7 @@ class WindowActions:
 
         self.guide_toggles: dict[str, QAction] = {}
         for kind in GUIDE_KINDS:
-            action = QAction(GUIDE_TITLES.get(kind, kind.replace("_", " ").title()), window)
+            action = QAction(guide_config().title(kind), window)
             action.setCheckable(True)
             action.toggled.connect(lambda on, kind=kind: s.toggle_guide(kind, on))
             self.guide_toggles[kind] = action
