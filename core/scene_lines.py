@@ -33,6 +33,8 @@ MIN_EDGE_PIXELS = 500
 #: plain background (measured 0.3%) can peak anywhere, while shelves, signs or walls behind a
 #: sitter give about 8%.
 MIN_EDGE_SHARE = 0.02
+#: How far (work-copy pixels) the person mask is grown to leave the body's outline out too.
+GROW_PX = 3
 #: Gradient magnitude (Sobel scale, 0..255 grey) under which an edge is noise or texture.
 _MIN_GRADIENT = 60.0
 
@@ -77,8 +79,11 @@ def _person_at(
     )
     mask: npt.NDArray[np.bool_] = np.asarray(person_confidence[rows][:, cols] >= 0.3)
     grown = mask.copy()
-    for shift in (-3, 3):
-        grown |= np.roll(mask, shift, axis=0) | np.roll(mask, shift, axis=1)
+    # Shifted copies, not np.roll: a body reaching the bottom edge must not wrap to the top.
+    grown[GROW_PX:, :] |= mask[:-GROW_PX, :]
+    grown[:-GROW_PX, :] |= mask[GROW_PX:, :]
+    grown[:, GROW_PX:] |= mask[:, :-GROW_PX]
+    grown[:, :-GROW_PX] |= mask[:, GROW_PX:]
     return grown
 
 

@@ -71,6 +71,18 @@ def test_lines_on_the_person_do_not_count() -> None:
     assert measure_scene_lines(rgb, everyone) is None
 
 
+def test_person_mask_is_grown_without_wrapping_round_the_frame() -> None:
+    from core.scene_lines import GROW_PX, _person_at
+
+    confidence = np.zeros((40, 40), np.float32)
+    confidence[30:, 16:24] = 1.0  # a body reaching the bottom edge
+    mask = _person_at(confidence, (40, 40))
+    assert mask is not None
+    assert not mask[: 30 - GROW_PX].any()  # nothing wrapped to the top rows
+    assert mask[39, 16 - GROW_PX] and not mask[39, 16 - GROW_PX - 1]
+    assert mask[30 - GROW_PX, 20] and not mask[30 - GROW_PX - 1, 20]
+
+
 # -- the rule: a posed head tilt in front of straight lines is kept ----------------------------
 
 
