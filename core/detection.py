@@ -46,6 +46,7 @@ from core.faces import Analysis, Face, FaceKeypoints, PersonMask
 from core.geometry import Box, Point
 from core.head_geometry import head_geometry
 from core.head_geometry import roll_deg as eye_roll_deg
+from core.models.check import close_task
 from core.scene_lines import SceneLines, measure_scene_lines
 
 if TYPE_CHECKING:
@@ -234,8 +235,6 @@ def _close_tasks_quietly(tasks: list[Any]) -> None:
     the finaliser keeps no reference to it."""
     if not tasks:
         return
-    from core.models import close_task
-
     with _native_stderr_captured():
         while tasks:
             close_task(tasks.pop())

@@ -77,6 +77,7 @@ def subject_checks(
     out: list[CheckWarning] = []
     hh = ff.head_height
     tol = rules.checks.cut_tolerance_h * hh
+    others = _faces_in(analysis, box, ff.angle_deg, rules.checks.other_face_overlap, skip=ff.index)
     if not all(box.contains_point(p, tol=0.5) for p in ff.eyes):
         out.append(CheckWarning(EYES_CUT, "the crop cuts through the eyes", "problem"))
     cut_h = (box.top - ff.crown_y) / hh
@@ -114,12 +115,8 @@ def subject_checks(
                 "a headshot wants the face toward the camera",
             )
         )
-    if spec.single_face:
-        others = _faces_in(
-            analysis, box, ff.angle_deg, rules.checks.other_face_overlap, skip=ff.index
-        )
-        if others:
-            out.append(CheckWarning(SEVERAL_FACES, f"{len(others)} other face(s) in the crop"))
+    if spec.single_face and others:
+        out.append(CheckWarning(SEVERAL_FACES, f"{len(others)} other face(s) in the crop"))
     if spec.centred and box.w > 0:
         off = (ff.cx - box.cx) / box.w
         if abs(off) > rules.headshot.centre_tolerance:
@@ -143,9 +140,7 @@ def subject_checks(
             )
     # With other people in the crop one person's eye tilt is not the crop's level: turning the
     # photo by it would tilt everyone else.
-    if abs(ff.residual_roll_deg) > rules.roll_threshold_deg and not _faces_in(
-        analysis, box, ff.angle_deg, rules.checks.other_face_overlap, skip=ff.index
-    ):
+    if abs(ff.residual_roll_deg) > rules.roll_threshold_deg and not others:
         lines = posed_tilt_scene(analysis, ff.index, rules)
         scene_level = (
             lines is not None
