@@ -26,15 +26,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from core.errors import ExportError, FramingError, HeadroomError
 from core.export import (
-    CropPlan,
     ExportOptions,
     WrittenFile,
+    check_options,
     export_photo,
     plan_batch_outputs,
     refuse_existing,
 )
 from core.export.atomic import prepare_out_dir
-from core.export.multi import check_options, plan_crops_partial
+from core.framing.plan import CropPlan, CropSource, plan_crops
 from core.presets import Preset
 
 if TYPE_CHECKING:
@@ -284,18 +284,18 @@ def _export_job(job: _Job) -> BatchItem:
 def _crops_for(job: _Job, analysis: Analysis) -> tuple[CropPlan, dict[str, str], str]:
     """Crops for the presets this photo can be framed for, the reasons for the others, and where
     the crops came from."""
+    source: CropSource = None
+    crop_from = "suggestion"
     if job.suggestion_id is not None:
-        crops, unframed = plan_crops_partial(analysis, job.presets, None, job.suggestion_id)
-        return crops, unframed, f"suggestion:{job.suggestion_id}"
-    if job.use_sidecar:
+        source, crop_from = job.suggestion_id, f"suggestion:{job.suggestion_id}"
+    elif job.use_sidecar:
         from core.sidecar import read_sidecar
 
-        choice = read_sidecar(job.source, (analysis.width, analysis.height))
-        if choice is not None:
-            crops, unframed = plan_crops_partial(analysis, job.presets, choice)
-            return crops, unframed, "sidecar"
-    crops, unframed = plan_crops_partial(analysis, job.presets)
-    return crops, unframed, "suggestion"
+        source = read_sidecar(job.source, (analysis.width, analysis.height))
+        if source is not None:
+            crop_from = "sidecar"
+    planned = plan_crops(analysis, job.presets, source)
+    return planned.crops, planned.unframed, crop_from
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.errors import FramingError
-from core.export.types import CropPlan
 from core.faces import Analysis
+from core.framing.plan import CropPlan, suggestion_for_preset
+from core.framing.suggest import frame_headshot, suggestion_for
 from core.geometry import Box, Point, rotate_point
 from core.presets import Preset
 
@@ -90,8 +91,6 @@ def shared_framing(analyses: Sequence[Analysis], preset: Preset) -> SharedFramin
     """
     if not is_consistent_preset(preset):
         return None
-    from core.framing.suggest import suggestion_for
-
     framed: list[tuple[Analysis, int]] = []
     candidates: list[tuple[float, float]] = []
     for analysis in analyses:
@@ -138,8 +137,6 @@ def _spread(values: list[tuple[float, float]], limit: int) -> list[tuple[float, 
 
 
 def _meets(analysis: Analysis, subject: int, preset: Preset, target: tuple[float, float]) -> bool:
-    from core.framing.suggest import frame_headshot
-
     try:
         s = frame_headshot(
             analysis, subject, preset.aspect, head_share=target[0], eye_from_top=target[1]
@@ -155,9 +152,6 @@ def frame_consistently(
     """Crops for one photo: the shared framing for headshot presets, the normal suggestion for the
     rest, as ``(plan, {preset id: reason})``: a preset this photo cannot meet is left out with the
     reason. FramingError when the photo has no face."""
-    from core.export.multi import suggestion_for_preset
-    from core.framing.suggest import frame_headshot
-
     name = analysis.path.name if analysis.path is not None else "photo"
     if not analysis.faces:
         raise FramingError(f"{name}: no face found")

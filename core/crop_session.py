@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from core.events import Event
-from core.export.types import CropChoice
 from core.faces import Analysis
 from core.framing.manual import (
     CropConstraints,
@@ -29,6 +28,7 @@ from core.framing.manual import (
     fit_aspect,
     manual_suggestion,
 )
+from core.framing.plan import CropChoice
 from core.framing.rotation import box_inside
 from core.framing.rules import load_framing_rules
 from core.geometry import Box, Point

@@ -19,7 +19,7 @@ from typing import Any
 
 from core.errors import ExportError
 from core.export.atomic import replace_atomically
-from core.export.types import CropChoice
+from core.framing.plan import CropChoice
 from core.geometry import Box
 from core.paths import user_cache_dir
 

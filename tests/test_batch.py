@@ -15,7 +15,7 @@ from PIL import Image
 from core.batch import BatchItem, run_batch
 from core.detection import FaceAnalyzer
 from core.errors import ExportError
-from core.export import CropChoice
+from core.framing.plan import CropChoice
 from core.geometry import Box
 from core.models import ModelStore
 from core.presets import load_presets

@@ -10,7 +10,8 @@ import pytest
 from PIL import Image
 
 from core.detection import FaceAnalyzer
-from core.export import ExportOptions, export_photo, plan_crops
+from core.export import ExportOptions, export_photo
+from core.framing.plan import plan_crops
 from core.framing.rules import load_framing_rules
 from core.models import ModelStore
 from core.presets import load_presets
@@ -54,7 +55,7 @@ def test_every_group_has_exact_size_format_and_ppi(
     from core.framing.suggest import suggest_all
 
     chosen = suggest_all(analysis)[0]
-    crops = plan_crops(analysis, presets, None, chosen.id)
+    crops = plan_crops(analysis, presets, chosen.id).require_all()
     for preset in presets:
         box, angle = crops[preset.id]
         assert box.w / box.h == pytest.approx(preset.aspect[0] / preset.aspect[1], rel=0.01)
@@ -82,7 +83,7 @@ def test_headshot_outputs_put_the_face_where_the_framing_says(
     source: Path = request.getfixturevalue(photo)
     presets = [BOOK.require(i) for i in ("linkedin-profile", "print-8x10", "instagram-profile")]
     _loaded, analysis = analyzer.analyze_path(source)
-    crops = plan_crops(analysis, presets)
+    crops = plan_crops(analysis, presets).require_all()
     written = export_photo(source, presets, tmp_path, ExportOptions(), crops)
     low, high = load_framing_rules().headshot.eye_band
     for file in written:
@@ -103,7 +104,7 @@ def test_default_framings_for_print_and_id_groups(
     book = load_presets(None).by_group()
     presets = book["print"] + book["id"]
     _loaded, analysis = analyzer.analyze_path(hopper_large)
-    crops = plan_crops(analysis, presets)
+    crops = plan_crops(analysis, presets).require_all()
     written = export_photo(hopper_large, presets, tmp_path, ExportOptions(), crops)
     assert [(w.width, w.height) for w in written] == [(p.width, p.height) for p in presets]
     icao = next(w for w in written if w.preset == "id-icao")
@@ -138,7 +139,7 @@ def test_levelling_rotation_gives_level_eyes(
     source_roll = analysis.faces[0].roll_deg
     assert source_roll > 7.0
     presets = [BOOK.require("linkedin-profile"), BOOK.require("print-8x10")]
-    crops = plan_crops(analysis, presets)
+    crops = plan_crops(analysis, presets).require_all()
     assert all(angle == pytest.approx(source_roll) for _box, angle in crops.values())
     for file in export_photo(tilted, presets, tmp_path, ExportOptions(), crops):
         _out, found = analyzer.analyze_path(file.path)

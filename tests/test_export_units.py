@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from core.errors import ExportError
-from core.export import CropChoice, ExportOptions, export_photo, refit
+from core.export import ExportOptions, export_photo
 from core.export.colour import srgb_profile_bytes
 from core.export.encode import MIN_QUALITY
 from core.export.render import render_crop
@@ -501,22 +501,6 @@ def test_cancel_between_outputs_keeps_complete_files(
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "grace_hopper_linkedin-profile.jpg"
     ]
-
-
-def test_refit_contains_the_chosen_crop_with_the_same_upper_third() -> None:
-    choice = CropChoice(box=Box(300, 100, 400, 500), aspect=(4, 5))
-    assert refit(choice, (4, 5), 1000, 1000) == choice.box
-    square = refit(choice, (1, 1), 1000, 1000)
-    assert square.w == pytest.approx(square.h) == pytest.approx(500)
-    assert square.contains_box(choice.box)
-    assert square.cx == pytest.approx(500)
-    assert square.top + square.h / 3 == pytest.approx(100 + 500 / 3)
-    wide = refit(choice, (4, 1), 1000, 1000)  # too wide for the photo: the largest 4:1 there is
-    assert (wide.w, wide.h) == pytest.approx((1000, 250))
-    assert wide.top + wide.h / 3 == pytest.approx(100 + 500 / 3)
-    tall = refit(CropChoice(box=Box(0, 600, 300, 300)), (1, 2), 1000, 1000)  # moved inside
-    assert (tall.w, tall.h) == pytest.approx((300, 600))
-    assert tall.bottom == pytest.approx(1000)
 
 
 def test_several_presets_come_from_one_decode(

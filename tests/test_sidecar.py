@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import ExportError
-from core.export import CropChoice
+from core.framing.plan import CropChoice
 from core.geometry import Box
 from core.sidecar import (
     fallback_path,

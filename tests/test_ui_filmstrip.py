@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from core.export.types import CropChoice
+from core.framing.plan import CropChoice
 from core.geometry import Box
 from core.paths import resource_path
 from core.sidecar import write_sidecar

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from core.crop_session import CropSession, CropState
-from core.export.types import CropChoice
+from core.framing.plan import CropChoice
 from core.framing.suggest import first_headshot
 from core.geometry import Box
 from core.guides import GuideSettings
@@ -26,7 +26,7 @@ from core.suggestion import CheckWarning, Suggestion
 from ui.checks_panel import ChecksPanel, summary_text
 from ui.crop_bar import CropBar
 from ui.main_window import MainWindow
-from ui.photo_jobs import choice_to_state, load_display_photo, state_to_choice
+from ui.photo_jobs import load_display_photo
 from ui.qt_images import crop_thumbnail, pil_to_qimage, qimage_to_pil
 from ui.settings import AppSettings, settings_at
 from ui.sidecar_autosave import SidecarAutosave, SidecarCrop
@@ -167,10 +167,10 @@ def test_settings_round_trip(tmp_path: Path) -> None:
 def test_state_choice_round_trip_and_first_headshot() -> None:
     headshot = _suggestion("headshot", "standard", (4, 5))
     state = CropState(Box(1.5, 2.5, 300, 375), (4, 5), 3.25, 0, headshot.id)
-    choice = state_to_choice(state, [headshot])
+    choice = state.to_choice([headshot])
     assert (choice.genre, choice.framing) == ("headshot", "standard")
-    assert choice_to_state(choice) == state
-    edited = state_to_choice(CropState(Box(0, 0, 10, 10), None), [headshot])
+    assert CropState.from_choice(choice) == state
+    edited = CropState(Box(0, 0, 10, 10), None).to_choice([headshot])
     assert edited.genre == "manual" and edited.framing is None
 
     tight = _suggestion("headshot", "tight", (4, 5), 0.9)

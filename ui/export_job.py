@@ -19,17 +19,16 @@ from core.batch import BatchItem, plan_photo_crops_partial, run_batch
 from core.crop_session import CropState
 from core.errors import FramingError, HeadroomError
 from core.export import (
-    CropPlan,
     ExportCancelled,
     ExportOptions,
     WrittenFile,
     export_photo,
     plan_batch_outputs,
     plan_outputs,
-    refit_to_presets,
 )
 from core.export.atomic import prepare_out_dir
 from core.export.naming import check_template
+from core.framing.plan import CropPlan, refit_to_presets
 from core.photo import read_image_size
 from core.presets import Preset, PresetBook
 

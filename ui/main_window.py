@@ -66,9 +66,7 @@ from ui.photo_jobs import (
     DisplayPhoto,
     PhotoAnalysis,
     analyze_photo,
-    choice_to_state,
     load_display_photo,
-    state_to_choice,
     suggest_for,
 )
 from ui.preview_panel import PreviewPanel
@@ -532,7 +530,7 @@ class MainWindow(QMainWindow):
         self._result = None
         self._last_applied = None
         width, height = photo.original_size
-        initial = choice_to_state(photo.saved) if photo.saved is not None else None
+        initial = CropState.from_choice(photo.saved) if photo.saved is not None else None
         self._session = CropSession(width, height, analysis=None, initial=initial)
         self._session.changing.connect(self._on_crop_changing)
         self._session.changed.connect(self._on_crop_changed)
@@ -912,7 +910,7 @@ class MainWindow(QMainWindow):
         if self._shown is None or self._session is None:
             return None
         suggestions = self._result.suggestions if self._result is not None else ()
-        choice = state_to_choice(self._session.state, suggestions)
+        choice = self._session.state.to_choice(suggestions)
         return SidecarCrop(self._shown.path, choice, self._shown.original_size)
 
     def _on_sidecar_written(self, path: Path) -> None:

@@ -1,6 +1,6 @@
 """The worker-side steps of opening a photo, as plain functions the TaskRunner runs off the GUI
-thread (they build QImages, never widgets), and the conversions between the session's CropState and
-the sidecar's CropChoice.
+thread (they build QImages, never widgets). The session's CropState converts to and from the
+sidecar's CropChoice itself (``CropState.to_choice`` / ``CropState.from_choice``).
 """
 
 from __future__ import annotations
@@ -13,11 +13,10 @@ from pathlib import Path
 from PIL import Image
 from PySide6.QtGui import QImage
 
-from core.crop_session import CropState
 from core.detection import FaceAnalyzer
 from core.export.colour import to_srgb
-from core.export.types import CropChoice
 from core.faces import Analysis
+from core.framing.plan import CropChoice
 from core.framing.suggest import suggest_all
 from core.photo import LoadedPhoto, load_photo_and_preview
 from core.sidecar import read_sidecar
@@ -80,12 +79,3 @@ def suggest_for(
 ) -> PhotoAnalysis:
     suggestions = suggest_all(analysis, subject=subject, output_sizes=tuple(output_sizes))
     return PhotoAnalysis(path, analysis, tuple(suggestions))
-
-
-def choice_to_state(choice: CropChoice) -> CropState:
-    return CropState.from_choice(choice)
-
-
-def state_to_choice(state: CropState, suggestions: Sequence[Suggestion] = ()) -> CropChoice:
-    """The sidecar record of ``state``; genre and framing come from the suggestion it still is."""
-    return state.to_choice(suggestions)

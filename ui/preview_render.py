@@ -18,9 +18,9 @@ from PIL import Image, ImageDraw
 from PySide6.QtGui import QImage
 
 from core.crop_session import CropState
-from core.export import CropChoice, CropPlan, refit_to_presets
 from core.export.colour import to_srgb
 from core.export.render import render_crop
+from core.framing.plan import CropChoice, CropPlan, refit_to_presets
 from core.geometry import Box
 from core.photo import open_upright
 from core.presets import Preset

@@ -1,8 +1,8 @@
-"""Export: render crops from the full-resolution photo to preset sizes and write them safely.
+"""Export: render planned crops from the full-resolution photo to preset sizes and write them
+safely. Which crop each preset gets is decided by ``core.framing.plan``; export only writes.
 
 Public API (Qt-free; the GUI calls it from a worker thread):
-``export_photo``, ``plan_crops``, ``plan_outputs``, ``ExportOptions``, ``CropChoice``,
-``WrittenFile``, ``ExportCancelled``.
+``export_photo``, ``plan_outputs``, ``ExportOptions``, ``WrittenFile``, ``ExportCancelled``.
 """
 
 from __future__ import annotations
@@ -10,19 +10,14 @@ from __future__ import annotations
 from core.export.multi import (
     ExportCancelled,
     PlannedOutput,
+    check_options,
     export_photo,
     plan_batch_outputs,
-    plan_crops,
-    plan_crops_partial,
     plan_outputs,
-    refit,
-    refit_to_presets,
     refuse_existing,
 )
 from core.export.types import (
     DEFAULT_NAME_TEMPLATE,
-    CropChoice,
-    CropPlan,
     ExportOptions,
     ProgressCallback,
     WrittenFile,
@@ -30,19 +25,14 @@ from core.export.types import (
 
 __all__ = [
     "DEFAULT_NAME_TEMPLATE",
-    "CropChoice",
-    "CropPlan",
     "ExportCancelled",
     "ExportOptions",
     "PlannedOutput",
     "ProgressCallback",
     "WrittenFile",
+    "check_options",
     "export_photo",
     "plan_batch_outputs",
-    "plan_crops",
-    "plan_crops_partial",
     "plan_outputs",
-    "refit",
-    "refit_to_presets",
     "refuse_existing",
 ]

@@ -1,4 +1,5 @@
-"""Exporting one photo to several presets from a single decode, and planning the crops for them."""
+"""Exporting one photo to several presets from a single decode (the crops come planned, from
+``core.framing.plan``)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,8 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from core.errors import ExportError, FramingError
+from core.errors import ExportError
 from core.export.atomic import prepare_out_dir, write_atomic
 from core.export.colour import srgb_profile_bytes, to_srgb
 from core.export.encode import EncodeSettings, encode_within
@@ -17,13 +17,9 @@ from core.export.metadata import output_exif, output_xmp, read_source_metadata
 from core.export.naming import check_template, output_name, output_path
 from core.export.render import CropRenderer
 from core.export.source import open_for_export
-from core.export.types import CropChoice, CropPlan, ExportOptions, ProgressCallback, WrittenFile
-from core.geometry import Box, Point
+from core.export.types import ExportOptions, ProgressCallback, WrittenFile
+from core.geometry import Box
 from core.presets import FORMAT_EXTENSIONS, FORMATS, Preset
-
-if TYPE_CHECKING:
-    from core.faces import Analysis
-    from core.suggestion import Suggestion
 
 
 class ExportCancelled(ExportError):
@@ -199,140 +195,3 @@ def export_photo(
         if progress is not None:
             progress(done + 1, total, f"{source.name} -> {plan.path.name}")
     return written
-
-
-def plan_crops(
-    analysis: Analysis,
-    presets: Sequence[Preset],
-    choice: CropChoice | None = None,
-    suggestion_id: str | None = None,
-) -> CropPlan:
-    """The crop for each preset, as ``{preset id: (box, angle_deg)}``.
-
-    - default: the framing engine's suggestion for the preset's own genre, framing and aspect;
-    - ``suggestion_id``: that suggestion of this photo, re-fitted to each preset's aspect;
-    - ``choice`` (a user's crop or a sidecar): the same crop re-fitted to each preset's aspect
-      (kept exactly where the aspect already matches).
-    FramingError when the photo has no usable face for a framing that needs one.
-    """
-    if suggestion_id is not None:
-        choice = _choice_from_suggestion(analysis, suggestion_id)
-    plan, unframed = _plan_each(analysis, presets, choice)
-    if unframed:
-        raise next(iter(unframed.values()))
-    return plan
-
-
-def plan_crops_partial(
-    analysis: Analysis,
-    presets: Sequence[Preset],
-    choice: CropChoice | None = None,
-    suggestion_id: str | None = None,
-) -> tuple[CropPlan, dict[str, str]]:
-    """Like ``plan_crops``, but a preset the photo cannot be framed for (a cover from a tight
-    portrait) is left out with its reason instead of failing the photo: ``(plan, {preset id:
-    reason})``. FramingError still when the photo has no face or no such suggestion."""
-    if suggestion_id is not None:
-        choice = _choice_from_suggestion(analysis, suggestion_id)
-    if choice is None and not analysis.faces:
-        raise FramingError(f"{_name(analysis)}: no face found; nothing to frame")
-    plan, unframed = _plan_each(analysis, presets, choice)
-    return plan, {pid: str(exc) for pid, exc in unframed.items()}
-
-
-def _plan_each(
-    analysis: Analysis, presets: Sequence[Preset], choice: CropChoice | None
-) -> tuple[CropPlan, dict[str, FramingError]]:
-    plan: CropPlan = {}
-    unframed: dict[str, FramingError] = {}
-    for preset in presets:
-        if choice is not None:
-            plan[preset.id] = (
-                refit(choice, preset.aspect, analysis.width, analysis.height),
-                choice.angle_deg,
-            )
-            continue
-        try:
-            suggestion = suggestion_for_preset(analysis, preset)
-        except FramingError as exc:
-            unframed[preset.id] = exc
-            continue
-        plan[preset.id] = (suggestion.box, suggestion.angle_deg)
-    return plan, unframed
-
-
-def _choice_from_suggestion(analysis: Analysis, suggestion_id: str) -> CropChoice:
-    from core.framing.suggest import suggest_all
-
-    suggestions = suggest_all(analysis)
-    match = next((s for s in suggestions if s.id == suggestion_id), None)
-    if match is None:
-        known = ", ".join(s.id for s in suggestions) or "none"
-        raise FramingError(
-            f"{_name(analysis)}: no suggestion {suggestion_id!r} (this photo has: {known})"
-        )
-    return CropChoice.from_suggestion(match)
-
-
-def suggestion_for_preset(analysis: Analysis, preset: Preset) -> Suggestion:
-    """The framing engine's crop for ``preset``: its own framing, else the first of its fallbacks
-    the photo can give. FramingError (the preset's own reason) when none works."""
-    from core.framing.suggest import suggestion_for
-
-    first: FramingError | None = None
-    for genre, framing in preset.framings:
-        try:
-            return suggestion_for(
-                analysis,
-                genre=genre,
-                framing=framing,
-                aspect=preset.aspect,
-                output_sizes=((preset.width, preset.height),),
-            )
-        except FramingError as exc:
-            if not analysis.faces:
-                raise
-            first = first or exc
-    assert first is not None
-    raise FramingError(f"{preset.id}: {first}") from first
-
-
-def refit_to_presets(
-    choice: CropChoice, presets: Sequence[Preset], width: int, height: int
-) -> CropPlan:
-    """One chosen crop re-fitted (``refit``) to each preset's aspect, keeping its angle."""
-    return {p.id: (refit(choice, p.aspect, width, height), choice.angle_deg) for p in presets}
-
-
-def refit(choice: CropChoice, aspect: tuple[int, int], width: int, height: int) -> Box:
-    """``choice.box`` re-fitted to ``aspect`` inside the (rotated) photo of ``width`` x ``height``.
-
-    The smallest box of the new aspect that contains the whole chosen crop, horizontally centred on
-    it, with its upper third line on the chosen crop's upper third line (where a portrait's eyes
-    sit), then moved inside the photo; when the photo is too small for that, the largest box of the
-    aspect the photo allows, anchored the same way. Kept exactly when the aspect already matches.
-    """
-    old = choice.box
-    if choice.aspect is not None and _same_ratio(choice.aspect, aspect):
-        return old
-    ratio = aspect[0] / aspect[1]
-    if abs(old.w / old.h - ratio) < 1e-9:
-        return old
-    from core.framing.rotation import box_at, clamp_box, largest_box
-
-    angle = choice.angle_deg
-    h = old.h if ratio >= old.w / old.h else old.w / ratio
-    anchor = Point(old.cx, old.top + old.h / 3.0)
-    biggest = largest_box(ratio, width, height, angle)
-    if biggest.h > 0:
-        h = min(h, biggest.h)
-    fitted: Box = clamp_box(box_at(anchor, h, ratio, 0.5, 1.0 / 3.0), width, height, angle)
-    return fitted
-
-
-def _same_ratio(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] * b[1] == a[1] * b[0]
-
-
-def _name(analysis: Analysis) -> str:
-    return analysis.path.name if analysis.path is not None else "photo"

@@ -1,0 +1,197 @@
+"""Crop planning: which crop each output preset gets, from one photo's analysis.
+
+One crop record (``CropChoice``: what a person or a suggestion chose for a photo, also the sidecar
+payload) and one function, ``plan_crops``, from (analysis, presets, and a suggestion, a suggestion
+id, a saved crop, or nothing) to a ``PlannedCrops``: per preset id the box and angle to render,
+and the presets the photo cannot be framed for with the reason. Export only writes what this
+decides.
+
+Boxes are in upright original pixels; a box with an angle lives in the frame of the photo rotated
+counter-clockwise by that angle about its centre (``core.geometry``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.errors import FramingError
+from core.faces import Analysis
+from core.framing.rotation import box_at, clamp_box, largest_box
+from core.framing.suggest import suggest_all, suggestion_for
+from core.geometry import Box, Point
+from core.presets import Preset
+from core.suggestion import Suggestion
+
+#: Per preset id: the crop box (upright original px; rotated frame when angle != 0) and angle.
+CropPlan = dict[str, tuple[Box, float]]
+
+
+@dataclass(frozen=True)
+class CropChoice:
+    """The crop a person (or a suggestion) chose for one photo: also the sidecar payload.
+
+    ``box`` is in upright original pixels; with ``angle_deg != 0`` it lives in the frame of the
+    image rotated counter-clockwise by ``angle_deg`` about its centre (core.geometry convention).
+    ``aspect`` is the (w, h) ratio the box was made for, ``None`` for a free crop.
+    """
+
+    box: Box
+    angle_deg: float = 0.0
+    aspect: tuple[int, int] | None = None
+    suggestion_id: str | None = None
+    subject: int | None = None
+    genre: str | None = None
+    framing: str | None = None
+    preset: str | None = None
+
+    @classmethod
+    def from_suggestion(cls, suggestion: Suggestion) -> CropChoice:
+        return cls(
+            box=suggestion.box,
+            angle_deg=suggestion.angle_deg,
+            aspect=suggestion.aspect,
+            suggestion_id=suggestion.id,
+            subject=suggestion.subject,
+            genre=suggestion.genre,
+            framing=suggestion.framing,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "box": [round(v, 3) for v in (self.box.x, self.box.y, self.box.w, self.box.h)],
+            "angle_deg": round(self.angle_deg, 4),
+            "aspect": list(self.aspect) if self.aspect else None,
+            "suggestion_id": self.suggestion_id,
+            "subject": self.subject,
+            "genre": self.genre,
+            "framing": self.framing,
+            "preset": self.preset,
+        }
+
+
+@dataclass(frozen=True)
+class PlannedCrops:
+    """``crops``: per preset id the (box, angle) to render; ``unframed``: per preset id the reason
+    the photo cannot be framed for it (those presets are left out of ``crops``)."""
+
+    crops: CropPlan
+    unframed: dict[str, str] = field(default_factory=dict)
+
+    def require_all(self) -> CropPlan:
+        """``crops`` when every preset was framed; FramingError (the first reason) otherwise."""
+        if self.unframed:
+            raise FramingError(next(iter(self.unframed.values())))
+        return self.crops
+
+
+#: Where a photo's crops come from: the framing engine per preset (None), one of the photo's
+#: suggestions (the object or its id) or a chosen crop (a person's or a sidecar's).
+CropSource = CropChoice | Suggestion | str | None
+
+
+def plan_crops(
+    analysis: Analysis, presets: Sequence[Preset], source: CropSource = None
+) -> PlannedCrops:
+    """The crop for each preset.
+
+    - ``None``: the framing engine's suggestion for the preset's own genre, framing and aspect;
+    - a suggestion (or its id): that crop re-fitted to each preset's aspect;
+    - a ``CropChoice`` (a person's crop or a sidecar): re-fitted to each preset's aspect (kept
+      exactly where the aspect already matches).
+    A preset the photo cannot be framed for (a cover from a tight portrait) is left out with its
+    reason. FramingError when the photo has no face and no crop was given, or no such suggestion.
+    """
+    choice = _as_choice(analysis, source)
+    if choice is None and not analysis.faces:
+        raise FramingError(f"{_name(analysis)}: no face found; nothing to frame")
+    crops: CropPlan = {}
+    unframed: dict[str, str] = {}
+    for preset in presets:
+        if choice is not None:
+            crops[preset.id] = (
+                refit(choice, preset.aspect, analysis.width, analysis.height),
+                choice.angle_deg,
+            )
+            continue
+        try:
+            suggestion = suggestion_for_preset(analysis, preset)
+        except FramingError as exc:
+            unframed[preset.id] = str(exc)
+            continue
+        crops[preset.id] = (suggestion.box, suggestion.angle_deg)
+    return PlannedCrops(crops, unframed)
+
+
+def _as_choice(analysis: Analysis, source: CropSource) -> CropChoice | None:
+    if source is None or isinstance(source, CropChoice):
+        return source
+    if isinstance(source, Suggestion):
+        return CropChoice.from_suggestion(source)
+    suggestions = suggest_all(analysis)
+    match = next((s for s in suggestions if s.id == source), None)
+    if match is None:
+        known = ", ".join(s.id for s in suggestions) or "none"
+        raise FramingError(f"{_name(analysis)}: no suggestion {source!r} (this photo has: {known})")
+    return CropChoice.from_suggestion(match)
+
+
+def suggestion_for_preset(analysis: Analysis, preset: Preset) -> Suggestion:
+    """The framing engine's crop for ``preset``: its own framing, else the first of its fallbacks
+    the photo can give. FramingError (the preset's own reason) when none works."""
+    first: FramingError | None = None
+    for genre, framing in preset.framings:
+        try:
+            return suggestion_for(
+                analysis,
+                genre=genre,
+                framing=framing,
+                aspect=preset.aspect,
+                output_sizes=((preset.width, preset.height),),
+            )
+        except FramingError as exc:
+            if not analysis.faces:
+                raise
+            first = first or exc
+    assert first is not None
+    raise FramingError(f"{preset.id}: {first}") from first
+
+
+def refit_to_presets(
+    choice: CropChoice, presets: Sequence[Preset], width: int, height: int
+) -> CropPlan:
+    """One chosen crop re-fitted (``refit``) to each preset's aspect, keeping its angle."""
+    return {p.id: (refit(choice, p.aspect, width, height), choice.angle_deg) for p in presets}
+
+
+def refit(choice: CropChoice, aspect: tuple[int, int], width: int, height: int) -> Box:
+    """``choice.box`` re-fitted to ``aspect`` inside the (rotated) photo of ``width`` x ``height``.
+
+    The smallest box of the new aspect that contains the whole chosen crop, horizontally centred on
+    it, with its upper third line on the chosen crop's upper third line (where a portrait's eyes
+    sit), then moved inside the photo; when the photo is too small for that, the largest box of the
+    aspect the photo allows, anchored the same way. Kept exactly when the aspect already matches.
+    """
+    old = choice.box
+    if choice.aspect is not None and _same_ratio(choice.aspect, aspect):
+        return old
+    ratio = aspect[0] / aspect[1]
+    if abs(old.w / old.h - ratio) < 1e-9:
+        return old
+    angle = choice.angle_deg
+    h = old.h if ratio >= old.w / old.h else old.w / ratio
+    anchor = Point(old.cx, old.top + old.h / 3.0)
+    biggest = largest_box(ratio, width, height, angle)
+    if biggest.h > 0:
+        h = min(h, biggest.h)
+    fitted: Box = clamp_box(box_at(anchor, h, ratio, 0.5, 1.0 / 3.0), width, height, angle)
+    return fitted
+
+
+def _same_ratio(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] * b[1] == a[1] * b[0]
+
+
+def _name(analysis: Analysis) -> str:
+    return analysis.path.name if analysis.path is not None else "photo"
