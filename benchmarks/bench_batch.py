@@ -192,15 +192,22 @@ def main() -> None:
     # The bare loops do the same crops (the boxes Headroom chose) with no analysis and no care;
     # the boxes are recovered by planning once (not timed). The first ignores the levelling
     # angle (less work than Headroom does), the second rotates those photos the plain Pillow way.
-    from core.batch import plan_photo_crops
+    from core.detection import FaceAnalyzer
+    from core.framing.plan import plan_crops
 
     with_crops: list[tuple[Path, list[tuple[Preset, Box, float]]]] = []
     angled = 0
-    for source in sources:
-        try:
-            crops = plan_photo_crops(source, presets)
-        except HeadroomError:
+    with FaceAnalyzer() as planner:
+        planned = []
+        for source in sources:
+            try:
+                planned.append((source, plan_crops(planner.analyze_path(source)[1], presets)))
+            except HeadroomError:
+                continue
+    for source, plan in planned:
+        if plan.unframed:
             continue
+        crops = plan.crops
         angled += any(abs(crops[p.id][1]) > 1e-6 for p in presets)
         with_crops.append((source, [(p, *crops[p.id]) for p in presets]))
     print(f"{angled} of {len(with_crops)} photos get a levelling rotation (Headroom renders it)")

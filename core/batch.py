@@ -5,6 +5,9 @@ Work runs in worker processes (one ``FaceAnalyzer`` per process, created by the 
 guessed; unreadable photos fail with the reason; the rest are exported. Every output name of the
 whole batch is checked (clashes between photos, existing files) before any file is written.
 
+The CLI and the GUI both drive ``run_batch``: the GUI passes the crops its photographer chose per
+photo (``chosen``), its own face analyzer, and a per-file progress callback and a cancel event.
+
 ``consistent=True`` frames every photo's headshot with the set's shared eye-line height and head
 size (see ``core.consistent``) so a team page lines up.
 """
@@ -17,7 +20,7 @@ import multiprocessing
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -26,7 +29,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from core.errors import ExportError, FramingError, HeadroomError
 from core.export import (
+    ExportCancelled,
     ExportOptions,
+    ProgressCallback,
     WrittenFile,
     check_options,
     export_photo,
@@ -34,7 +39,7 @@ from core.export import (
     refuse_existing,
 )
 from core.export.atomic import prepare_out_dir
-from core.framing.plan import CropPlan, CropSource, plan_crops
+from core.framing.plan import CropChoice, CropPlan, CropSource, plan_crops, refit_to_presets
 from core.presets import Preset
 
 if TYPE_CHECKING:
@@ -48,7 +53,9 @@ Status = Literal["done", "skipped", "failed"]
 @dataclass(frozen=True)
 class BatchItem:
     """What happened to one photo. ``crop_from`` says where its crops came from: "suggestion",
-    "suggestion:<id>", "sidecar" or "consistent"."""
+    "suggestion:<id>", "sidecar", "chosen" (given by the caller) or "consistent". A photo the
+    cancel stopped is "skipped" with the reason "cancelled", or "done" with that reason when some
+    of its files were already written."""
 
     source: Path
     status: Status
@@ -90,6 +97,16 @@ class BatchResult:
     def written(self) -> list[WrittenFile]:
         return [w for i in self.items for w in i.written]
 
+    @property
+    def cancelled(self) -> bool:
+        """Whether a cancel stopped some photo (its files, or all of them, were not written)."""
+        return any(i.reason == CANCELLED for i in self.items)
+
+    @property
+    def unframed(self) -> list[tuple[Path, str, str]]:
+        """(source, preset id, reason) of each preset a done photo could not be framed for."""
+        return [(i.source, pid, why) for i in self.done for pid, why in i.unframed]
+
     def to_json(self) -> dict[str, Any]:
         return {
             "written": [
@@ -117,6 +134,18 @@ class BatchResult:
 #: progress(photos finished, photos in total, the photo's result), called in the calling thread.
 BatchProgress = Callable[[int, int, BatchItem], None]
 
+#: The reason given to the photos a cancel stopped.
+CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class ChosenCrop:
+    """A crop the caller chose for one photo (the GUI's committed crop), with the size of the
+    upright original it was made on: it is re-fitted to each preset without a new detection."""
+
+    choice: CropChoice
+    image_size: tuple[int, int]
+
 
 @dataclass(frozen=True)
 class _Job:
@@ -129,6 +158,17 @@ class _Job:
     use_sidecar: bool = True
     crops: CropPlan | None = None  # precomputed (consistent mode): skip detection
     unframed: tuple[tuple[str, str], ...] = ()  # with ``crops``: presets left out, and why
+    chosen: ChosenCrop | None = None  # the caller's crop for this photo
+
+
+@dataclass(frozen=True)
+class _InProcess:
+    """What only an in-process run can use (not picklable): the cancel event, checked between
+    output files too, and the per-file progress."""
+
+    cancel: threading.Event | None = None
+    on_file: Callable[[int, str], None] | None = None  # (files this photo wrote, message)
+    after_photo: Callable[[_Job, BatchItem], None] | None = None
 
 
 def run_batch(
@@ -144,12 +184,17 @@ def run_batch(
     progress: BatchProgress | None = None,
     cancel: threading.Event | None = None,
     analyzer: FaceAnalyzer | None = None,
+    chosen: Mapping[Path, ChosenCrop] | None = None,
+    file_progress: ProgressCallback | None = None,
 ) -> BatchResult:
     """Export every photo in ``sources`` to every preset in ``presets`` into ``out_dir``.
 
-    Crops per photo: ``suggestion_id`` if given (skipped when the photo has no such suggestion),
-    else a saved sidecar crop (``use_sidecars``), else the framing engine's suggestion per preset.
+    Crops per photo: the caller's ``chosen`` crop for it if any, else ``suggestion_id`` if given
+    (skipped when the photo has no such suggestion), else a saved sidecar crop (``use_sidecars``),
+    else the framing engine's suggestion per preset; ``consistent`` frames every photo itself.
     ``analyzer`` is reused for in-process work (``workers=1``); worker processes make their own.
+    ``file_progress(files done, files planned, message)`` reports each written file of an
+    in-process run, which also checks ``cancel`` between files (a pool run between photos).
     Raises ExportError before any work when the folder or the names are unusable.
     """
     options = options or ExportOptions()
@@ -163,12 +208,24 @@ def run_batch(
     out_dir = prepare_out_dir(out_dir)
     _preflight_names(sources, presets, out_dir, options)
 
+    given = {} if consistent or chosen is None else {Path(k): v for k, v in chosen.items()}
     jobs = [
-        _Job(i + 1, src, presets, out_dir, options, suggestion_id, use_sidecars and not consistent)
+        _Job(
+            i + 1,
+            src,
+            presets,
+            out_dir,
+            options,
+            suggestion_id,
+            use_sidecars and not consistent,
+            chosen=given.get(src),
+        )
         for i, src in enumerate(sources)
     ]
     workers = max(1, min(int(workers), len(jobs)))
-    with _Runner(workers, analyzer) as runner:
+    with _Runner(
+        workers, analyzer, _files_reporter(file_progress, len(jobs) * len(presets), cancel)
+    ) as runner:
         if not consistent:
             items = runner.run(_export_job, jobs, progress, cancel, len(jobs))
             return BatchResult(tuple(items))
@@ -218,48 +275,39 @@ def _close_analyzer(analyzer: FaceAnalyzer) -> None:
         analyzer.close()
 
 
-def plan_photo_crops(
-    source: Path,
-    presets: Sequence[Preset],
-    *,
-    analyzer: FaceAnalyzer | None = None,
-    use_sidecar: bool = False,
-) -> CropPlan:
-    """Detect faces in ``source`` and plan each preset's crop (for a photo nobody framed by hand).
-    FramingError when there is no usable face or a preset cannot be framed (see
-    ``plan_photo_crops_partial`` to export the others). Thread-safe; one analyzer per process."""
-    crops, unframed = plan_photo_crops_partial(
-        source, presets, analyzer=analyzer, use_sidecar=use_sidecar
-    )
-    if unframed:
-        raise FramingError(f"{Path(source).name}: {next(iter(unframed.values()))}")
-    return crops
-
-
-def plan_photo_crops_partial(
-    source: Path,
-    presets: Sequence[Preset],
-    *,
-    analyzer: FaceAnalyzer | None = None,
-    use_sidecar: bool = False,
-) -> tuple[CropPlan, dict[str, str]]:
-    """Like ``plan_photo_crops`` but presets the photo cannot be framed for are returned as
-    ``{preset id: reason}`` next to the crops of the others (what the batch does)."""
-    analysis = (analyzer or _analyzer()).analyze_path(Path(source))[1]
-    job = _Job(1, Path(source), tuple(presets), Path("."), ExportOptions(), use_sidecar=use_sidecar)
-    crops, unframed, _from = _crops_for(job, analysis)
-    return crops, unframed
-
-
 def _analyze(source: Path) -> Analysis:
     _loaded, analysis = _analyzer().analyze_path(source)
     return analysis
 
 
-def _export_job(job: _Job) -> BatchItem:
+def _files_reporter(
+    progress: ProgressCallback | None, total: int, cancel: threading.Event | None
+) -> _InProcess:
+    """Turns each photo's file count into the batch's running count of files."""
+    if progress is None:
+        return _InProcess(cancel)
+    done_before = [0]  # files planned for the photos finished so far
+
+    def on_file(done_in_photo: int, message: str) -> None:
+        progress(done_before[0] + done_in_photo, total, message)
+
+    def after_photo(job: _Job, item: BatchItem) -> None:
+        done_before[0] += len(job.presets)
+        progress(done_before[0], total, f"{job.source.name}: {item.status}")
+
+    return _InProcess(cancel, on_file, after_photo)
+
+
+def _export_job(job: _Job, local: _InProcess | None = None) -> BatchItem:
+    """Plan and write one photo's files. ``local`` is given in-process only (see ``_InProcess``)."""
+    local = local or _InProcess()
     try:
         if job.crops is not None:
             crops, unframed, crop_from = job.crops, dict(job.unframed), "consistent"
+        elif job.chosen is not None:
+            width, height = job.chosen.image_size
+            crops = refit_to_presets(job.chosen.choice, job.presets, width, height)
+            unframed, crop_from = {}, "chosen"
         else:
             analysis = _analyze(job.source)
             crops, unframed, crop_from = _crops_for(job, analysis)
@@ -267,9 +315,25 @@ def _export_job(job: _Job) -> BatchItem:
         if not presets:
             reasons = "; ".join(f"{pid}: {why}" for pid, why in unframed.items())
             return BatchItem(job.source, "skipped", reason=reasons or "nothing to export")
+        on_file = local.on_file
+
+        def report(done: int, _total: int, message: str) -> None:
+            if on_file is not None:
+                on_file(done, message)
+
         written = export_photo(
-            job.source, presets, job.out_dir, job.options, crops, index=job.index
+            job.source,
+            presets,
+            job.out_dir,
+            job.options,
+            crops,
+            index=job.index,
+            cancel=local.cancel,
+            progress=report,
         )
+    except ExportCancelled as exc:
+        status: Status = "done" if exc.written else "skipped"
+        return BatchItem(job.source, status, tuple(exc.written), reason=CANCELLED, crop_from=None)
     except FramingError as exc:
         return BatchItem(job.source, "skipped", reason=str(exc))
     except HeadroomError as exc:
@@ -305,7 +369,7 @@ class _Analysed:
     error: str | None
 
 
-def _analyse_job(job: _Job) -> _Analysed:
+def _analyse_job(job: _Job, _local: _InProcess | None = None) -> _Analysed:
     try:
         return _Analysed(job, _analyze(job.source), None)
     except HeadroomError as exc:
@@ -328,7 +392,7 @@ def _run_consistent(
     usable: list[tuple[_Job, Analysis]] = []
     for result in analysed:
         if result.analysis is None:
-            status: Status = "skipped" if result.error == "cancelled" else "failed"
+            status: Status = "skipped" if result.error == CANCELLED else "failed"
             finished[result.job.index] = BatchItem(result.job.source, status, reason=result.error)
         elif not result.analysis.faces:
             finished[result.job.index] = BatchItem(
@@ -385,8 +449,11 @@ class _Runner:
     """Runs job functions in-process or on a process pool, in input order, with progress and
     cancellation between photos."""
 
-    def __init__(self, workers: int, analyzer: FaceAnalyzer | None) -> None:
+    def __init__(
+        self, workers: int, analyzer: FaceAnalyzer | None, local: _InProcess | None = None
+    ) -> None:
         self.workers = workers
+        self._local = local or _InProcess()
         self._pool: ProcessPoolExecutor | None = None
         self._given_analyzer = analyzer
         self._previous: FaceAnalyzer | None = None
@@ -412,7 +479,7 @@ class _Runner:
 
     def run(
         self,
-        fn: Callable[[_Job], Any],
+        fn: Callable[[_Job, _InProcess | None], Any],
         jobs: Sequence[_Job],
         progress: BatchProgress | None,
         cancel: threading.Event | None,
@@ -425,18 +492,24 @@ class _Runner:
                 progress(done, total, result)
         for position, job in enumerate(jobs):
             if position not in results:
-                item = BatchItem(job.source, "skipped", reason="cancelled")
-                results[position] = item if fn is _export_job else _Analysed(job, None, "cancelled")
+                item = BatchItem(job.source, "skipped", reason=CANCELLED)
+                results[position] = item if fn is _export_job else _Analysed(job, None, CANCELLED)
         return [results[i] for i in range(len(jobs))]
 
     def _results(
-        self, fn: Callable[[_Job], Any], jobs: Sequence[_Job], cancel: threading.Event | None
+        self,
+        fn: Callable[[_Job, _InProcess | None], Any],
+        jobs: Sequence[_Job],
+        cancel: threading.Event | None,
     ) -> Iterator[tuple[int, Any]]:
         if self._pool is None:
             for position, job in enumerate(jobs):
                 if cancel is not None and cancel.is_set():
                     return
-                yield position, fn(job)
+                result = fn(job, self._local)
+                if isinstance(result, BatchItem) and self._local.after_photo is not None:
+                    self._local.after_photo(job, result)
+                yield position, result
             return
         pending: dict[Future[Any], int] = {}
         # Keep at most 2 jobs per worker queued so cancelling stops soon.
@@ -453,7 +526,7 @@ class _Runner:
                     exhausted = True
                     break
                 try:
-                    pending[self._pool.submit(fn, nxt[1])] = nxt[0]
+                    pending[self._pool.submit(fn, nxt[1], None)] = nxt[0]
                 except BrokenProcessPool as exc:
                     # A worker died and took the pool with it: the rest cannot run.
                     reason = f"worker processes stopped ({exc})"
@@ -473,7 +546,7 @@ class _Runner:
                 yield position, result
 
 
-def _failure(fn: Callable[[_Job], Any], job: _Job, reason: str) -> Any:
+def _failure(fn: Callable[[_Job, _InProcess | None], Any], job: _Job, reason: str) -> Any:
     if fn is _export_job:
         return BatchItem(job.source, "failed", reason=reason)
     return _Analysed(job, None, reason)

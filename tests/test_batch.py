@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -264,8 +265,6 @@ def test_cli_export_json_and_exit_code(folder: Path, tmp_path: Path) -> None:
 
 
 def test_cancel_stops_between_photos(folder: Path, tmp_path: Path, analyzer: FaceAnalyzer) -> None:
-    import threading
-
     cancel = threading.Event()
     result = run_batch(
         sources_in(folder),
@@ -278,3 +277,59 @@ def test_cancel_stops_between_photos(folder: Path, tmp_path: Path, analyzer: Fac
     assert [i.status for i in result.items] == ["done", "skipped", "skipped", "skipped"]
     assert {i.reason for i in result.items[1:]} == {"cancelled"}
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["a_hopper_x-profile.jpg"]
+
+
+def test_chosen_crops_are_exported_without_a_detection_with_file_progress_and_cancel(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The GUI's path: its per-photo crops (with the size the session knows), a per-file progress
+    # and a cancel that stops between files of one photo.
+    import core.batch
+    import core.photo
+
+    def no_detection(_source: Path) -> None:
+        raise AssertionError("a chosen crop needs no detection")
+
+    def no_size_read(_source: Path) -> None:
+        raise AssertionError("the size comes with the chosen crop")
+
+    monkeypatch.setattr(core.batch, "_analyze", no_detection)
+    monkeypatch.setattr(core.photo, "read_image_size", no_size_read)
+    photo = folder / "a_hopper.jpg"
+    with Image.open(photo) as img:
+        size = img.size
+    chosen = core.batch.ChosenCrop(CropChoice(Box(100, 50, 300, 300), aspect=(1, 1)), size)
+    presets = [BOOK.require(i) for i in ("linkedin-profile", "instagram-square", "x-profile")]
+    seen: list[tuple[int, int, str]] = []
+    result = run_batch(
+        [photo],
+        presets,
+        tmp_path / "out",
+        chosen={photo: chosen},
+        file_progress=lambda *a: seen.append(a),
+    )
+    assert [i.crop_from for i in result.items] == ["chosen"]
+    assert [(d, t) for d, t, _m in seen] == [(1, 3), (2, 3), (3, 3), (3, 3)]
+    assert seen[-1][2] == "a_hopper.jpg: done"
+    assert not result.cancelled
+
+    import threading
+
+    cancel = threading.Event()
+
+    def stop_after_first(done: int, _total: int, _message: str) -> None:
+        cancel.set()
+
+    result = run_batch(
+        [photo, folder / "b_astronaut.png"],
+        presets,
+        tmp_path / "out2",
+        chosen={photo: chosen},
+        file_progress=stop_after_first,
+        cancel=cancel,
+    )
+    assert result.cancelled
+    first, second = result.items
+    assert first.status == "done" and len(first.written) == 1 and first.reason == "cancelled"
+    assert second.status == "skipped" and second.reason == "cancelled"
+    assert sorted(p.name for p in (tmp_path / "out2").iterdir()) == [first.written[0].path.name]

@@ -18,7 +18,7 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from core.crop_session import CropState
+from core.batch import ChosenCrop
 from core.framing.checks import EYES_CUT
 from core.geometry import Box
 from core.sidecar import read_sidecar, sidecar_path
@@ -308,7 +308,7 @@ def test_folder_opens_in_the_filmstrip_and_page_down_moves_on(
     qtbot.waitUntil(lambda: window.shown_path() == first, timeout=10000)
     sources = window.export_sources()
     assert [p for p, _ in sources] == window.filmstrip.paths()
-    assert sum(1 for _, crop in sources if isinstance(crop, CropState)) == 1
+    assert sum(1 for _, crop in sources if isinstance(crop, ChosenCrop)) == 1
     qtbot.waitUntil(window.is_settled, timeout=ANALYSIS_TIMEOUT_MS)
 
 

@@ -10,7 +10,8 @@ from PIL import Image
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from core.crop_session import CropState
+from core.batch import ChosenCrop
+from core.framing.plan import CropChoice
 from core.geometry import Box
 from core.paths import resource_path
 from core.presets import load_presets
@@ -47,7 +48,7 @@ def astronaut(tmp_path: Path, astronaut_path: Path) -> Path:
     return path
 
 
-SQUARE = CropState(box=Box(100, 0, 360, 360), aspect=(1, 1))
+SQUARE = ChosenCrop(CropChoice(box=Box(100, 0, 360, 360), aspect=(1, 1)), (512, 512))
 
 
 def _dialog(qtbot, runner, presets, sources, settings) -> ExportDialog:
@@ -145,7 +146,8 @@ def test_cancel_stops_a_batch_between_files(
         src = astronaut_path if i % 2 == 0 else coffee_path
         path = folder / f"photo_{i:02d}.png"
         shutil.copy(src, path)
-        sources.append((path, SQUARE))
+        with Image.open(path) as img:
+            sources.append((path, ChosenCrop(SQUARE.choice, img.size)))
     out = tmp_path / "out"
     dialog = _dialog(qtbot, runner, presets, sources, settings)
     dialog.set_presets(["instagram-square", "instagram-portrait"])

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.crop_session import CropState
+from core.batch import ChosenCrop
 from core.errors import HeadroomError
 from core.export.atomic import default_out_dir
 from core.presets import PresetBook
@@ -107,7 +107,7 @@ class ExportDialog(QDialog):
         parent: QWidget | None,
         runner: TaskRunner,
         presets: PresetBook,
-        sources: list[tuple[Path, CropState | None]],
+        sources: list[tuple[Path, ChosenCrop | None]],
         settings: QSettings,
         *,
         analyzer: Callable[[], FaceAnalyzer | None] | None = None,

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.batch import ChosenCrop
 from core.crop_session import CropSession, CropState
 from core.errors import HeadroomError
 from core.framing.suggest import first_suggestion
@@ -867,14 +868,22 @@ class MainWindow(QMainWindow):
 
     # == export ==
 
-    def export_sources(self) -> list[tuple[Path, CropState | None]]:
+    def export_sources(self) -> list[tuple[Path, ChosenCrop | None]]:
         """The current photo with its crop, plus the film strip's other photos (their saved or
         suggested crops are core's to find)."""
-        current = self._session.state if self._session is not None else None
+        current = self._chosen_crop()
         shown = self._shown.path if self._shown is not None else None
         if self.filmstrip.isVisible() and self.filmstrip.paths():
             return [(p, current if p == shown else None) for p in self.filmstrip.paths()]
         return [(shown, current)] if shown is not None else []
+
+    def _chosen_crop(self) -> ChosenCrop | None:
+        """The crop on screen as export takes it, with the photo size the session knows."""
+        if self._session is None or self._shown is None:
+            return None
+        suggestions = self._result.suggestions if self._result is not None else ()
+        choice = self._session.state.to_choice(suggestions)
+        return ChosenCrop(choice, self._shown.original_size)
 
     def open_export_dialog(self) -> ExportDialog | None:
         sources = self.export_sources()
@@ -907,11 +916,10 @@ class MainWindow(QMainWindow):
 
     def _sidecar_crop(self) -> SidecarCrop | None:
         """The crop on screen as the sidecar records it (None when no photo is shown)."""
-        if self._shown is None or self._session is None:
+        chosen = self._chosen_crop()
+        if chosen is None or self._shown is None:
             return None
-        suggestions = self._result.suggestions if self._result is not None else ()
-        choice = self._session.state.to_choice(suggestions)
-        return SidecarCrop(self._shown.path, choice, self._shown.original_size)
+        return SidecarCrop(self._shown.path, chosen.choice, chosen.image_size)
 
     def _on_sidecar_written(self, path: Path) -> None:
         if self.filmstrip.isVisible():
