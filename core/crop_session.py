@@ -344,6 +344,16 @@ class CropSession:
         self._last_aspect = s.aspect
         self._commit(self._fitted(CropState(s.box, s.aspect, s.angle_deg, s.subject, s.id)))
 
+    def start_at(self, s: Suggestion) -> None:
+        """Where the photo opens (its first suggestion): not an edit, so no undo step; Ctrl+Z
+        never goes back to the full frame shown while the faces were being found."""
+        self._last_aspect = s.aspect
+        self._live_start = None
+        self._undo.clear()
+        self._redo.clear()
+        self._state = self._fitted(CropState(s.box, s.aspect, s.angle_deg, s.subject, s.id))
+        self.changed.emit(self._state)
+
     def reset_to(self, state: CropState) -> None:
         """Replace the whole state (e.g. a sidecar's saved crop); undoable."""
         if state.aspect is not None:
