@@ -19,11 +19,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
-    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPixmap,
@@ -37,14 +36,7 @@ from core.faces import Face
 from core.framing.manual import Handle
 from core.framing.rules import IdRule
 from core.geometry import Box, Point, rotate_point
-from core.guides import (
-    GuideSettings,
-    all_guide_shapes,
-    circle_box,
-    id_rule_for,
-    next_guide_cycle,
-    next_orientation,
-)
+from core.guides import GuideSettings, all_guide_shapes, circle_box, id_rule_for
 from ui import crop_overlay, face_markers, guide_painter
 
 BACKGROUND = QColor(30, 30, 32)
@@ -71,10 +63,9 @@ class PhotoCanvas(QGraphicsView):
     """Shows one photo with its crop; turns mouse and keys into :class:`CropSession` calls."""
 
     subjectClicked = Signal(int)
-    resetRequested = Signal()  # right-click or R: re-apply the active suggestion
+    resetRequested = Signal()  # right-click: re-apply the active suggestion
     cropChanging = Signal()  # relays session.changing (live drag)
     cropFinished = Signal()  # relays session.changed (committed edit)
-    guideSettingsChanged = Signal(object)  # GuideSettings, after O / Shift+O
     straightenFinished = Signal()  # the straighten tool drew its line and switched itself off
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -586,83 +577,64 @@ class PhotoCanvas(QGraphicsView):
         # Right-click is "reset to the suggestion" (handled on press), not a menu.
         event.accept()  # type: ignore[attr-defined]
 
-    # -- keys ----------------------------------------------------------------------------------
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        mods = event.modifiers()
-        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
-        session = self._session
-        command_mods = (
-            Qt.KeyboardModifier.ControlModifier
-            | Qt.KeyboardModifier.AltModifier
-            | Qt.KeyboardModifier.MetaModifier
-        )
-        if mods & command_mods:  # Ctrl+O and friends belong to the window's menus
-            super().keyPressEvent(event)
-            return
-        if key == Qt.Key.Key_Space:
-            if not event.isAutoRepeat():
-                self._space_down = True
-                self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
-        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom_in()
-        elif key == Qt.Key.Key_Minus:
-            self.zoom_out()
-        elif key == Qt.Key.Key_0:
-            self.zoom_fit()
-        elif key == Qt.Key.Key_O:
-            s = next_orientation(self._guides) if shift else next_guide_cycle(self._guides)
-            self.set_guide_settings(s)
-            self.guideSettingsChanged.emit(s)
-        elif key == Qt.Key.Key_R:
-            self.resetRequested.emit()
-        elif key == Qt.Key.Key_Escape and self._drag is not None and session is not None:
-            self._drag = None
-            session.cancel_drag()
-        elif session is not None and key == Qt.Key.Key_A:
-            session.toggle_aspect_lock()
-        elif session is not None and key == Qt.Key.Key_X:
-            session.swap_orientation()
-        elif session is not None and key in _ARROWS:
-            dx, dy = _ARROWS[key]
-            step = 10.0 if shift else 1.0
-            session.nudge(dx * step, dy * step)
-        else:
-            super().keyPressEvent(event)
-            return
-        event.accept()
-
-    def keyReleaseEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self._space_down = False
+    # -- keys (delivered by ui.keymap.CropKeyRouter, whichever widget has focus) --------------
+    def hold_pan(self, held: bool) -> None:
+        """Space held: a left drag pans instead of editing the crop."""
+        self._space_down = held
+        if not held:
             self._pan_from = None
-            self.viewport().setCursor(Qt.CursorShape.ArrowCursor)
-            event.accept()
-            return
-        super().keyReleaseEvent(event)
-
-    def event(self, event: QEvent) -> bool:
-        # While the canvas has focus its plain keys (A, X, O, R, arrows...) win over window-wide
-        # shortcuts bound to the same keys; anything with Ctrl/Alt/Meta goes to the menus.
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            plain = not event.modifiers() & (
-                Qt.KeyboardModifier.ControlModifier
-                | Qt.KeyboardModifier.AltModifier
-                | Qt.KeyboardModifier.MetaModifier
+        if not self._straighten:
+            self.viewport().setCursor(
+                Qt.CursorShape.OpenHandCursor if held else Qt.CursorShape.ArrowCursor
             )
-            if plain and (event.key() in _ARROWS or event.key() in _CANVAS_KEYS):
-                event.accept()
-                return True
-        return super().event(event)
 
+    @property
+    def pan_held(self) -> bool:
+        return self._space_down
 
-_ARROWS: dict[int, tuple[float, float]] = {
-    Qt.Key.Key_Left: (-1.0, 0.0),
-    Qt.Key.Key_Right: (1.0, 0.0),
-    Qt.Key.Key_Up: (0.0, -1.0),
-    Qt.Key.Key_Down: (0.0, 1.0),
-}
-_CANVAS_KEYS = frozenset({Qt.Key.Key_A, Qt.Key.Key_X, Qt.Key.Key_O, Qt.Key.Key_R, Qt.Key.Key_Space})
+    def is_dragging(self) -> bool:
+        """A crop drag, a rotation drag or a straighten line is under way."""
+        return self._dragging() or self._straighten_line is not None
+
+    def cancel_drag(self) -> bool:
+        """Esc: the gesture under way is dropped and the crop goes back to where it started.
+        Returns whether there was one. The mouse release that follows does nothing."""
+        if self._straighten_line is not None:
+            self._straighten_line = None
+            self.viewport().update()
+            return True
+        session = self._session
+        if session is None or not (self._drag is not None or session.is_live):
+            return False
+        self._drag = None
+        if session.is_live:
+            session.cancel_drag()
+        self.viewport().update()
+        return True
+
+    def finish_drag(self) -> bool:
+        """Enter: the gesture under way ends where it is (one undo step). Returns whether there
+        was one."""
+        session = self._session
+        if session is None or not (self._drag is not None or session.is_live):
+            return False
+        self._drag = None
+        if session.is_live:
+            session.finish_drag()
+        self.viewport().update()
+        return True
+
+    def zoom_to_crop(self) -> None:
+        """The crop fills the view (with a margin to grab its handles): small faces get room."""
+        if self._session is None or self._original_size is None:
+            return
+        b = self._session.state.box
+        vw, vh = self.viewport().width(), self.viewport().height()
+        s = min(MAX_ZOOM, min(vw / b.w, vh / b.h) * 0.8)
+        self._fit_mode = False
+        self.setTransform(QTransform.fromScale(s, s))
+        self.centerOn(QPointF(b.cx, b.cy))
+        self.viewport().update()
 
 
 def _proposed_box(

@@ -17,21 +17,19 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
-    QKeyEvent,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
-    QApplication,
     QFileDialog,
     QMainWindow,
     QSplitter,
@@ -63,6 +61,7 @@ from ui.compare_view import CompareView
 from ui.crop_bar import CropBar
 from ui.export_dialog import ExportDialog
 from ui.filmstrip import FilmStrip
+from ui.keymap import CropKeyRouter
 from ui.photo_jobs import (
     DisplayPhoto,
     PhotoAnalysis,
@@ -72,6 +71,7 @@ from ui.photo_jobs import (
 )
 from ui.preview_panel import PreviewPanel
 from ui.settings import AppSettings
+from ui.shortcut_sheet import ShortcutSheet
 from ui.sidecar_autosave import SidecarAutosave, SidecarCrop
 from ui.status import AppStatusBar, MessageBanner
 from ui.suggestions_panel import SuggestionsPanel
@@ -162,6 +162,7 @@ class MainWindow(QMainWindow):
         self._sidecar.written.connect(self._on_sidecar_written)
         self._sidecar.failed.connect(self.show_error)
         self._export_dialog: ExportDialog | None = None
+        self._shortcut_sheet: ShortcutSheet | None = None
         #: Save the crop next to the photo after each edit (off for --screenshot).
         self.autosave = True
         self._auto_applying = False
@@ -195,7 +196,6 @@ class MainWindow(QMainWindow):
         self.canvas.subjectClicked.connect(self._on_subject_clicked)
         self.canvas.resetRequested.connect(self.reset_crop)
         self.canvas.set_guide_settings(self._guides)
-        self.canvas.guideSettingsChanged.connect(self._on_canvas_guides)
         self.canvas.straightenFinished.connect(
             lambda: self.window_actions.straighten.setChecked(False)
         )
@@ -285,9 +285,9 @@ class MainWindow(QMainWindow):
                 undo=self.undo,
                 redo=self.redo,
                 reset_crop=self.reset_crop,
-                toggle_aspect_lock=lambda: self._session_call("toggle_aspect_lock"),
-                swap_orientation=lambda: self._session_call("swap_orientation"),
-                set_aspect=lambda value: self._session_call("set_aspect", value),
+                toggle_aspect_lock=lambda: self._edit(CropSession.toggle_aspect_lock),
+                swap_orientation=lambda: self._edit(CropSession.swap_orientation),
+                set_aspect=lambda value: self._edit(lambda s: s.set_aspect(value)),
                 level_eyes=self.level_eyes,
                 level_lines=self.level_lines,
                 zoom_fit=self.canvas.zoom_fit,
@@ -298,7 +298,11 @@ class MainWindow(QMainWindow):
                 next_photo=self.next_photo,
                 previous_photo=self.previous_photo,
                 pick_suggestion=self.suggestions.pick,
+                nudge=lambda dx, dy: self._edit(lambda s: s.nudge(dx, dy)),
+                confirm=self._on_confirm,
                 escape=self._on_escape,
+                zoom_crop=self.canvas.zoom_to_crop,
+                show_shortcuts=self.show_shortcuts,
                 guide_settings=self.guide_settings,
                 set_guides=self._set_guides,
                 toggle_guide=self._toggle_guide,
@@ -311,6 +315,9 @@ class MainWindow(QMainWindow):
         straighten = self.window_actions.straighten
         straighten.toggled.connect(self.crop_bar.straighten_button.setChecked)
         self.crop_bar.straighten_button.toggled.connect(straighten.setChecked)
+        self.crop_keys = CropKeyRouter(
+            self, self.window_actions.crop_key_actions, self.canvas.hold_pan
+        )
 
     # == settings ==
 
@@ -550,9 +557,6 @@ class MainWindow(QMainWindow):
         self.preview.set_crop(self._session.state)
         self.stack.setCurrentIndex(PAGE_CANVAS)
         self.canvas.zoom_fit()
-        if not self.filmstrip.hasFocus():
-            # The crop keys (A, X, arrows, R, O) act on the canvas; the strip keeps its own focus.
-            self.canvas.setFocus()
         if not self.filmstrip.isVisible():
             # Photos browsed in a folder are not "recent" one by one: the folder is.
             self.app_settings.add_recent(photo.path)
@@ -613,7 +617,7 @@ class MainWindow(QMainWindow):
                 self._auto_applying = True
                 self._last_applied = first
                 try:
-                    session.apply_suggestion(first)
+                    session.start_at(first)
                 finally:
                     self._auto_applying = False
                 if first.genre == "group":
@@ -660,11 +664,12 @@ class MainWindow(QMainWindow):
     def session(self) -> CropSession | None:
         return self._session
 
-    def _session_call(self, method: str, *args: object) -> None:
+    def _edit(self, edit: Callable[[CropSession], object]) -> None:
+        """Run one crop edit; an edit core refuses is said in the status bar."""
         if self._session is None:
             return
         try:
-            getattr(self._session, method)(*args)
+            edit(self._session)
         except (ValueError, IndexError, HeadroomError) as exc:
             self.status.say(str(exc))
 
@@ -691,10 +696,10 @@ class MainWindow(QMainWindow):
         self.show_compare(False)
 
     def undo(self) -> None:
-        self._session_call("undo")
+        self._edit(CropSession.undo)
 
     def redo(self) -> None:
-        self._session_call("redo")
+        self._edit(CropSession.redo)
 
     def level_eyes(self) -> None:
         if self._session is not None and (
@@ -702,13 +707,13 @@ class MainWindow(QMainWindow):
         ):
             self.status.say("No face to level")
             return
-        self._session_call("level_eyes")
+        self._edit(CropSession.level_eyes)
 
     def level_lines(self) -> None:
         if self._session is not None and self._session.lines_level_angle is None:
             self.status.say("No straight lines in the background to level by")
             return
-        self._session_call("level_lines")
+        self._edit(CropSession.level_lines)
 
     def reset_crop(self) -> None:
         """R / right-click: back to the suggestion applied last (else the first suggestion, else
@@ -729,7 +734,7 @@ class MainWindow(QMainWindow):
     def _on_subject_clicked(self, index: int) -> None:
         if self._session is None or self._result is None:
             return
-        self._session_call("set_subject", index)
+        self._edit(lambda s: s.set_subject(index))
         self.canvas.set_faces(self._result.analysis.faces, index)
         self.status.say(f"Subject: face {index + 1}")
         self._resuggest(index)
@@ -797,10 +802,6 @@ class MainWindow(QMainWindow):
 
     def _set_guides(self, settings: GuideSettings) -> None:
         self.canvas.set_guide_settings(settings)
-        self._on_canvas_guides(settings)
-
-    def _on_canvas_guides(self, settings: GuideSettings) -> None:
-        """The canvas changed its guides itself (O / Shift+O with the canvas focused)."""
         self._guides = settings
         self.app_settings.set_guide_settings(settings)
         self.window_actions.sync_guides(settings)
@@ -845,18 +846,33 @@ class MainWindow(QMainWindow):
         )
 
     def _on_escape(self) -> None:
-        if self._session is not None and self._session.is_live:
-            # The window-wide Esc would otherwise swallow the canvas's "cancel this drag".
-            QApplication.sendEvent(
-                self.canvas,
-                QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
-            )
+        """Esc: cancel the drag under way, else leave Compare, else put the straighten tool away,
+        else dismiss the message."""
+        if self.canvas.cancel_drag():
+            self.status.say("Drag cancelled")
         elif self.stack.currentIndex() == PAGE_COMPARE:
             self.show_compare(False)
         elif self.window_actions.straighten.isChecked():
             self.window_actions.straighten.setChecked(False)
         elif self.banner.isVisible():
             self.banner.dismiss()
+
+    def _on_confirm(self) -> None:
+        """Enter: keep the drag under way, else leave Compare, else put the straighten tool away."""
+        if self.canvas.finish_drag():
+            return
+        if self.stack.currentIndex() == PAGE_COMPARE:
+            self.show_compare(False)
+        elif self.window_actions.straighten.isChecked():
+            self.window_actions.straighten.setChecked(False)
+
+    def show_shortcuts(self) -> ShortcutSheet:
+        """Help > Keyboard shortcuts: the sheet printed from ui.keymap's table."""
+        if self._shortcut_sheet is None:
+            self._shortcut_sheet = ShortcutSheet(self)
+        self._shortcut_sheet.show()
+        self._shortcut_sheet.raise_()
+        return self._shortcut_sheet
 
     def next_photo(self) -> None:
         if self.filmstrip.isVisible():

@@ -13,15 +13,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtCore import QKeyCombination, Qt
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QToolButton
 
 from core.crop_session import CropSession
 from core.errors import HeadroomError
 from core.framing.rules import load_id_rules
 from core.guides import GUIDE_KINDS, GuideSettings, guide_config
+from ui import keymap
 from ui.crop_bar import ASPECT_CHOICES
+from ui.keymap import Binding, key_text, menu_text
 from ui.settings import AppSettings
 from ui.theme import icon
 
@@ -63,7 +65,11 @@ class ActionSlots:
     next_photo: Callable[[], object]
     previous_photo: Callable[[], object]
     pick_suggestion: Callable[[int], object]  # 0-based row of the current tab
+    nudge: Callable[[float, float], object]  # dx, dy in original pixels
+    confirm: Callable[[], object]
     escape: Callable[[], object]
+    zoom_crop: Callable[[], object]
+    show_shortcuts: Callable[[], object]
     guide_settings: Callable[[], GuideSettings]
     set_guides: Callable[[GuideSettings], object]
     toggle_guide: Callable[[str, bool], object]
@@ -79,69 +85,77 @@ class WindowActions:
         self._window = window
         self._slots = slots
         self._settings = settings
+        #: The plain keys and their actions, for the CropKeyRouter.
+        self.crop_key_actions: dict[QKeyCombination, QAction] = {}
         self._build_actions()
         self._build_menus_and_toolbar()
 
     def _action(
         self,
-        text: str,
+        binding: Binding,
         slot: Callable[[], object],
-        keys: Sequence[QKeySequence | str | QKeySequence.StandardKey] = (),
         icon_name: str | None = None,
         tip: str | None = None,
     ) -> QAction:
-        action = QAction(text, self._window)
+        """An action for ``binding``: its Ctrl keys become Qt shortcuts, its plain keys go to the
+        crop-key router (``crop_key_actions``)."""
+        action = QAction(menu_text(binding), self._window)
         if icon_name:
             action.setIcon(icon(icon_name))
-        shortcuts = [k if isinstance(k, QKeySequence) else QKeySequence(k) for k in keys]
-        if shortcuts:
-            action.setShortcuts(shortcuts)
-            tip = tip or text.replace("…", "").replace("&", "")
-            action.setToolTip(
-                f"{tip} ({shortcuts[0].toString(QKeySequence.SequenceFormat.NativeText)})"
-            )
+        action.setShortcuts(list(binding.command_keys))
+        if binding.sequences:
+            tip = tip or binding.title.replace("…", "").replace("&", "")
+            action.setToolTip(f"{tip} ({key_text(binding.sequences[0])})")
         elif tip:
             action.setToolTip(tip)
+        for sequence in binding.crop_keys:
+            self.crop_key_actions[sequence[0]] = action
         action.triggered.connect(lambda _checked=False: slot())
         self._window.addAction(action)  # shortcuts work while the menu bar is hidden, too
         return action
 
     def _build_actions(self) -> None:
         a, s, window = self._action, self._slots, self._window
-        self.open = a("&Open…", s.choose_photos, [QKeySequence.StandardKey.Open], "open")
-        self.open_folder = a("Open &folder…", s.choose_folder, ["Ctrl+Shift+O"])
-        self.open_sample = a("Open &sample photo", s.open_sample, [], "photo")
-        self.export = a("&Export…", s.export, ["Ctrl+E"], "export")
-        self.quit = a("&Quit", s.quit, [QKeySequence.StandardKey.Quit])
-        self.undo = a("&Undo", s.undo, ["Ctrl+Z"], "undo")
-        self.redo = a("&Redo", s.redo, ["Ctrl+Shift+Z", "Ctrl+Y"], "redo")
-        self.reset = a("Reset &crop", s.reset_crop, [], None, "Back to the first suggestion")
-        self.aspect_lock = a("Toggle ratio &lock", s.toggle_aspect_lock, ["A"])
-        self.swap = a("S&wap orientation", s.swap_orientation, ["X"], "swap")
-        self.level = a("&Level eyes", s.level_eyes, ["L"], "level-eyes")
-        self.level_lines = a(
-            "Level &background lines", s.level_lines, ["Shift+L"], "level-lines", "Level lines"
-        )
+        self.open = a(keymap.OPEN, s.choose_photos, "open")
+        self.open_folder = a(keymap.OPEN_FOLDER, s.choose_folder)
+        self.open_sample = QAction("Open &sample photo", window)
+        self.open_sample.setIcon(icon("photo"))
+        self.open_sample.triggered.connect(lambda _=False: s.open_sample())
+        self.export = a(keymap.EXPORT, s.export, "export")
+        self.quit = a(keymap.QUIT, s.quit)
+        self.undo = a(keymap.UNDO, s.undo, "undo")
+        self.redo = a(keymap.REDO, s.redo, "redo")
+        self.reset = a(keymap.RESET, s.reset_crop, None, "Back to the suggestion applied last")
+        self.nudges = [
+            a(binding, lambda dx=dx, dy=dy: s.nudge(dx, dy)) for binding, dx, dy in keymap.NUDGES
+        ]
+        self.aspect_lock = a(keymap.ASPECT_LOCK, s.toggle_aspect_lock)
+        self.swap = a(keymap.SWAP, s.swap_orientation, "swap")
+        self.level = a(keymap.LEVEL_EYES, s.level_eyes, "level-eyes")
+        self.level_lines = a(keymap.LEVEL_LINES, s.level_lines, "level-lines", "Level lines")
         # The tool is armed through ``toggled`` (the window mirrors it on the crop bar's button).
-        self.straighten = a("&Straighten tool", lambda: None, ["S"], "straighten")
+        self.straighten = a(keymap.STRAIGHTEN, lambda: None, "straighten")
         self.straighten.setCheckable(True)
-        self.cycle_guides = a("&Cycle guides", s.cycle_guides, ["O"])
-        self.guide_orientation = a("Guide &orientation", s.next_guide_orientation, ["Shift+O"])
-        self.zoom_fit = a("Zoom to &fit", s.zoom_fit, ["Ctrl+0"], "zoom-fit")
-        self.zoom_in = a("Zoom &in", s.zoom_in, [QKeySequence.StandardKey.ZoomIn], "zoom-in")
-        self.zoom_out = a("Zoom &out", s.zoom_out, [QKeySequence.StandardKey.ZoomOut], "zoom-out")
-        self.circle_mask = a("Circle avatar &mask", lambda: None, ["M"])
+        self.confirm = a(keymap.CONFIRM, s.confirm)
+        self.cancel = a(keymap.CANCEL, s.escape)
+        self.cycle_guides = a(keymap.CYCLE_GUIDES, s.cycle_guides)
+        self.guide_orientation = a(keymap.GUIDE_ORIENTATION, s.next_guide_orientation)
+        self.zoom_fit = a(keymap.ZOOM_FIT, s.zoom_fit, "zoom-fit")
+        self.zoom_crop = a(keymap.ZOOM_CROP, s.zoom_crop)
+        self.zoom_in = a(keymap.ZOOM_IN, s.zoom_in, "zoom-in")
+        self.zoom_out = a(keymap.ZOOM_OUT, s.zoom_out, "zoom-out")
+        self.circle_mask = a(keymap.CIRCLE_MASK, lambda: None)
         self.circle_mask.setCheckable(True)
         self.circle_mask.toggled.connect(s.set_circle_mask)
-        self.compare = a("&Compare headshot / portrait", s.show_compare, ["C"], "compare")
+        self.compare = a(keymap.COMPARE, s.show_compare, "compare")
         self.compare.setIconText("Compare")
-        self.next_photo = a("&Next photo", s.next_photo, ["PgDown", "]"])
-        self.previous_photo = a("&Previous photo", s.previous_photo, ["PgUp", "["])
-        for n in range(1, 10):
-            shortcut = QShortcut(QKeySequence(str(n)), window)
-            shortcut.activated.connect(lambda n=n: s.pick_suggestion(n - 1))
-        escape = QShortcut(QKeySequence("Esc"), window)
-        escape.activated.connect(s.escape)
+        self.next_photo = a(keymap.NEXT_PHOTO, s.next_photo)
+        self.previous_photo = a(keymap.PREVIOUS_PHOTO, s.previous_photo)
+        self.pick_suggestion = [
+            a(binding, lambda row=row: s.pick_suggestion(row))
+            for row, binding in enumerate(keymap.PICK_SUGGESTION)
+        ]
+        self.shortcuts = a(keymap.SHORTCUTS, s.show_shortcuts)
 
         self.guide_toggles: dict[str, QAction] = {}
         for kind in GUIDE_KINDS:
@@ -211,8 +225,12 @@ class WindowActions:
         aspect_menu = crop_menu.addMenu(icon("aspect"), "&Ratio")
         aspect_menu.addActions([action for _, action in self.aspects])
         crop_menu.addActions([self.aspect_lock, self.swap])
+        nudge_menu = crop_menu.addMenu("&Nudge")
+        nudge_menu.addActions(self.nudges)
         crop_menu.addSeparator()
         crop_menu.addActions([self.level, self.level_lines, self.straighten])
+        crop_menu.addSeparator()
+        crop_menu.addActions([self.confirm, self.cancel])
 
         view_menu = bar.addMenu("&View")
         self.guides_menu = QMenu("&Guides", window)
@@ -229,12 +247,20 @@ class WindowActions:
         view_menu.addMenu(self.guides_menu)
         view_menu.addAction(self.circle_mask)
         view_menu.addSeparator()
-        view_menu.addActions([self.zoom_fit, self.zoom_in, self.zoom_out])
+        view_menu.addActions([self.zoom_fit, self.zoom_crop, self.zoom_in, self.zoom_out])
+        pan = QAction(keymap.menu_text(keymap.PAN), window)
+        pan.setEnabled(False)  # a key held while dragging, listed so it can be found
+        view_menu.addAction(pan)
         view_menu.addSeparator()
         view_menu.addAction(self.compare)
 
         go_menu = bar.addMenu("&Go")
         go_menu.addActions([self.next_photo, self.previous_photo])
+        go_menu.addSeparator()
+        go_menu.addActions(self.pick_suggestion)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.shortcuts)
 
         tools = QToolBar("Main")
         tools.setObjectName("mainToolBar")
@@ -297,6 +323,8 @@ class WindowActions:
         for action in (
             self.export,
             self.reset,
+            *self.nudges,
+            self.zoom_crop,
             self.aspect_lock,
             self.swap,
             self.straighten,
