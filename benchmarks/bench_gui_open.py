@@ -40,8 +40,8 @@ def main(argv: list[str]) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from ui.launch import wait_until
     from ui.main_window import MainWindow
+    from ui.screenshot import wait_until
     from ui.settings import settings_at
     from ui.theme import apply_theme
 
