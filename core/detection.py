@@ -203,9 +203,9 @@ def _native_stderr_captured() -> Iterator[None]:
 
 
 def _mp_image(rgb: RGB) -> Any:
-    import mediapipe as mp
+    from core.mediapipe_tasks import Image, ImageFormat
 
-    return mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+    return Image(image_format=ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
 
 
 def _run_detector(
@@ -299,7 +299,8 @@ class FaceAnalyzer:
             raise RuntimeError("FaceAnalyzer is closed")
         if self._segmenter is not None:
             return
-        from mediapipe.tasks.python import BaseOptions, vision
+        from core import mediapipe_tasks as vision
+        from core.mediapipe_tasks import BaseOptions
 
         def face_detector(path: Path) -> Any:
             options = vision.FaceDetectorOptions(

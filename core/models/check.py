@@ -30,8 +30,9 @@ def verify_model_runs(spec: ModelSpec, data: bytes) -> None:
     """
     try:
         import numpy as np
-        from mediapipe import Image, ImageFormat
-        from mediapipe.tasks.python import BaseOptions, vision
+
+        from core import mediapipe_tasks as vision
+        from core.mediapipe_tasks import BaseOptions, Image, ImageFormat
     except ImportError as exc:
         raise ModelCheckError(f"cannot be checked: MediaPipe does not import here ({exc})") from exc
 
