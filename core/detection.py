@@ -294,57 +294,122 @@ class FaceAnalyzer:
         store = self._store if self._store is not None else default_store()
         return store.ensure(ModelName[name])
 
-    def _ensure_models(self) -> None:
+    def _ensure_models(self, *, detectors: bool = True, segmenter: bool = True) -> None:
+        """Build the MediaPipe tasks the caller needs that are not built yet: each model is built
+        on first use (a ``detect_raw`` never builds the segmenter, a ``segment`` no detector).
+        When both kinds are due, the segmenter is built on the pool thread alongside."""
         if self._closed:
             raise RuntimeError("FaceAnalyzer is closed")
-        if self._segmenter is not None:
+        build_detectors = detectors and self._full is None
+        build_segmenter = segmenter and self._segmenter is None
+        if not (build_detectors or build_segmenter):
             return
-        from core import mediapipe_tasks as vision
-        from core.mediapipe_tasks import BaseOptions
-
-        def face_detector(path: Path) -> Any:
-            options = vision.FaceDetectorOptions(
-                base_options=BaseOptions(model_asset_path=str(path)),
-                min_detection_confidence=self.min_score,
-            )
-            detector = vision.FaceDetector.create_from_options(options)
-            self._tasks.append(detector)
-            return detector
-
-        short_path = self._model_path("FACE_SHORT")
-        full_path = self._model_path("FACE_FULL")
-        seg_path = self._model_path("PERSON_SEGMENTER")
-        current = short_path
-        try:
-            with _native_stderr_captured():
-                self._short = [face_detector(short_path) for _ in range(self._tile_workers)]
-                current = full_path
-                self._full = face_detector(full_path)
-                current = seg_path
-                seg_options = vision.ImageSegmenterOptions(
-                    base_options=BaseOptions(model_asset_path=str(seg_path)),
-                    output_confidence_masks=True,
-                    output_category_mask=False,
-                )
-                self._segmenter = vision.ImageSegmenter.create_from_options(seg_options)
-                self._tasks.append(self._segmenter)
-                # The first inference of each model logs too (XNNPACK delegate, sparsity notes).
-                blank = np.zeros((64, 64, 3), np.uint8)
-                for task in [*self._short, self._full]:
-                    task.detect(_mp_image(blank))
-                self._segmenter.segment(_mp_image(blank))
-        except Exception as exc:  # MediaPipe raises RuntimeError/ValueError for bad model files
-            self._close_tasks()
-            raise ModelUnavailableError(
-                f"Cannot load the MediaPipe model {current}: {exc}. "
-                "Run 'python app.py models --install' to reinstall the models."
-            ) from exc
-        if self._tile_workers > 1:
+        if self._tile_workers > 1 and self._pool is None:
             # One thread per extra short-range detector, plus one for the segmenter.
             self._pool = ThreadPoolExecutor(self._tile_workers, thread_name_prefix="headroom-mp")
+        # Paths first, one at a time: installing a missing model is the store's job, not a race.
+        face_paths = (
+            [self._model_path("FACE_SHORT"), self._model_path("FACE_FULL")]
+            if build_detectors
+            else []
+        )
+        seg_path = self._model_path("PERSON_SEGMENTER") if build_segmenter else None
+        try:
+            with _native_stderr_captured():
+                alongside = (
+                    self._pool.submit(self._build_segmenter, seg_path)
+                    if seg_path is not None and face_paths and self._pool is not None
+                    else None
+                )
+                try:
+                    if face_paths:
+                        short, full = (self._build_face_detector(p) for p in face_paths)
+                        self._short, self._full = [short], full
+                finally:  # even when a detector failed: its task must be registered for closing
+                    if alongside is not None:
+                        self._segmenter = alongside.result()
+                if seg_path is not None and alongside is None:
+                    self._segmenter = self._build_segmenter(seg_path)
+        except ModelUnavailableError:
+            self._close_tasks()
+            raise
+
+    def _ensure_tile_detectors(self) -> None:
+        """The extra short-range detectors (one per tile worker), built when work is first
+        spread over them; a photo with one pass of work never pays for them."""
+        if len(self._short) >= self._tile_workers or self._pool is None:
+            return
+        path = self._model_path("FACE_SHORT")
+        try:
+            with _native_stderr_captured():
+                while len(self._short) < self._tile_workers:
+                    self._short.append(self._build_face_detector(path))
+        except ModelUnavailableError:
+            self._close_tasks()
+            raise
+
+    def _build_task(self, path: Path, create: Callable[[], Any], warm_up: str) -> Any:
+        """A MediaPipe task, registered for closing and run once on a blank image (its first
+        inference logs too: XNNPACK delegate, sparsity notes, all held back by the caller)."""
+        try:
+            task = create()
+            self._tasks.append(task)
+            getattr(task, warm_up)(_mp_image(np.zeros((64, 64, 3), np.uint8)))
+        except Exception as exc:  # MediaPipe raises RuntimeError/ValueError for bad model files
+            raise ModelUnavailableError(
+                f"Cannot load the MediaPipe model {path}: {exc}. "
+                "Run 'python app.py models --install' to reinstall the models."
+            ) from exc
+        return task
+
+    def _build_face_detector(self, path: Path) -> Any:
+        from core import mediapipe_tasks as mpt
+
+        options = mpt.FaceDetectorOptions(
+            base_options=mpt.BaseOptions(model_asset_path=str(path)),
+            min_detection_confidence=self.min_score,
+        )
+        return self._build_task(
+            path, lambda: mpt.FaceDetector.create_from_options(options), "detect"
+        )
+
+    def _build_segmenter(self, path: Path) -> Any:
+        from core import mediapipe_tasks as mpt
+
+        options = mpt.ImageSegmenterOptions(
+            base_options=mpt.BaseOptions(model_asset_path=str(path)),
+            output_confidence_masks=True,
+            output_category_mask=False,
+        )
+        return self._build_task(
+            path, lambda: mpt.ImageSegmenter.create_from_options(options), "segment"
+        )
+
+    @property
+    def tasks_built(self) -> int:
+        """MediaPipe tasks built and open (diagnostics: each model is built on first use)."""
+        return len(self._tasks)
+
+    def preload(self) -> None:
+        """Start building the models on a helper thread and return at once: a command builds
+        them while it decodes the photo. The first analysis waits for them (and, if building
+        failed, builds again and raises the error itself). Does nothing when a model is not
+        installed yet: installing is a download, which a photo that fails to open should not
+        start."""
+        from core.models import ModelName, default_store
+
+        store = self._store if self._store is not None else default_store()
+        if not all(store.has_local_copy(m) for m in ModelName):
+            return
+
+        def build() -> None:
+            with contextlib.suppress(Exception):
+                self.load_models()
+
+        threading.Thread(target=build, name="headroom-models", daemon=True).start()
 
     def load_models(self) -> None:
-        """Build the detectors now (they are otherwise built by the first ``analyze``)."""
+        """Build the models ``analyze`` needs now (they are otherwise built on first use)."""
         with self._lock:
             self._ensure_models()
 
@@ -420,6 +485,8 @@ class FaceAnalyzer:
         """``fn(detector, item)`` for every item, spread over the short-range detectors (one
         thread each); results in item order. ``costs`` (relative, per item) balances uneven
         work: each item, dearest first, goes to the least loaded detector."""
+        if len(items) > 1:
+            self._ensure_tile_detectors()
         n = min(len(self._short), len(items))
         if self._pool is None or n <= 1:
             return [fn(self._short[0], item) for item in items]
@@ -495,13 +562,13 @@ class FaceAnalyzer:
     def detect_raw(self, rgb: RGB) -> list[RawDetection]:
         """All passes on an analysis image, merged; boxes and keypoints in its pixels."""
         with self._lock:
-            self._ensure_models()
+            self._ensure_models(segmenter=False)
             return self._detect(rgb)
 
     def segment(self, rgb: RGB) -> npt.NDArray[np.float32]:
         """Person confidence (0..1, float32) at the analysis image's resolution."""
         with self._lock:
-            self._ensure_models()
+            self._ensure_models(detectors=False)
             return self._segment(rgb)
 
     def _detect(self, rgb: RGB) -> list[RawDetection]:

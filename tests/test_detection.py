@@ -354,6 +354,30 @@ def test_broken_model_file_is_a_clear_error(model_store: ModelStore, tmp_path: P
     analyzer.close()
 
 
+def test_each_model_is_built_on_first_use(
+    model_store: ModelStore, grace_hopper_path: Path, astronaut_path: Path
+) -> None:
+    photo = load_photo(grace_hopper_path)
+    with FaceAnalyzer(model_store, tile_workers=2) as fresh:
+        assert fresh.tasks_built == 0
+        fresh.segment(photo.analysis_rgb)
+        assert fresh.tasks_built == 1  # the segmenter alone
+        assert len(fresh.analyze(photo).faces) == 1
+        # + short and full range; one face close up, one detector run each: no tile detector
+        assert fresh.tasks_built == 3
+        assert len(fresh.analyze(load_photo(astronaut_path)).faces) == 1
+        assert fresh.tasks_built == 4  # the astronaut's checks run on two detectors
+
+
+def test_preloaded_models_serve_the_first_analysis(
+    model_store: ModelStore, astronaut_path: Path
+) -> None:
+    with FaceAnalyzer(model_store) as fresh:
+        fresh.preload()
+        assert len(fresh.analyze(load_photo(astronaut_path)).faces) == 1
+        assert fresh.tasks_built >= 3
+
+
 def test_unclosed_analyzer_exits_quietly(model_store: ModelStore, astronaut_path: Path) -> None:
     """A script that never calls close() must not end with MediaPipe's __del__ tracebacks.
     (``model_store`` has installed the models the default store finds.)"""

@@ -40,9 +40,11 @@ def run(args: argparse.Namespace) -> int:
     from core.detection import FaceAnalyzer
     from core.photo import load_photo
 
-    # Load first: an unreadable file fails fast, before any model is built.
-    photo = load_photo(args.photo)
     with FaceAnalyzer() as analyzer:
+        # Installed models build while the photo decodes (an unreadable file still fails before
+        # any model is installed: preload only builds models already on disk).
+        analyzer.preload()
+        photo = load_photo(args.photo)
         analysis = analyzer.analyze(photo)
     if args.json:
         print(json.dumps(analysis.to_json(), indent=2))

@@ -55,11 +55,13 @@ def format_table(analysis: Analysis, suggestions: list[Suggestion]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from core.detection import FaceAnalyzer
-    from core.framing import suggest_all
-    from core.photo import load_photo
 
-    photo = load_photo(args.photo)
     with FaceAnalyzer() as analyzer:
+        analyzer.preload()  # the models build while the framing code imports and the photo decodes
+        from core.framing import suggest_all
+        from core.photo import load_photo
+
+        photo = load_photo(args.photo)
         analysis = analyzer.analyze(photo)
     suggestions = suggest_all(analysis, subject=args.subject)
     if args.json:

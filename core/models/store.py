@@ -153,6 +153,12 @@ class ModelStore:
     def cache_path(self, model: ModelName) -> Path:
         return self.cache_dir / self.catalog.spec(model).file_name
 
+    def has_local_copy(self, model: ModelName) -> bool:
+        """A file for ``model`` is in the env folder or the cache (not yet checked): ``ensure``
+        will not download. Reads no file."""
+        env = self.env_path(model)
+        return (env is not None and env.is_file()) or self.cache_path(model).is_file()
+
     def status(self) -> list[ModelStatus]:
         """Where each model is now (env folder first, then cache). Reads files; fetches nothing."""
         result: list[ModelStatus] = []
