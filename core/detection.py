@@ -42,6 +42,7 @@ import numpy as np
 import numpy.typing as npt
 
 from core.errors import ModelUnavailableError
+from core.face_rank import rank_faces
 from core.faces import Analysis, Face, FaceKeypoints, PersonMask
 from core.geometry import Box, Point
 from core.head_geometry import head_geometry
@@ -444,7 +445,8 @@ class FaceAnalyzer:
         return photo, self.analyze(photo)
 
     def analyze(self, photo: LoadedPhoto) -> Analysis:
-        """Faces (largest first) and person mask of ``photo``, in upright original pixels."""
+        """Faces (best subject first, ``core.face_rank``) and person mask of ``photo``, in upright
+        original pixels."""
         rgb = photo.analysis_rgb
         scale = float(photo.analysis_scale)
         with self._lock:
@@ -473,8 +475,9 @@ class FaceAnalyzer:
             self._face(det, scale, confidence, roll)
             for det, roll in zip(detections, rolls, strict=True)
         ]
-        faces.sort(key=lambda f: f.box.area, reverse=True)
-        return Analysis(photo.path, photo.width, photo.height, tuple(faces), mask, lines)
+        # Subject order (a person, sharp, frontal, large), not box area: see core.face_rank.
+        ranked = rank_faces(faces, confidence, scale, rgb, scale)
+        return Analysis(photo.path, photo.width, photo.height, ranked, mask, lines)
 
     def _parallel(
         self,

@@ -53,6 +53,8 @@ class Face:
     roll_deg: float
     yaw: float
     crown_source: str  # "mask" or "geometry"
+    #: Share of the face's centre the person mask covers (core.face_rank); 1.0 when not measured.
+    person_support: float = 1.0
 
     @property
     def eye_center(self) -> Point:
@@ -145,7 +147,7 @@ class Analysis:
     path: Path | None
     width: int  # upright original pixels
     height: int
-    faces: tuple[Face, ...]  # largest first
+    faces: tuple[Face, ...]  # best subject first (core.face_rank): faces[0] is subject 0
     person_mask: PersonMask | None
     #: Direction of the background's straight lines (None: too few edges, or not measured).
     scene_lines: SceneLines | None = None

@@ -20,7 +20,7 @@ EPILOG = (
     "Boxes are x,y,w,h in upright original pixels (EXIF orientation applied). When "
     "angle_deg is not 0 the box is in the frame of the photo rotated counter-clockwise by "
     "angle_deg about its centre, canvas size kept (Pillow Image.rotate). Subjects are "
-    "numbered from 0, largest face first."
+    "numbered from 0, the main subject first (a person, sharp, frontal, large)."
 )
 
 
@@ -33,7 +33,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="face to frame, numbered from 0 (largest first); default 0",
+        help="face to frame, numbered from 0 (main subject first); default 0",
     )
 
 

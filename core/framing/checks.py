@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.faces import Analysis
+from core.framing.neighbours import cut_heads, neighbour_heads
 from core.framing.rules import FramingRules, Range
 from core.framing.subject import FramedFace, body_end_y, frame_face, posed_tilt_scene
 from core.geometry import Box
@@ -30,6 +31,8 @@ LESS_HEADROOM = "less-headroom"
 MORE_HEADROOM = "more-headroom"
 TIGHTER_CROP = "tighter-crop"
 SUBJECT_SHIFTED = "subject-shifted"
+# A variant the photo cannot make different from a better one (offered anyway: stable ids).
+SAME_AS_OTHER = "same-as-other"
 # ID photo rules.
 ID_HEAD_HEIGHT = "id-head-height"
 ID_EYE_LINE = "id-eye-line"
@@ -117,6 +120,15 @@ def subject_checks(
         )
     if spec.single_face and others:
         out.append(CheckWarning(SEVERAL_FACES, f"{len(others)} other face(s) in the crop"))
+    cut = cut_heads(box, neighbour_heads(analysis, ff.index, ff.angle_deg), rules.neighbours)
+    if cut:
+        out.append(
+            CheckWarning(
+                FACES_CUT,
+                f"the crop's edge cuts through {len(cut)} other face(s)",
+                "warning",
+            )
+        )
     if spec.centred and box.w > 0:
         off = (ff.cx - box.cx) / box.w
         if abs(off) > rules.headshot.centre_tolerance:

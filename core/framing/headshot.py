@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from core.faces import Analysis
 from core.framing import checks as C
 from core.framing.finish import aspect_label, best_of_levelled, finish, ratio
+from core.framing.neighbours import avoid_neighbours, neighbour_heads
 from core.framing.placement import place
 from core.framing.rules import Aspect, FramingRules
 from core.framing.subject import frame_face, levelling_angle
@@ -84,7 +85,31 @@ def _headshot_at(
         angle_deg=angle,
         keep=ff.face_box,
     )
+    box = placement.box
+    if not placement.shifted:
+        box = avoid_neighbours(
+            box,
+            ff.eye,
+            aspect=ratio(aspect),
+            x_frac=(ff.eye.x - box.left) / box.w,
+            y_frac=placement.y_frac,
+            min_height=min(min_height, box.h),
+            heads=neighbour_heads(analysis, subject, angle),
+            keep=ff.face_box,
+            width=analysis.width,
+            img_height=analysis.height,
+            angle_deg=angle,
+            rules=rules.neighbours,
+        )
     extra: list[CheckWarning] = []
+    if box.h < placement.box.h * (1 - 1e-3):
+        extra.append(
+            CheckWarning(
+                C.TIGHTER_CROP,
+                "cropped tighter than asked to keep another person's face out of the edge",
+                "info",
+            )
+        )
     if placement.y_moved < -1e-3:
         extra.append(
             CheckWarning(
@@ -128,7 +153,7 @@ def _headshot_at(
         genre="headshot",
         framing=framing,
         aspect=aspect,
-        box=placement.box,
+        box=box,
         angle_deg=angle,
         subject=subject,
         base_score=base_score,

@@ -172,7 +172,7 @@ def fit_aspect(box: Box, aspect: float, c: CropConstraints, *, keep_area: bool =
 
 
 def _subject_in(analysis: Analysis, box: Box, angle_deg: float) -> int | None:
-    """Largest face whose eyes are in the crop (faces are ordered largest first)."""
+    """Largest face whose eyes are in the crop (faces are ordered best subject first)."""
     for i in range(len(analysis.faces)):
         if box.contains_point(frame_face(analysis, i, angle_deg).eye):
             return i

@@ -116,6 +116,15 @@ class CheckRules:
 
 
 @dataclass(frozen=True)
+class NeighbourRules:
+    """How a one-person crop keeps other people's faces out of its edges."""
+
+    cut_min_share: float  # share of a head inside the crop from which it counts as cut
+    max_shift: float  # share of the crop width the subject may move off centre to avoid one
+    step: float  # search step for shifts and tightening (share of the width / height)
+
+
+@dataclass(frozen=True)
 class FramingRules:
     roll_threshold_deg: float
     scene_min_strength: float
@@ -126,6 +135,7 @@ class FramingRules:
     joints: JointRules
     group: GroupRules
     checks: CheckRules
+    neighbours: NeighbourRules
 
 
 @dataclass(frozen=True)
@@ -323,6 +333,12 @@ def parse_framing_rules(data: Mapping[str, Any], source: Path) -> FramingRules:
         penalty_warning=r.number(st, "warning", 0.0, 1.0),
         penalty_problem=r.number(st, "problem", 0.0, 1.0),
     )
+    nt = r.table(data, "neighbours")
+    neighbours = NeighbourRules(
+        cut_min_share=r.number(nt, "cut_min_share", 0.0, 1.0),
+        max_shift=r.number(nt, "max_shift", 0.0, 0.5),
+        step=r.number(nt, "step", 0.001, 0.2),
+    )
     return FramingRules(
         roll_threshold_deg=r.number(straighten, "roll_threshold_deg", 0.0, 45.0),
         scene_min_strength=r.number(straighten, "scene_min_strength", 1.0, 12.0),
@@ -333,6 +349,7 @@ def parse_framing_rules(data: Mapping[str, Any], source: Path) -> FramingRules:
         joints=joints,
         group=group,
         checks=checks,
+        neighbours=neighbours,
     )
 
 

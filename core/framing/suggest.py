@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from core.errors import FramingError
 from core.faces import Analysis
-from core.framing.checks import FACES_CUT
+from core.framing.checks import FACES_CUT, SAME_AS_OTHER
 from core.framing.group import GROUP, group_framing
 from core.framing.headshot import headshot, headshot_variant
 from core.framing.idphoto import id_photo
 from core.framing.portrait import ENVIRONMENTAL, FramingNotFeasible, portrait
 from core.framing.rules import Aspect, load_framing_rules, load_id_rules
-from core.suggestion import Suggestion
+from core.suggestion import CheckWarning, Suggestion
 
 GENRES = ("headshot", "portrait", "group", "id")
 _GENRE_RANK = {g: i for i, g in enumerate(GENRES)}
@@ -51,21 +52,34 @@ def _order(suggestions: list[Suggestion], subject: int) -> list[Suggestion]:
 SAME_CROP_IOU = 0.97
 
 
-def _distinct(suggestions: list[Suggestion]) -> list[Suggestion]:
-    """Drop a suggestion that repeats a better one of the same genre, aspect and subject (a small
-    photo squeezes tight, standard and loose into the same box)."""
-    kept: list[Suggestion] = []
+def _mark_repeats(suggestions: list[Suggestion]) -> list[Suggestion]:
+    """Say so when a suggestion repeats a better one of the same genre, aspect and subject (a
+    small photo squeezes tight, standard and loose into the same box). The repeat stays offered
+    under its own id: a batch preset asking for "standard" must always find it."""
+    out: list[Suggestion] = []
     for s in suggestions:  # already best first within each genre
-        if not any(
-            k.genre == s.genre
-            and k.aspect == s.aspect
-            and k.subject == s.subject
-            and k.angle_deg == s.angle_deg
-            and k.box.iou(s.box) >= SAME_CROP_IOU
-            for k in kept
-        ):
-            kept.append(s)
-    return kept
+        same = next(
+            (
+                k
+                for k in out
+                if k.genre == s.genre
+                and k.aspect == s.aspect
+                and k.subject == s.subject
+                and k.angle_deg == s.angle_deg
+                and k.framing != s.framing
+                and k.box.iou(s.box) >= SAME_CROP_IOU
+            ),
+            None,
+        )
+        if same is not None:
+            note = CheckWarning(
+                SAME_AS_OTHER,
+                f"the photo has no room to make this different from {same.label}: same crop",
+                "info",
+            )
+            s = replace(s, warnings=(*s.warnings, note))
+        out.append(s)
+    return out
 
 
 def suggest_all(
@@ -75,7 +89,8 @@ def suggest_all(
     headshots (each variant at each headshot aspect) for the subject (default: the largest face),
     portrait framings in each orientation the photo can hold, a group framing per group aspect and
     a standard headshot of every other person when there are several faces, and one crop per ID
-    rule. Crops that repeat a better one of the same genre and aspect are left out. No face: no
+    rule. Every headshot variant is offered at every aspect under its stable id, degraded with
+    warnings when the photo is short of room (a repeat of a better crop says so). No face: no
     suggestions (crops without a person are not guessed)."""
     if not analysis.faces:
         return []
@@ -106,7 +121,7 @@ def suggest_all(
     id_rules = load_id_rules()
     for rule in id_rules.rules:
         out.append(id_photo(analysis, s, rule, rules, id_rules, output_sizes))
-    return _distinct(_order(out, s))
+    return _mark_repeats(_order(out, s))
 
 
 def first_headshot(suggestions: Sequence[Suggestion]) -> Suggestion | None:

@@ -1,0 +1,107 @@
+"""Other people's faces at the edge of a one-person crop.
+
+A headshot that slices through the face of the person beside the subject is the first thing a
+client sees. ``avoid_neighbours`` moves the crop sideways (within the centring rule) and then
+tightens it (within the variant's limit) until no other head is cut by an edge, preferring crops
+that keep the others out altogether; ``neighbour_heads``/``cut_heads`` let the checks say when that
+was not possible (``faces-cut``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from core.faces import Analysis
+from core.framing.rotation import box_at, box_inside
+from core.framing.rules import NeighbourRules
+from core.framing.subject import frame_face
+from core.geometry import Box, Point
+
+
+@dataclass(frozen=True)
+class Head:
+    index: int
+    box: Box  # head bounds (ears, crown to chin) in the crop's frame
+
+
+def neighbour_heads(analysis: Analysis, subject: int | None, angle_deg: float) -> list[Head]:
+    """Every face's head but the subject's, in the frame rotated by ``angle_deg``."""
+    heads = []
+    for i in range(len(analysis.faces)):
+        if i == subject:
+            continue
+        ff = frame_face(analysis, i, angle_deg)
+        box = Box.from_edges(ff.head_box.left, ff.crown_y, ff.head_box.right, ff.chin_y)
+        heads.append(Head(i, box))
+    return heads
+
+
+def inside_share(head: Box, box: Box) -> float:
+    inter = head.intersection(box)
+    return 0.0 if inter is None or head.area <= 0 else inter.area / head.area
+
+
+def cut_heads(box: Box, heads: Sequence[Head], rules: NeighbourRules) -> list[int]:
+    """Faces whose head the crop's edge cuts: partly, not wholly, inside."""
+    return [
+        h.index
+        for h in heads
+        if rules.cut_min_share <= inside_share(h.box, box) and not box.contains_box(h.box, tol=1.0)
+    ]
+
+
+def _whole_inside(box: Box, heads: Sequence[Head]) -> int:
+    return sum(1 for h in heads if box.contains_box(h.box, tol=1.0))
+
+
+def avoid_neighbours(
+    box: Box,
+    anchor: Point,
+    *,
+    aspect: float,
+    x_frac: float,
+    y_frac: float,
+    min_height: float,
+    heads: Sequence[Head],
+    keep: Box,
+    width: int,
+    img_height: int,
+    angle_deg: float,
+    rules: NeighbourRules,
+) -> Box:
+    """``box`` moved sideways by up to ``rules.max_shift`` of its width and/or tightened down to
+    ``min_height`` (the anchor keeps its ``y_frac``) so that no head in ``heads`` is cut by an
+    edge; among such crops the largest with every other head out wins, else the largest with them
+    wholly in. ``box`` itself when it cuts nobody or nothing better exists."""
+    reach = rules.max_shift + 1e-9
+    region = Box(box.left - reach * box.w, box.top, box.w * (1 + 2 * reach), box.h)
+    near = [h for h in heads if h.box.intersection(region) is not None]
+    if not cut_heads(box, near, rules) and _whole_inside(box, near) == 0:
+        return box
+    shifts = [0.0]
+    k = 1
+    while k * rules.step <= reach:
+        shifts += [k * rules.step, -k * rules.step]
+        k += 1
+    best_in: Box | None = None
+    height = box.h
+    while height >= min_height - 1e-6:
+        for dx in shifts:
+            cand = box_at(anchor, height, aspect, x_frac + dx, y_frac)
+            if not cand.contains_box(keep, tol=0.5):
+                continue
+            if not box_inside(cand, width, img_height, angle_deg, tol=0.5):
+                continue
+            if cut_heads(cand, near, rules):
+                continue
+            if _whole_inside(cand, near) == 0:
+                return cand
+            if best_in is None:
+                best_in = cand
+        if height <= min_height:
+            break
+        height = max(min_height, height - rules.step * box.h)
+    if best_in is not None and cut_heads(box, near, rules):
+        return best_in
+    return box
