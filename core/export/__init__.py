@@ -10,11 +10,15 @@ from __future__ import annotations
 from core.export.multi import (
     ExportCancelled,
     PlannedOutput,
+    RenderedFile,
     check_options,
     export_photo,
     plan_batch_outputs,
     plan_outputs,
     refuse_existing,
+    render_outputs,
+    render_photo,
+    write_rendered,
 )
 from core.export.types import (
     DEFAULT_NAME_TEMPLATE,
@@ -29,10 +33,14 @@ __all__ = [
     "ExportOptions",
     "PlannedOutput",
     "ProgressCallback",
+    "RenderedFile",
     "WrittenFile",
     "check_options",
     "export_photo",
     "plan_batch_outputs",
     "plan_outputs",
     "refuse_existing",
+    "render_outputs",
+    "render_photo",
+    "write_rendered",
 ]

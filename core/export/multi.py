@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,6 +130,42 @@ def export_photo(
     """
     source = Path(source)
     check_options(options)
+    _check_crops(source, presets, crops)
+    out_dir = prepare_out_dir(out_dir)
+    planned = plan_outputs(source, presets, out_dir, options, index=index)
+    refuse_existing([p.path for p in planned], options.overwrite)
+    written: list[WrittenFile] = []
+    total = len(planned)
+    for rendered in render_outputs(source, planned, options, crops, cancel=cancel, done=written):
+        write_atomic(rendered.file.path, rendered.data, overwrite=options.overwrite)
+        written.append(rendered.file)
+        if progress is not None:
+            progress(len(written), total, f"{source.name} -> {rendered.file.path.name}")
+    return written
+
+
+def render_photo(
+    source: Path,
+    presets: Sequence[Preset],
+    out_dir: Path,
+    options: ExportOptions,
+    crops: Mapping[str, tuple[Box, float]],
+    *,
+    index: int = 1,
+) -> list[RenderedFile]:
+    """``export_photo`` without the writing: every output of ``source`` rendered and encoded in
+    memory, with the path it is meant for in ``out_dir`` (not looked at; see ``write_rendered``).
+    For a machine that cannot see the output folder (a cluster worker)."""
+    source = Path(source)
+    check_options(options)
+    _check_crops(source, presets, crops)
+    planned = plan_outputs(source, presets, out_dir, options, index=index)
+    return list(render_outputs(source, planned, options, crops))
+
+
+def _check_crops(
+    source: Path, presets: Sequence[Preset], crops: Mapping[str, tuple[Box, float]]
+) -> None:
     if not presets:
         raise ExportError("no presets chosen for export")
     missing = [p.id for p in presets if p.id not in crops]
@@ -140,10 +176,31 @@ def export_photo(
         values = (box.x, box.y, box.w, box.h, angle)
         if not all(math.isfinite(v) for v in values) or box.w < 1 or box.h < 1:
             raise ExportError(f"{source.name}: the crop for {preset.id} is not usable ({box})")
-    out_dir = prepare_out_dir(out_dir)
-    planned = plan_outputs(source, presets, out_dir, options, index=index)
-    refuse_existing([p.path for p in planned], options.overwrite)
 
+
+@dataclass(frozen=True)
+class RenderedFile:
+    """One encoded output, not yet written: ``file`` says where it goes and what it is."""
+
+    file: WrittenFile
+    data: bytes
+
+
+def render_outputs(
+    source: Path,
+    planned: Sequence[PlannedOutput],
+    options: ExportOptions,
+    crops: Mapping[str, tuple[Box, float]],
+    *,
+    cancel: threading.Event | None = None,
+    done: Sequence[WrittenFile] = (),
+) -> Iterator[RenderedFile]:
+    """Render and encode each planned output of ``source`` from one decode, one at a time (only
+    one encoded file is held). Writes nothing: ``export_photo`` writes each file as it comes; a
+    cluster worker sends them to the machine that writes. ``cancel`` is checked between outputs
+    (ExportCancelled carries ``done``, the files written so far)."""
+    source = Path(source)
+    presets = [p.preset for p in planned]
     needed = max(max(p.width / crops[p.id][0].w, p.height / crops[p.id][0].h) for p in presets)
     image, scale = open_for_export(source, needed)
     icc = image.info.get("icc_profile")
@@ -154,11 +211,9 @@ def export_photo(
         [(crops[p.id][0], crops[p.id][1], (p.width, p.height)) for p in presets],
         scale=scale,
     )
-    written: list[WrittenFile] = []
-    total = len(planned)
-    for done, plan in enumerate(planned):
+    for plan in planned:
         if cancel is not None and cancel.is_set():
-            raise ExportCancelled(written)
+            raise ExportCancelled(list(done))
         preset = plan.preset
         box, angle = crops[preset.id]
         rendered = renderer.render(box, angle, (preset.width, preset.height))
@@ -180,8 +235,7 @@ def export_photo(
         encoded = encode_within(
             rendered, settings, preset.max_bytes, label=f"{source.name} -> {preset.id}"
         )
-        write_atomic(plan.path, encoded.data, overwrite=options.overwrite)
-        written.append(
+        yield RenderedFile(
             WrittenFile(
                 source=source,
                 preset=preset.id,
@@ -190,8 +244,16 @@ def export_photo(
                 height=preset.height,
                 bytes=len(encoded.data),
                 quality=encoded.quality,
-            )
+            ),
+            encoded.data,
         )
-        if progress is not None:
-            progress(done + 1, total, f"{source.name} -> {plan.path.name}")
-    return written
+
+
+def write_rendered(files: Sequence[RenderedFile], overwrite: bool) -> list[WrittenFile]:
+    """Write one photo's rendered outputs with ``export_photo``'s rules: every name is checked
+    before the first is written, each file is written atomically and never replaces one unless
+    ``overwrite``."""
+    refuse_existing([f.file.path for f in files], overwrite)
+    for rendered in files:
+        write_atomic(rendered.file.path, rendered.data, overwrite=overwrite)
+    return [f.file for f in files]
