@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageCms
 
 from core.errors import ExportError
 from core.export import ExportOptions, export_photo
@@ -143,6 +146,20 @@ def test_non_srgb_source_is_converted_and_tagged_srgb(
     assert np.abs(after[..., 0] - before[..., 2]).mean() < 6
     assert np.abs(after[..., 2] - before[..., 0]).mean() < 6
     assert np.abs(after[..., 0] - before[..., 0]).mean() > 30  # really changed
+
+
+def test_embedded_srgb_profile_is_the_same_bytes_in_every_process_and_second() -> None:
+    # lcms stamps a new profile with the time it was made: two worker processes (or two runs a
+    # second apart) embedded different profiles, so the same export was not byte-identical.
+    code = "from core.export.colour import srgb_profile_bytes as p; print(p().hex())"
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    time.sleep(1.1)
+    second = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert first.stdout == second.stdout == srgb_profile_bytes().hex() + "\n"
+    profile = ImageCms.ImageCmsProfile(io.BytesIO(srgb_profile_bytes()))
+    assert "sRGB" in (ImageCms.getProfileDescription(profile) or "")
 
 
 def test_srgb_source_pixels_pass_through(grace_hopper_path: Path, tmp_path: Path) -> None:
