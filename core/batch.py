@@ -25,18 +25,21 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from core.errors import ExportError, FramingError, HeadroomError
 from core.export import (
     ExportCancelled,
     ExportOptions,
     ProgressCallback,
+    RenderedFile,
     WrittenFile,
     check_options,
     export_photo,
     plan_batch_outputs,
     refuse_existing,
+    render_photo,
+    write_rendered,
 )
 from core.export.atomic import prepare_out_dir
 from core.framing.plan import CropChoice, CropPlan, CropSource, plan_crops, refit_to_presets
@@ -186,6 +189,7 @@ def run_batch(
     analyzer: FaceAnalyzer | None = None,
     chosen: Mapping[Path, ChosenCrop] | None = None,
     file_progress: ProgressCallback | None = None,
+    cluster: str | None = None,
 ) -> BatchResult:
     """Export every photo in ``sources`` to every preset in ``presets`` into ``out_dir``.
 
@@ -195,6 +199,8 @@ def run_batch(
     ``analyzer`` is reused for in-process work (``workers=1``); worker processes make their own.
     ``file_progress(files done, files planned, message)`` reports each written file of an
     in-process run, which also checks ``cancel`` between files (a pool run between photos).
+    ``cluster`` (a Dask scheduler address, or ``local:N``) runs the photos on a Dask cluster
+    instead of local processes (``core.cluster``; ``workers`` is then ignored): same report.
     Raises ExportError before any work when the folder or the names are unusable.
     """
     options = options or ExportOptions()
@@ -223,9 +229,15 @@ def run_batch(
         for i, src in enumerate(sources)
     ]
     workers = max(1, min(int(workers), len(jobs)))
-    with _Runner(
-        workers, analyzer, _files_reporter(file_progress, len(jobs) * len(presets), cancel)
-    ) as runner:
+    runner: JobRunner
+    if cluster is not None:
+        from core.cluster import ClusterRunner  # Dask is imported only for a cluster run
+
+        runner = ClusterRunner(cluster)
+    else:
+        reporter = _files_reporter(file_progress, len(jobs) * len(presets), cancel)
+        runner = _Runner(workers, analyzer, reporter)
+    with runner:
         if not consistent:
             items = runner.run(_export_job, jobs, progress, cancel, len(jobs))
             return BatchResult(tuple(items))
@@ -254,6 +266,23 @@ def _init_worker() -> None:
     global _WORKER_ANALYZER
     _WORKER_ANALYZER = FaceAnalyzer(tile_workers=1)
     atexit.register(_close_analyzer, _WORKER_ANALYZER)
+
+
+def start_worker_analyzer() -> None:
+    """Give this worker process its analyzer now (a Dask worker's plugin; see ``_init_worker``)."""
+    with _ANALYZER_LOCK:
+        ready = _WORKER_ANALYZER is not None
+    if not ready:
+        _init_worker()
+
+
+def stop_worker_analyzer() -> None:
+    """Close this worker process's analyzer (the worker is stopping)."""
+    global _WORKER_ANALYZER
+    with _ANALYZER_LOCK:
+        analyzer, _WORKER_ANALYZER = _WORKER_ANALYZER, None
+    if analyzer is not None:
+        _close_analyzer(analyzer)
 
 
 def _analyzer() -> FaceAnalyzer:
@@ -300,7 +329,37 @@ def _files_reporter(
 
 def _export_job(job: _Job, local: _InProcess | None = None) -> BatchItem:
     """Plan and write one photo's files. ``local`` is given in-process only (see ``_InProcess``)."""
-    local = local or _InProcess()
+    return _photo_job(job, local or _InProcess(), write=True)[0]
+
+
+#: One photo rendered by a machine that does not write (a cluster worker): its report, and the
+#: encoded files that ``write_rendered_job`` writes on the machine that owns the output folder.
+RenderedJob = tuple[BatchItem, tuple[RenderedFile, ...]]
+
+
+def render_job(job: _Job, _local: _InProcess | None = None) -> RenderedJob:
+    """``_export_job`` without writing: crops planned and every output encoded in memory (on a
+    cluster worker: no cancel or per-file progress inside a photo)."""
+    return _photo_job(job, _InProcess(), write=False)
+
+
+def write_rendered_job(job: _Job, rendered: RenderedJob) -> BatchItem:
+    """Write what ``render_job`` made, with the same rules and the same report as ``_export_job``
+    writing it itself (a write that fails makes the photo failed, with the reason)."""
+    item, files = rendered
+    if item.status != "done":
+        return item
+    try:
+        write_rendered(files, job.options.overwrite)
+    except HeadroomError as exc:
+        return BatchItem(job.source, "failed", reason=str(exc))
+    except OSError as exc:
+        return BatchItem(job.source, "failed", reason=f"{type(exc).__name__}: {exc}")
+    return item
+
+
+def _photo_job(job: _Job, local: _InProcess, *, write: bool) -> RenderedJob:
+    files: tuple[RenderedFile, ...] = ()
     try:
         if job.crops is not None:
             crops, unframed, crop_from = job.crops, dict(job.unframed), "consistent"
@@ -314,35 +373,47 @@ def _export_job(job: _Job, local: _InProcess | None = None) -> BatchItem:
         presets = [p for p in job.presets if p.id in crops]
         if not presets:
             reasons = "; ".join(f"{pid}: {why}" for pid, why in unframed.items())
-            return BatchItem(job.source, "skipped", reason=reasons or "nothing to export")
+            return BatchItem(job.source, "skipped", reason=reasons or "nothing to export"), ()
+        if not write:
+            files = tuple(
+                render_photo(job.source, presets, job.out_dir, job.options, crops, index=job.index)
+            )
         on_file = local.on_file
 
         def report(done: int, _total: int, message: str) -> None:
             if on_file is not None:
                 on_file(done, message)
 
-        written = export_photo(
-            job.source,
-            presets,
-            job.out_dir,
-            job.options,
-            crops,
-            index=job.index,
-            cancel=local.cancel,
-            progress=report,
+        written = (
+            [f.file for f in files]
+            if not write
+            else export_photo(
+                job.source,
+                presets,
+                job.out_dir,
+                job.options,
+                crops,
+                index=job.index,
+                cancel=local.cancel,
+                progress=report,
+            )
         )
     except ExportCancelled as exc:
         status: Status = "done" if exc.written else "skipped"
-        return BatchItem(job.source, status, tuple(exc.written), reason=CANCELLED, crop_from=None)
+        cancelled = BatchItem(
+            job.source, status, tuple(exc.written), reason=CANCELLED, crop_from=None
+        )
+        return cancelled, ()
     except FramingError as exc:
-        return BatchItem(job.source, "skipped", reason=str(exc))
+        return BatchItem(job.source, "skipped", reason=str(exc)), ()
     except HeadroomError as exc:
-        return BatchItem(job.source, "failed", reason=str(exc))
+        return BatchItem(job.source, "failed", reason=str(exc)), ()
     except Exception as exc:  # a bug or an unexpected library error: report it, keep the batch
-        return BatchItem(job.source, "failed", reason=f"{type(exc).__name__}: {exc}")
-    return BatchItem(
+        return BatchItem(job.source, "failed", reason=f"{type(exc).__name__}: {exc}"), ()
+    item = BatchItem(
         job.source, "done", tuple(written), crop_from=crop_from, unframed=tuple(unframed.items())
     )
+    return item, files
 
 
 def _crops_for(job: _Job, analysis: Analysis) -> tuple[CropPlan, dict[str, str], str]:
@@ -379,7 +450,7 @@ def _analyse_job(job: _Job, _local: _InProcess | None = None) -> _Analysed:
 
 
 def _run_consistent(
-    runner: _Runner,
+    runner: JobRunner,
     jobs: list[_Job],
     progress: BatchProgress | None,
     cancel: threading.Event | None,
@@ -445,6 +516,25 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+class JobRunner(Protocol):
+    """Where a batch's per-photo functions run: ``_Runner`` (this machine) or
+    ``core.cluster.ClusterRunner`` (a Dask cluster). ``run`` returns one result per job, in
+    order; a job that could not run gets ``_failure``'s result, a cancelled one ``_cancelled``'s."""
+
+    def __enter__(self) -> JobRunner: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def run(
+        self,
+        fn: Callable[[_Job, _InProcess | None], Any],
+        jobs: Sequence[_Job],
+        progress: BatchProgress | None,
+        cancel: threading.Event | None,
+        total: int,
+    ) -> list[Any]: ...
+
+
 class _Runner:
     """Runs job functions in-process or on a process pool, in input order, with progress and
     cancellation between photos."""
@@ -490,11 +580,7 @@ class _Runner:
             results[position] = result
             if progress is not None and isinstance(result, BatchItem):
                 progress(done, total, result)
-        for position, job in enumerate(jobs):
-            if position not in results:
-                item = BatchItem(job.source, "skipped", reason=CANCELLED)
-                results[position] = item if fn is _export_job else _Analysed(job, None, CANCELLED)
-        return [results[i] for i in range(len(jobs))]
+        return [results[i] if i in results else _cancelled(fn, job) for i, job in enumerate(jobs)]
 
     def _results(
         self,
@@ -550,3 +636,10 @@ def _failure(fn: Callable[[_Job, _InProcess | None], Any], job: _Job, reason: st
     if fn is _export_job:
         return BatchItem(job.source, "failed", reason=reason)
     return _Analysed(job, None, reason)
+
+
+def _cancelled(fn: Callable[[_Job, _InProcess | None], Any], job: _Job) -> Any:
+    """The result of a job that never ran because the batch was cancelled."""
+    if fn is _export_job:
+        return BatchItem(job.source, "skipped", reason=CANCELLED)
+    return _Analysed(job, None, CANCELLED)

@@ -53,6 +53,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--workers", type=int, default=None, help="worker processes (default: by photo count)"
     )
     parser.add_argument(
+        "--cluster",
+        default=None,
+        metavar="ADDRESS",
+        help="run on a Dask cluster: a scheduler address (tcp://host:8786) or local:N "
+        "(N worker processes here); needs pip install -e '.[cluster]'",
+    )
+    parser.add_argument(
         "--name",
         default=DEFAULT_NAME_TEMPLATE,
         help="file name template: {stem} {preset} {width} {height} {ext} {index}",
@@ -111,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
             use_sidecars=not args.no_sidecars,
             progress=bar.update if bar else None,
             cancel=cancel,
+            cluster=args.cluster,
         )
     except KeyboardInterrupt:
         cancel.set()
