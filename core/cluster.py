@@ -19,8 +19,9 @@ Where the work and the bytes go:
 
 A photo is tried at most twice: a task that raises is retried once (``retries=1``), and a worker
 that dies while running it counts as a failure (``local:N`` sets the scheduler's
-``allowed-failures`` to 1; a scheduler of your own applies its own setting, Dask's default is 3).
-After that the photo is reported failed with the reason and the batch goes on.
+``allowed-failures`` to 1 and ``worker-saturation`` to 1.0, see ``start_local_cluster``; a scheduler
+of your own applies its own settings, Dask's defaults are 3 and 1.1). After that the photo is
+reported failed with the reason and the batch goes on.
 """
 
 from __future__ import annotations
@@ -93,6 +94,28 @@ class FaceAnalyzerPlugin(distributed.WorkerPlugin):  # type: ignore[misc]
         batch.stop_worker_analyzer()
 
 
+def start_local_cluster(workers: int) -> LocalCluster:
+    """A LocalCluster of ``workers`` single-threaded worker processes, reachable from this machine
+    only; the caller closes it. Its scheduler (in this process) gives each worker only the photo
+    it runs (``worker-saturation`` 1.0: the rest wait at the scheduler) and fails a photo on the
+    second worker that dies running it (``allowed-failures`` 1): a worker that dies takes only its
+    own photo with it, and that photo runs again elsewhere."""
+    with dask.config.set(
+        {
+            "distributed.scheduler.allowed-failures": 1,
+            "distributed.scheduler.worker-saturation": 1.0,
+        }
+    ):
+        return distributed.LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=logging.CRITICAL,
+        )
+
+
 class ClusterRunner:
     """A ``core.batch.JobRunner`` on a Dask cluster (see the module docstring)."""
 
@@ -116,17 +139,7 @@ class ClusterRunner:
 
     def _connect(self) -> Client:
         if self.local_workers is not None:
-            # A photo may be in flight on a worker that dies once (killed, out of memory) and
-            # run again; the second death fails it (the scheduler runs in this process).
-            with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
-                self._cluster = distributed.LocalCluster(
-                    n_workers=self.local_workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    host="127.0.0.1",
-                    dashboard_address=None,
-                    silence_logs=logging.CRITICAL,
-                )
+            self._cluster = start_local_cluster(self.local_workers)
             return distributed.Client(self._cluster, set_as_default=False)
         try:
             client = distributed.Client(
