@@ -20,6 +20,7 @@ from core.photo import (
     ANALYSIS_BACKGROUND,
     ANALYSIS_MAX_SIDE,
     DRAFT_SLACK,
+    RAW_SUFFIXES,
     SUPPORTED_SUFFIXES,
     is_photo_file,
     list_photos,
@@ -76,12 +77,12 @@ def _heic_encoder_available() -> bool:
 
 def test_is_photo_file_by_suffix_any_case() -> None:
     assert {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp", ".heic", ".heif"} == set(
-        SUPPORTED_SUFFIXES
+        SUPPORTED_SUFFIXES - RAW_SUFFIXES
     )
     assert is_photo_file(Path("a/IMG_0001.JPG"))
     assert is_photo_file(Path("b.HeIc"))
     assert not is_photo_file(Path("notes.txt"))
-    assert not is_photo_file(Path("raw.CR2"))
+    assert is_photo_file(Path("raw.CR2"))  # camera raws: tests/test_raw.py
     assert not is_photo_file(Path("jpg"))
 
 

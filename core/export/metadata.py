@@ -14,6 +14,8 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from core.photo.raw import is_raw_file
+
 ORIENTATION = 0x0112
 X_RESOLUTION = 0x011A
 Y_RESOLUTION = 0x011B
@@ -41,8 +43,23 @@ _XMP_ORIENTATION = re.compile(
 )
 
 
+#: What a camera raw's first directory holds that describes the photo rather than the raw data
+#: (its other tags are strip offsets, CFA layout, colour matrices... of the sensor data).
+RAW_DESCRIPTIVE_IFD0_TAGS = (
+    0x010F,  # Make
+    0x0110,  # Model
+    0x0131,  # Software
+    DATE_TIME,
+    ARTIST,
+    COPYRIGHT,
+    0x010E,  # ImageDescription
+)
+
+
 def read_source_metadata(path: Path) -> tuple[Image.Exif | None, bytes | None]:
     """The original's EXIF and XMP, read from the header only (no pixel decode)."""
+    if is_raw_file(path):
+        return _raw_metadata(path), None
     try:
         with Image.open(path) as image:
             exif = image.getexif()
@@ -55,6 +72,23 @@ def read_source_metadata(path: Path) -> tuple[Image.Exif | None, bytes | None]:
         return None, None
     xmp_bytes = xmp.encode("utf-8") if isinstance(xmp, str) else xmp
     return (exif if len(exif) else None), (xmp_bytes if isinstance(xmp_bytes, bytes) else None)
+
+
+def _raw_metadata(path: Path) -> Image.Exif | None:
+    """The descriptive EXIF of a TIFF-based raw (DNG, CR2, NEF, ARW, PEF...): camera, dates,
+    author and the Exif/GPS directories; None for raws Pillow cannot parse (CR3, RAF...)."""
+    try:
+        with Image.open(path) as image:
+            exif = image.getexif()
+            for ifd in (EXIF_IFD, GPS_IFD):
+                if ifd in exif:
+                    exif.get_ifd(ifd)  # loaded while the file is open (see read_source_metadata)
+            for tag in list(exif):
+                if tag not in RAW_DESCRIPTIVE_IFD0_TAGS and tag not in (EXIF_IFD, GPS_IFD):
+                    del exif[tag]
+    except (OSError, UnidentifiedImageError, ValueError, SyntaxError, KeyError, TypeError):
+        return None
+    return exif if len(exif) else None
 
 
 def output_exif(

@@ -38,6 +38,8 @@ Modules (each name below is re-exported here; import from ``core.photo``):
 - :mod:`core.photo.normalise`: any mode to 8-bit RGB(A), colour profiles, alpha compositing.
 - :mod:`core.photo.decode`: reduced (draft) decoding, resizing and turning pixels upright.
 - :mod:`core.photo.api`: :class:`LoadedPhoto` and the loaders.
+- :mod:`core.photo.raw`: camera raw files through LibRaw (embedded preview or half-size demosaic
+  for analysis and previews, the full develop for export; ``format`` and ``mode`` are "RAW").
 """
 
 from __future__ import annotations
@@ -56,19 +58,24 @@ from core.photo.api import (
 from core.photo.decode import DRAFT_SLACK
 from core.photo.folders import SUPPORTED_SUFFIXES, is_photo_file, list_photos
 from core.photo.normalise import ANALYSIS_BACKGROUND, srgb_profile_bytes
+from core.photo.raw import RAW_SUFFIXES, develop_raw, is_raw_file, read_raw_geometry
 
 __all__ = [
     "ANALYSIS_BACKGROUND",
     "ANALYSIS_MAX_SIDE",
     "DRAFT_SLACK",
+    "RAW_SUFFIXES",
     "SUPPORTED_SUFFIXES",
     "LoadedPhoto",
+    "develop_raw",
     "is_photo_file",
+    "is_raw_file",
     "list_photos",
     "load_photo",
     "load_photo_and_preview",
     "load_preview",
     "open_upright",
     "read_image_size",
+    "read_raw_geometry",
     "srgb_profile_bytes",
 ]

@@ -15,6 +15,7 @@ from PIL import Image
 from core.photo.decode import _decode, _Decoded, _reduced_size, _resize_cheap
 from core.photo.normalise import _composite_on_background
 from core.photo.opening import _header_geometry, _opened
+from core.photo.raw import is_raw_file, read_raw_geometry
 
 #: Long side of the analysis image. Large enough for the tiled full-range face pass to find faces
 #: of ~30 px in a 1280 px group photo; small enough to decode a 24 MP JPEG at 1/4 scale.
@@ -125,5 +126,7 @@ def open_upright(path: Path) -> Image.Image:
 def read_image_size(path: Path) -> tuple[int, int]:
     """Upright (EXIF-oriented) width and height from the file header, without decoding pixels."""
     path = Path(path)
+    if is_raw_file(path):
+        return read_raw_geometry(path).upright_size
     with _opened(path) as image:
         return _header_geometry(image)[0]

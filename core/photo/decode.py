@@ -11,7 +11,7 @@ from pathlib import Path
 from PIL import Image, JpegImagePlugin
 from pillow_heif.as_plugin import HeifImageFile
 
-from core.photo.normalise import _to_8bit, _UnsupportedModeError
+from core.photo.normalise import _to_8bit, _UnsupportedModeError, srgb_profile_bytes
 from core.photo.opening import (
     _DECODE_ERRORS,
     _decode_failure,
@@ -22,6 +22,7 @@ from core.photo.opening import (
     _opened,
     _orientation,
 )
+from core.photo.raw import develop_raw_image, is_raw_file, load_raw_preview, read_raw_geometry
 
 #: EXIF orientation -> the Pillow transpose that makes the stored pixels upright
 #: (the same table as ``ImageOps.exif_transpose``).
@@ -122,6 +123,8 @@ def _decode(path: Path, max_side: int | None, *, keep_slack_draft: bool = False)
     ``DRAFT_SLACK`` below ``max_side`` is kept at its own size instead of being upscaled.
     """
     path = Path(path)
+    if is_raw_file(path):
+        return _decode_raw(path, max_side)
     with _opened(path) as image:
         file_format = image.format or "unknown"
         file_mode = image.mode
@@ -168,4 +171,27 @@ def _decode(path: Path, max_side: int | None, *, keep_slack_draft: bool = False)
         format=file_format,
         mode=file_mode,
         exif=exif,
+    )
+
+
+def _decode_raw(path: Path, max_side: int | None) -> _Decoded:
+    """A camera raw: the embedded preview or a half-size demosaic when reduced, the full LibRaw
+    develop at full size (both upright sRGB, see :mod:`core.photo.raw`)."""
+    if max_side is None:
+        image = develop_raw_image(path)
+        orientation = read_raw_geometry(path).orientation
+        upright = image.size
+    else:
+        preview = load_raw_preview(path, max_side)
+        image = preview.image
+        orientation = preview.geometry.orientation
+        upright = preview.geometry.upright_size
+    return _Decoded(
+        image=image,
+        icc_profile=srgb_profile_bytes(),
+        upright_size=upright,
+        orientation=orientation,
+        format="RAW",
+        mode="RAW",
+        exif=None,
     )

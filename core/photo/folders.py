@@ -9,10 +9,13 @@ import re
 from pathlib import Path
 
 from core.errors import PhotoLoadError
+from core.photo.raw import RAW_SUFFIXES, is_raw_file
 
-#: File suffixes (lower case, with the dot) that folder scans treat as photos.
-SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
-    {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp", ".heic", ".heif"}
+#: File suffixes (lower case, with the dot) that folder scans treat as photos: the formats Pillow
+#: decodes and every camera raw LibRaw reads.
+SUPPORTED_SUFFIXES: frozenset[str] = (
+    frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp", ".heic", ".heif"})
+    | RAW_SUFFIXES
 )
 
 
@@ -31,7 +34,8 @@ def _natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
 
 
 def list_photos(folder: Path) -> list[Path]:
-    """Photo files directly inside ``folder`` (not recursive), hidden files skipped.
+    """Photo files directly inside ``folder`` (not recursive), hidden files skipped, a raw + JPEG
+    pair listed once (as the raw).
 
     Sorted in natural order of the file name (``IMG_2`` before ``IMG_10``, case-insensitive).
     """
@@ -48,4 +52,12 @@ def list_photos(folder: Path) -> list[Path]:
         for entry in entries
         if not entry.name.startswith(".") and is_photo_file(entry) and entry.is_file()
     ]
-    return sorted(photos, key=lambda p: (_natural_key(p.name), p.name))
+    return sorted(_without_raw_twins(photos), key=lambda p: (_natural_key(p.name), p.name))
+
+
+def _without_raw_twins(photos: list[Path]) -> list[Path]:
+    """Drop the camera JPEG/HEIC/TIFF of a raw + JPEG pair (IMG_1.CR3 and IMG_1.JPG): the pair
+    is one photo, and the raw is its master (more pixels and bits to export, and the file
+    Lightroom's XMP sidecar belongs to)."""
+    raw_stems = {p.stem.casefold() for p in photos if is_raw_file(p)}
+    return [p for p in photos if is_raw_file(p) or p.stem.casefold() not in raw_stems]
