@@ -191,7 +191,7 @@ def test_faces_crops_and_exports_from_a_raw_agree_with_the_photo(
     tmp_path: Path, analyzer: FaceAnalyzer
 ) -> None:
     from core.batch import run_batch
-    from core.export import CropChoice
+    from core.framing.plan import CropChoice
     from core.geometry import Box
     from core.presets import load_presets
     from core.sidecar import write_sidecar
