@@ -443,22 +443,25 @@ def test_disk_full_midway_leaves_no_partial_or_temp_file(
     assert Image.open(out / names[0]).size == (400, 400)
 
 
+@pytest.mark.parametrize("overwrite", [False, True])
 def test_failed_rename_leaves_nothing(
-    grace_hopper_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    grace_hopper_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, overwrite: bool
 ) -> None:
     out = tmp_path / "out"
     preset = BOOK.require("linkedin-profile")
 
-    def broken_replace(src: str, dst: str) -> None:
+    def broken_move(src: object, dst: object) -> None:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr("core.export.atomic.os.replace", broken_replace)
+    # The last step: a replacing rename with overwrite, a no-replace move without.
+    monkeypatch.setattr("core.export.atomic.os.replace", broken_move)
+    monkeypatch.setattr("core.export.atomic._move_no_replace", broken_move)
     with pytest.raises(ExportError, match="Input/output error"):
         export_photo(
             grace_hopper_path,
             [preset],
             out,
-            ExportOptions(),
+            ExportOptions(overwrite=overwrite),
             {preset.id: (Box(0, 0, 400, 400), 0.0)},
         )
     assert list(out.iterdir()) == []

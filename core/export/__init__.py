@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from core.export.multi import (
     ExportCancelled,
+    PhotoExportFailed,
     PlannedOutput,
     RenderedFile,
     check_options,
@@ -19,6 +20,7 @@ from core.export.multi import (
     render_outputs,
     render_photo,
     write_rendered,
+    refuse_inputs,
 )
 from core.export.types import (
     DEFAULT_NAME_TEMPLATE,
@@ -31,6 +33,7 @@ __all__ = [
     "DEFAULT_NAME_TEMPLATE",
     "ExportCancelled",
     "ExportOptions",
+    "PhotoExportFailed",
     "PlannedOutput",
     "ProgressCallback",
     "RenderedFile",
@@ -43,4 +46,5 @@ __all__ = [
     "render_outputs",
     "render_photo",
     "write_rendered",
+    "refuse_inputs",
 ]

@@ -3,16 +3,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.errors import ExportError
+from core.errors import ExportError, HeadroomError
 from core.export.atomic import prepare_out_dir, write_atomic
 from core.export.colour import srgb_profile_bytes, to_srgb
 from core.export.encode import EncodeSettings, encode_within
+from core.export.inputs import InputGuard
 from core.export.metadata import output_exif, output_xmp, read_source_metadata
 from core.export.naming import check_template, output_name, output_path
 from core.export.render import CropRenderer
@@ -27,6 +29,15 @@ class ExportCancelled(ExportError):
 
     def __init__(self, written: list[WrittenFile]) -> None:
         super().__init__(f"export cancelled after {len(written)} file(s)")
+        self.written = written
+
+
+class PhotoExportFailed(ExportError):
+    """One of a photo's outputs failed after others were written: ``written`` lists those. They are
+    complete files, so they are kept and reported (the summary is what is on the disk)."""
+
+    def __init__(self, message: str, written: list[WrittenFile]) -> None:
+        super().__init__(message)
         self.written = written
 
 
@@ -98,6 +109,13 @@ def plan_batch_outputs(
     return list(owners)
 
 
+def refuse_inputs(paths: Sequence[Path], inputs: InputGuard) -> None:
+    """ExportError when any output path is (or leads to) an input of the run: refused whatever
+    ``overwrite`` says, before anything is written."""
+    for path in paths:
+        inputs.refuse(path)
+
+
 def refuse_existing(paths: Sequence[Path], overwrite: bool) -> None:
     """ExportError naming the existing files, unless overwriting is allowed."""
     if overwrite:
@@ -121,27 +139,52 @@ def export_photo(
     index: int = 1,
     cancel: threading.Event | None = None,
     progress: ProgressCallback | None = None,
+    inputs: Sequence[Path] = (),
 ) -> list[WrittenFile]:
     """Render ``source`` once per preset with ``crops[preset.id]`` (box in upright original px,
     angle in degrees) and write each file atomically into ``out_dir``.
 
-    All names are checked before any file is written; the original is only read. Safe to call from a
-    worker thread (no shared state); ``cancel`` is checked between outputs.
+    All names are checked before any file is written; the original is only read, and no output
+    ever replaces it or another of the run's ``inputs`` (by path or by inode), even with
+    ``overwrite``. When a file fails after others were written, PhotoExportFailed lists those.
+    Safe to call from a worker thread (no shared state); ``cancel`` is checked between outputs.
     """
     source = Path(source)
     check_options(options)
     _check_crops(source, presets, crops)
     out_dir = prepare_out_dir(out_dir)
     planned = plan_outputs(source, presets, out_dir, options, index=index)
+    guard = InputGuard([source, *inputs])
+    refuse_inputs([p.path for p in planned], guard)
     refuse_existing([p.path for p in planned], options.overwrite)
     written: list[WrittenFile] = []
     total = len(planned)
-    for rendered in render_outputs(source, planned, options, crops, cancel=cancel, done=written):
-        write_atomic(rendered.file.path, rendered.data, overwrite=options.overwrite)
-        written.append(rendered.file)
-        if progress is not None:
-            progress(len(written), total, f"{source.name} -> {rendered.file.path.name}")
+    with _reporting_written(written):
+        for rendered in render_outputs(
+            source, planned, options, crops, cancel=cancel, done=written
+        ):
+            write_atomic(
+                rendered.file.path, rendered.data, overwrite=options.overwrite, inputs=guard
+            )
+            written.append(rendered.file)
+            if progress is not None:
+                progress(len(written), total, f"{source.name} -> {rendered.file.path.name}")
     return written
+
+
+@contextlib.contextmanager
+def _reporting_written(written: list[WrittenFile]) -> Iterator[None]:
+    """A failure after some of a photo's files were written becomes PhotoExportFailed carrying
+    them (they are complete: kept, and reported so the summary matches the disk)."""
+    try:
+        yield
+    except (ExportCancelled, PhotoExportFailed):
+        raise
+    except Exception as exc:
+        if not written:
+            raise
+        reason = str(exc) if isinstance(exc, HeadroomError) else f"{type(exc).__name__}: {exc}"
+        raise PhotoExportFailed(reason, list(written)) from exc
 
 
 def render_photo(
@@ -249,11 +292,18 @@ def render_outputs(
         )
 
 
-def write_rendered(files: Sequence[RenderedFile], overwrite: bool) -> list[WrittenFile]:
+def write_rendered(
+    files: Sequence[RenderedFile], overwrite: bool, inputs: Sequence[Path] = ()
+) -> list[WrittenFile]:
     """Write one photo's rendered outputs with ``export_photo``'s rules: every name is checked
-    before the first is written, each file is written atomically and never replaces one unless
-    ``overwrite``."""
+    before the first is written, none is an input of the run (its source or ``inputs``), each
+    file is written atomically and never replaces one unless ``overwrite``."""
+    guard = InputGuard([*{f.file.source for f in files}, *inputs])
+    refuse_inputs([f.file.path for f in files], guard)
     refuse_existing([f.file.path for f in files], overwrite)
-    for rendered in files:
-        write_atomic(rendered.file.path, rendered.data, overwrite=overwrite)
-    return [f.file for f in files]
+    written: list[WrittenFile] = []
+    with _reporting_written(written):
+        for rendered in files:
+            write_atomic(rendered.file.path, rendered.data, overwrite=overwrite, inputs=guard)
+            written.append(rendered.file)
+    return written
