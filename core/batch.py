@@ -31,6 +31,7 @@ from core.errors import ExportError, FramingError, HeadroomError
 from core.export import (
     ExportCancelled,
     ExportOptions,
+    PhotoExportFailed,
     ProgressCallback,
     RenderedFile,
     WrittenFile,
@@ -38,10 +39,12 @@ from core.export import (
     export_photo,
     plan_batch_outputs,
     refuse_existing,
+    refuse_inputs,
     render_photo,
     write_rendered,
 )
 from core.export.atomic import prepare_out_dir
+from core.export.inputs import InputGuard
 from core.framing.plan import CropChoice, CropPlan, CropSource, plan_crops, refit_to_presets
 from core.presets import Preset
 
@@ -162,6 +165,7 @@ class _Job:
     crops: CropPlan | None = None  # precomputed (consistent mode): skip detection
     unframed: tuple[tuple[str, str], ...] = ()  # with ``crops``: presets left out, and why
     chosen: ChosenCrop | None = None  # the caller's crop for this photo
+    inputs: tuple[Path, ...] = ()  # the batch's photos: no write ever replaces one
 
 
 @dataclass(frozen=True)
@@ -215,6 +219,9 @@ def run_batch(
     _preflight_names(sources, presets, out_dir, options)
 
     given = {} if consistent or chosen is None else {Path(k): v for k, v in chosen.items()}
+    # Without overwrite nothing existing can be replaced; with it, each write checks again at the
+    # last moment that its name is none of the batch's photos.
+    inputs = tuple(sources) if options.overwrite else ()
     jobs = [
         _Job(
             i + 1,
@@ -225,6 +232,7 @@ def run_batch(
             suggestion_id,
             use_sidecars and not consistent,
             chosen=given.get(src),
+            inputs=inputs,
         )
         for i, src in enumerate(sources)
     ]
@@ -247,7 +255,9 @@ def run_batch(
 def _preflight_names(
     sources: Sequence[Path], presets: Sequence[Preset], out_dir: Path, options: ExportOptions
 ) -> None:
-    refuse_existing(plan_batch_outputs(sources, presets, out_dir, options), options.overwrite)
+    planned = plan_batch_outputs(sources, presets, out_dir, options)
+    refuse_inputs(planned, InputGuard(sources))
+    refuse_existing(planned, options.overwrite)
 
 
 # -- the work on one photo (runs in a worker process or in-process) ---------------------------
@@ -256,9 +266,13 @@ _WORKER_ANALYZER: FaceAnalyzer | None = None
 _ANALYZER_LOCK = threading.Lock()
 
 
-def _init_worker() -> None:
-    """Pool initializer: one analyzer per process, single-threaded (the processes are the
-    parallelism)."""
+def _init_worker(parent_pid: int | None = None) -> None:
+    """Pool initializer: stop when the parent ``parent_pid`` goes away (``core.process_guard``);
+    one analyzer per process, single-threaded (the processes are the parallelism)."""
+    if parent_pid is not None:
+        from core.process_guard import stop_with_parent
+
+        stop_with_parent(parent_pid)
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from core.detection import FaceAnalyzer
@@ -350,7 +364,9 @@ def write_rendered_job(job: _Job, rendered: RenderedJob) -> BatchItem:
     if item.status != "done":
         return item
     try:
-        write_rendered(files, job.options.overwrite)
+        write_rendered(files, job.options.overwrite, job.inputs)
+    except PhotoExportFailed as exc:  # the files written before the failure are kept: reported
+        return BatchItem(job.source, "failed", tuple(exc.written), reason=str(exc))
     except HeadroomError as exc:
         return BatchItem(job.source, "failed", reason=str(exc))
     except OSError as exc:
@@ -396,6 +412,7 @@ def _photo_job(job: _Job, local: _InProcess, *, write: bool) -> RenderedJob:
                 index=job.index,
                 cancel=local.cancel,
                 progress=report,
+                inputs=job.inputs,
             )
         )
     except ExportCancelled as exc:
@@ -404,6 +421,8 @@ def _photo_job(job: _Job, local: _InProcess, *, write: bool) -> RenderedJob:
             job.source, status, tuple(exc.written), reason=CANCELLED, crop_from=None
         )
         return cancelled, ()
+    except PhotoExportFailed as exc:  # the files written before the failure are kept: reported
+        return BatchItem(job.source, "failed", tuple(exc.written), reason=str(exc)), ()
     except FramingError as exc:
         return BatchItem(job.source, "skipped", reason=str(exc)), ()
     except HeadroomError as exc:
@@ -489,6 +508,7 @@ def _run_consistent(
                 job.options,
                 crops=crops,
                 unframed=tuple(unframed.items()),
+                inputs=job.inputs,
             )
         )
     done_before = len(finished)
@@ -552,16 +572,25 @@ class _Runner:
         global _WORKER_ANALYZER
         if self.workers > 1:
             self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=_pool_context(), initializer=_init_worker
+                self.workers,
+                mp_context=_pool_context(),
+                initializer=_init_worker,
+                initargs=(os.getpid(),),
             )
         elif self._given_analyzer is not None:
             with _ANALYZER_LOCK:
                 self._previous, _WORKER_ANALYZER = _WORKER_ANALYZER, self._given_analyzer
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
         global _WORKER_ANALYZER
         if self._pool is not None:
+            if exc_type is not None:
+                # Stopped hard (a second Ctrl-C, an error here): stop the workers now; each removes
+                # the temporary file it is writing on SIGTERM (core.process_guard).
+                for process in list(getattr(self._pool, "_processes", {}).values()):
+                    with contextlib.suppress(Exception):
+                        process.terminate()
             self._pool.shutdown(wait=True, cancel_futures=True)
         elif self._given_analyzer is not None:
             with _ANALYZER_LOCK:
@@ -622,6 +651,11 @@ class _Runner:
             if not pending:
                 break
             finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            if cancel is not None and cancel.is_set():
+                # Photos queued but not started are dropped (reported as cancelled).
+                for future in list(pending):
+                    if future not in finished and future.cancel():
+                        del pending[future]
             for future in finished:
                 position = pending.pop(future)
                 try:

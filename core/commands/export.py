@@ -20,6 +20,7 @@ from core.batch import BatchItem, BatchResult, run_batch
 from core.errors import ExportError
 from core.export import DEFAULT_NAME_TEMPLATE, ExportOptions
 from core.presets import FORMATS, load_presets
+from core.process_guard import StopRequests
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -106,30 +107,40 @@ def run(args: argparse.Namespace) -> int:
     workers = args.workers if args.workers is not None else default_workers(len(sources))
     bar = None if args.json else ProgressBar(sys.stderr, len(sources))
     cancel = threading.Event()
-    try:
-        result = run_batch(
-            sources,
-            presets,
-            args.out,
-            options,
-            workers=workers,
-            consistent=args.consistent,
-            suggestion_id=args.suggestion,
-            use_sidecars=not args.no_sidecars,
-            progress=bar.update if bar else None,
-            cancel=cancel,
-            cluster=args.cluster,
+
+    def stopping(_signum: int) -> None:
+        print(
+            "\nstopping: no new photo starts; the ones being written finish (again to stop now)",
+            file=sys.stderr,
         )
-    except KeyboardInterrupt:
-        cancel.set()
-        print("\ninterrupted; files already written are complete", file=sys.stderr)
-        return 130
+
+    with StopRequests(cancel, stopping) as stop:
+        try:
+            result = run_batch(
+                sources,
+                presets,
+                args.out,
+                options,
+                workers=workers,
+                consistent=args.consistent,
+                suggestion_id=args.suggestion,
+                use_sidecars=not args.no_sidecars,
+                progress=bar.update if bar else None,
+                cancel=cancel,
+                cluster=args.cluster,
+            )
+        except KeyboardInterrupt:
+            print("\ninterrupted; files already written are complete", file=sys.stderr)
+            return 130
     if bar is not None:
         bar.finish()
     if args.json:
         print(json.dumps(result.to_json(), indent=2))
     else:
         print_summary(result, sys.stdout)
+    print_errors(result, sys.stderr)
+    if stop.signal is not None:
+        return stop.exit_code
     return 1 if result.failed else 0
 
 
@@ -150,13 +161,19 @@ def print_summary(result: BatchResult, out: TextIO) -> None:
             print(f"skipped {item.source}: {reason}", file=out)
     for item in result.skipped:
         print(f"skipped {item.source}: {item.reason}", file=out)
-    for item in result.failed:
-        print(f"failed {item.source}: {item.reason}", file=out)
     print(
         f"{len(result.done)} done, {len(result.skipped)} skipped, {len(result.failed)} failed; "
         f"{len(result.written)} files",
         file=out,
     )
+
+
+def print_errors(result: BatchResult, err: TextIO) -> None:
+    """One ``error:`` line per photo that failed (its reason names the file)."""
+    for item in result.failed:
+        reason = item.reason or "failed"
+        shown = reason if item.source.name in reason else f"{item.source}: {reason}"
+        print(f"error: {shown}", file=err)
 
 
 class ProgressBar:
