@@ -582,10 +582,10 @@ class _Runner:
                 self._previous, _WORKER_ANALYZER = _WORKER_ANALYZER, self._given_analyzer
         return self
 
-    def __exit__(self, exc_type: object, *exc: object) -> None:
+    def __exit__(self, *exc: object) -> None:
         global _WORKER_ANALYZER
         if self._pool is not None:
-            if exc_type is not None:
+            if exc and exc[0] is not None:
                 # Stopped hard (a second Ctrl-C, an error here): stop the workers now; each removes
                 # the temporary file it is writing on SIGTERM (core.process_guard).
                 for process in list(getattr(self._pool, "_processes", {}).values()):

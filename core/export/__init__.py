@@ -17,10 +17,10 @@ from core.export.multi import (
     plan_batch_outputs,
     plan_outputs,
     refuse_existing,
+    refuse_inputs,
     render_outputs,
     render_photo,
     write_rendered,
-    refuse_inputs,
 )
 from core.export.types import (
     DEFAULT_NAME_TEMPLATE,
@@ -43,8 +43,8 @@ __all__ = [
     "plan_batch_outputs",
     "plan_outputs",
     "refuse_existing",
+    "refuse_inputs",
     "render_outputs",
     "render_photo",
     "write_rendered",
-    "refuse_inputs",
 ]
