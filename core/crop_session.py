@@ -27,10 +27,12 @@ from core.framing.manual import (
     constrain_crop,
     fit_aspect,
     manual_suggestion,
+    swap_orientation_box,
 )
-from core.framing.plan import CropChoice
+from core.framing.plan import CropChoice, refit
 from core.framing.rotation import box_inside
 from core.framing.rules import load_framing_rules
+from core.framing.subject import frame_face
 from core.geometry import Box, Point
 from core.suggestion import CheckWarning, Suggestion
 
@@ -132,6 +134,11 @@ class CropSession:
         self._last_aspect: tuple[int, int] | None = initial.aspect
 
     # -- reading ------------------------------------------------------------------------------
+    def avatar_box(self) -> Box:
+        """The square a circle-avatar preset is cut from, as export cuts it (the crop re-fitted
+        to 1:1 by ``core.framing.plan.refit``); the platform shows its inscribed circle."""
+        return refit(self._state.to_choice(), (1, 1), self.image_width, self.image_height)
+
     @property
     def state(self) -> CropState:
         return self._state
@@ -321,15 +328,19 @@ class CropSession:
         self.set_aspect(aspect)
 
     def swap_orientation(self) -> None:
-        """X: portrait ↔ landscape about the same centre (4:5 becomes 5:4)."""
+        """X: portrait <-> landscape (4:5 becomes 5:4), keeping the subject's head and eye line
+        where they were in the frame (``swap_orientation_box``)."""
         s = self._state
         aspect = (s.aspect[1], s.aspect[0]) if s.aspect else None
-        swapped = Box.from_center(s.box.cx, s.box.cy, s.box.h, s.box.w)
-        c = self.constraints(aspect)
-        if aspect is not None:
-            box = fit_aspect(swapped, aspect[0] / aspect[1], c, keep_area=True)
-        else:
-            box = constrain_crop(swapped, c, handle="move")
+        head = None
+        faces = self.analysis.faces if self.analysis is not None else ()
+        index = s.subject if s.subject is not None else 0
+        if 0 <= index < len(faces):
+            assert self.analysis is not None
+            head = frame_face(self.analysis, index, s.angle_deg)
+        box = swap_orientation_box(
+            s.box, aspect[0] / aspect[1] if aspect else None, self.constraints(aspect), head
+        )
         if aspect is not None:
             self._last_aspect = aspect
         self._commit(replace(s, box=box, aspect=aspect, suggestion_id=None))

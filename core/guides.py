@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from core.errors import PresetError
 from core.faces import Face
+from core.framing.plan import CropChoice, refit
 from core.framing.rules import IdRule, load_id_rules
 from core.geometry import Box, Point, rotate_point
 from core.paths import resource_path
@@ -419,15 +420,18 @@ def _id_bands(crop: Box, head: _HeadLevels | None, rule: IdRule) -> list[Shape]:
     return shapes
 
 
-def _circle(crop: Box, diameter_share: float) -> list[Shape]:
-    d = diameter_share * min(crop.w, crop.h)
-    return [Ellipse(Box.from_center(crop.cx, crop.cy, d, d))]
-
-
-def circle_box(crop: Box) -> Box:
-    """The avatar circle's bounding square inside ``crop`` (for the circle mask)."""
-    d = guide_config().circle_diameter * min(crop.w, crop.h)
-    return Box.from_center(crop.cx, crop.cy, d, d)
+def _circle(
+    crop: Box, diameter_share: float, angle_deg: float, image_size: tuple[int, int] | None
+) -> list[Shape]:
+    """The avatar circle a circle preset's export shows: inscribed in the crop re-fitted to a
+    square (``core.framing.plan.refit``), which reaches past a tall crop's sides. Without the
+    photo's size, the circle centred in the crop."""
+    square = crop
+    if image_size is not None:
+        choice = CropChoice(box=crop, angle_deg=angle_deg)
+        square = refit(choice, (1, 1), image_size[0], image_size[1])
+    d = diameter_share * min(square.w, square.h)
+    return [Ellipse(Box.from_center(square.cx, square.cy, d, d))]
 
 
 def guide_shapes(
@@ -467,7 +471,7 @@ def guide_shapes(
     if kind == "ratios":
         return _ratio_frames(crop, cfg.ratio_frames)
     if kind == "circle":
-        return _circle(crop, cfg.circle_diameter)
+        return _circle(crop, cfg.circle_diameter, angle_deg, image_size)
     if kind == "headshot":
         head = _head_levels(face, angle_deg, image_size) if face is not None else None
         return _headshot(crop, head, cfg)

@@ -160,10 +160,21 @@ def test_ratio_frames_are_centred_and_oriented_like_the_crop() -> None:
     assert {s.label for s in wide} == {"1:1", "5:4"}  # 9:16 turned to 16:9 is the crop itself
 
 
-def test_circle_is_the_largest_centred_circle() -> None:
-    (circle,) = guide_shapes("circle", CROP, GuideSettings())
+def test_circle_is_the_one_a_circle_avatar_export_shows() -> None:
+    from core.framing.plan import CropChoice, refit
+
+    (centred,) = guide_shapes("circle", CROP, GuideSettings())  # no photo size: centred
+    assert isinstance(centred, Ellipse)
+    assert centred.box == Box(100, 150, 800, 800)
+    # A 2:3 crop: the avatar is cut from the crop re-fitted to a square, anchored at its upper
+    # third, so the circle keeps the top of the head instead of the crop's middle.
+    tall = Box(400.0, 100.0, 600.0, 900.0)
+    (circle,) = guide_shapes("circle", tall, GuideSettings(), image_size=(2000, 1500))
     assert isinstance(circle, Ellipse)
-    assert circle.box == Box(100, 150, 800, 800)
+    square = refit(CropChoice(box=tall), (1, 1), 2000, 1500)
+    assert circle.box == square
+    assert circle.box.top == pytest.approx(tall.top)
+    assert circle.box.w == pytest.approx(tall.h)
 
 
 def test_cycle_and_orientation_keys() -> None:

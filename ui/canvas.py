@@ -36,7 +36,7 @@ from core.faces import Face
 from core.framing.manual import Handle
 from core.framing.rules import IdRule
 from core.geometry import Box, Point, rotate_point
-from core.guides import GuideSettings, all_guide_shapes, circle_box, id_rule_for
+from core.guides import GuideSettings, all_guide_shapes, id_rule_for
 from ui import crop_overlay, face_markers, guide_painter
 
 BACKGROUND = QColor(30, 30, 32)
@@ -332,7 +332,7 @@ class PhotoCanvas(QGraphicsView):
         if session is not None and crop is not None:
             circle = None
             if self._circle_mask:
-                c = circle_box(session.state.box)
+                c = session.avatar_box()  # the circle export makes, not one drawn in the crop
                 circle = to_view.mapRect(QRectF(c.x, c.y, c.w, c.h))
             crop_overlay.paint_dimming(painter, viewport, crop, circle)
             if self._guides.enabled and self._guides.visible(self._dragging()):

@@ -30,6 +30,7 @@ GRAB = 8.0
 
 DIM = QColor(0, 0, 0, 150)
 CIRCLE_DIM = QColor(0, 0, 0, 110)
+CIRCLE_EDGE = QColor(255, 255, 255, 170)
 FRAME_INK = QColor(255, 255, 255, 235)
 FRAME_HALO = QColor(0, 0, 0, 140)
 
@@ -145,12 +146,16 @@ def paint_dimming(
         painter.fillRect(QRectF(0, top, left, bottom - top), DIM)
         painter.fillRect(QRectF(right, top, vw - right, bottom - top), DIM)
     if circle is not None:
-        corners = QPainterPath()
-        corners.setFillRule(Qt.FillRule.OddEvenFill)
-        corners.addRect(crop)
-        corners.addEllipse(circle)
+        # The avatar circle is cut from the crop re-fitted to a square, so it may reach past a
+        # tall crop's sides: dim what of the crop it leaves out, and outline the whole circle.
+        inside, ring = QPainterPath(), QPainterPath()
+        inside.addRect(crop)
+        ring.addEllipse(circle)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.fillPath(corners, CIRCLE_DIM)
+        painter.fillPath(inside.subtracted(ring), CIRCLE_DIM)
+        painter.setPen(_pen(CIRCLE_EDGE, 1.0))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(circle)
 
 
 def paint_frame(painter: QPainter, crop: QRectF, *, handles: bool = True) -> None:

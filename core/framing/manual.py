@@ -25,7 +25,7 @@ from core.framing.rotation import (
     valid_area,
 )
 from core.framing.rules import load_framing_rules, load_id_rules
-from core.framing.subject import frame_face
+from core.framing.subject import FramedFace, frame_face
 from core.geometry import Box, Point
 from core.suggestion import CheckWarning, Genre, Suggestion
 
@@ -169,6 +169,35 @@ def fit_aspect(box: Box, aspect: float, c: CropConstraints, *, keep_area: bool =
     return clamp_box(
         Box.from_center(box.cx, box.cy, w, h), c.image_width, c.image_height, c.angle_deg
     )
+
+
+def swap_orientation_box(
+    box: Box, aspect: float | None, c: CropConstraints, head: FramedFace | None
+) -> Box:
+    """X: ``box`` turned portrait <-> landscape (``aspect`` is the new w/h, None when free).
+
+    With the subject's head in the crop, the new box keeps the eyes where they were in the frame
+    (the same share of the width and height) and the whole head with the headroom it had (as
+    much as the new height allows); without one it turns about the same centre."""
+    swapped = Box.from_center(box.cx, box.cy, box.h, box.w)
+    if aspect is not None:
+        turned = fit_aspect(swapped, aspect, c, keep_area=True)
+    else:
+        turned = constrain_crop(swapped, c, handle="move")
+    if head is None or not box.contains_point(head.eye) or box.w <= 0 or box.h <= 0:
+        return turned
+    w, h = turned.w, turned.h
+    eye = head.eye
+    left = eye.x - (eye.x - box.left) / box.w * w
+    top = eye.y - (eye.y - box.top) / box.h * h
+    headroom = max(0.0, head.crown_y - box.top)
+    # A shorter frame would put the crown above the top: keep the head, with the headroom it had
+    # up to a tenth of the new height.
+    top = min(top, head.crown_y - min(headroom, 0.1 * h))
+    if head.chin_y <= box.bottom and top + h < head.chin_y:
+        # The chin too, when the crown allows it.
+        top = min(max(top, head.chin_y - h), head.crown_y)
+    return constrain_crop(Box(left, top, w, h), c, handle="move")
 
 
 def _subject_in(analysis: Analysis, box: Box, angle_deg: float) -> int | None:

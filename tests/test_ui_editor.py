@@ -1,0 +1,85 @@
+"""The editor shows one truth: the circle mask is the avatar export's circle, X keeps the head, the
+suggestion numbers stay put and Compare tells headshot from portrait. Real window, real analysis,
+real key and mouse events (pytest-qt)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from core.crop_session import CropSession
+from core.framing.subject import frame_face
+from tests import test_ui_app
+from tests.test_ui_canvas import grab_array
+from tests.test_ui_keys import opened, press
+from ui.main_window import MainWindow
+from ui.preview_render import preview_crops
+
+analyzer, photo, window = test_ui_app.analyzer, test_ui_app.photo, test_ui_app.window
+
+
+def choose_ratio(window: MainWindow, aspect: tuple[int, int]) -> None:
+    """Crop > Ratio > aspect, as a menu click does."""
+    action = next(a for value, a in window.window_actions.aspects if value == aspect)
+    action.trigger()
+
+
+def test_circle_mask_is_the_circle_the_avatar_export_makes(
+    qtbot: QtBot, window: MainWindow, photo: Path
+) -> None:
+    session = opened(qtbot, window, photo)
+    window.set_guides(())
+    choose_ratio(window, (2, 3))
+    assert session.state.aspect == (2, 3)
+    canvas = window.canvas
+    off = grab_array(canvas)
+    press(qtbot, Qt.Key.Key_M)
+    assert canvas.circle_mask
+    on = grab_array(canvas)
+    crop = canvas.crop_rect_in_view()
+    assert crop is not None
+    # The top of the hair (top centre of the crop) is inside the avatar circle: not dimmed.
+    x, top = round(crop.center().x()) + 20, round(crop.top()) + 14  # clear of the handle
+    assert abs(on[top, x].astype(int) - off[top, x].astype(int)).max() <= 2
+    # The crop's bottom corners are outside it: dimmed.
+    bottom, left = round(crop.bottom()) - 14, round(crop.left()) + 14  # clear of the handle
+    assert on[bottom, left].sum() < off[bottom, left].sum() - 20
+
+    # The square the mask is drawn from is the LinkedIn avatar's crop, as the preview plans it.
+    linkedin = window.presets.get("linkedin-profile")
+    assert linkedin is not None and linkedin.circle
+    size = (session.image_width, session.image_height)
+    planned_box, _angle = preview_crops(size, session.state, [linkedin])["linkedin-profile"]
+    assert planned_box == session.avatar_box()
+
+
+def head_in_frame(session: CropSession) -> tuple[float, float]:
+    """(share of the head inside the crop, eye line as a share of the crop height)."""
+    assert session.analysis is not None
+    s = session.state
+    head = frame_face(session.analysis, s.subject or 0, s.angle_deg)
+    box = s.box
+    inside = min(head.chin_y, box.bottom) - max(head.crown_y, box.top)
+    return inside / head.head_height, (head.eye.y - box.top) / box.h
+
+
+def test_swap_orientation_keeps_the_head_and_the_eye_line(
+    qtbot: QtBot, window: MainWindow, photo: Path
+) -> None:
+    session = opened(qtbot, window, photo)
+    assert session.state.aspect == (4, 5)  # the standard headshot it opens on
+    head_before, eyes_before = head_in_frame(session)
+    assert head_before == pytest.approx(1.0)
+    press(qtbot, Qt.Key.Key_X)  # before: turned about the centre, cutting the top of the head
+    assert session.state.aspect == (5, 4)
+    head_after, eyes_after = head_in_frame(session)
+    assert head_after == pytest.approx(1.0)
+    # The eyes stay in the headshot eye band (0.30-0.42 of the height, framing.md); a shorter
+    # frame keeps the crown in, so they sit a little lower than the tall frame had them.
+    assert 0.30 <= eyes_after <= 0.42 and eyes_after == pytest.approx(eyes_before, abs=0.08)
+    press(qtbot, Qt.Key.Key_X)
+    assert session.state.aspect == (4, 5)
+    assert head_in_frame(session)[0] == pytest.approx(1.0)
