@@ -150,7 +150,7 @@ def test_open_apply_drag_undo_guides_export_and_sidecar(
     assert window.checks.shown_checks() == session.checks(window.output_sizes())
 
     # Click a thumbnail: the crop becomes that suggestion (an undoable edit).
-    chosen = click_suggestion(qtbot, window, "headshot", 0)
+    chosen = click_suggestion(qtbot, window, "headshot", 1)  # 0 is the one it opened on
     assert session.state.suggestion_id == chosen.id
     assert session.state.box == chosen.box
     assert window.window_actions.undo.isEnabled()
@@ -404,7 +404,7 @@ def test_clicking_another_face_makes_it_the_subject(
     qtbot.mouseClick(window.canvas.viewport(), LEFT, NO_MODS, pos)
     assert session.state.subject == 1
     qtbot.waitUntil(lambda: main_subject(window) == 1, timeout=10000)
-    chosen = click_suggestion(qtbot, window, "headshot", 0)
+    chosen = click_suggestion(qtbot, window, "headshot", 1)  # 0 is the one it opened on
     assert chosen.subject == 1 and session.state.box == chosen.box
     assert window.suggestions.suggestions("group")  # two faces: group framings too
 

@@ -4,21 +4,28 @@ real key and mouse events (pytest-qt)."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QStyle
 from pytestqt.qtbot import QtBot
 
 from core.crop_session import CropSession
 from core.framing.subject import frame_face
 from tests import test_ui_app
+from tests.test_ui_app import LEFT, NO_MODS
 from tests.test_ui_canvas import grab_array
 from tests.test_ui_keys import opened, press
 from ui.main_window import MainWindow
 from ui.preview_render import preview_crops
 
 analyzer, photo, window = test_ui_app.analyzer, test_ui_app.photo, test_ui_app.window
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def choose_ratio(window: MainWindow, aspect: tuple[int, int]) -> None:
@@ -83,3 +90,46 @@ def test_swap_orientation_keeps_the_head_and_the_eye_line(
     press(qtbot, Qt.Key.Key_X)
     assert session.state.aspect == (4, 5)
     assert head_in_frame(session)[0] == pytest.approx(1.0)
+
+
+def test_the_opened_crop_is_number_1_and_numbers_do_not_move_with_the_ticked_presets(
+    qtbot: QtBot, window: MainWindow, photo: Path
+) -> None:
+    session = opened(qtbot, window, photo)
+    panel = window.suggestions
+    assert session.state.suggestion_id == panel.suggestions("headshot")[0].id
+    before = [(s.id, s.score) for s in panel.suggestions()]
+
+    # Tick a whole preset group with a real click on its box (prints, some much larger than
+    # the photo): the thumbnails' order and scores stay; "1" is still the same crop.
+    picker = window.preview.picker
+    group = next(
+        picker.topLevelItem(i)
+        for i in range(picker.topLevelItemCount())
+        if picker.topLevelItem(i).text(0).lower().startswith("print")
+    )
+    picker.scrollToItem(group)
+    rect = picker.visualItemRect(group)
+    ticked = window.preview.selected_presets()
+    # The tick box sits at the start of the row, after the branch arrow.
+    box = QPoint(
+        rect.left() + picker.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth) // 2 + 2,
+        rect.center().y(),
+    )
+    qtbot.mouseClick(picker.viewport(), LEFT, NO_MODS, box)
+    qtbot.waitUntil(lambda: window.preview.selected_presets() != ticked, timeout=3000)
+    qtbot.waitUntil(window.is_settled, timeout=60000)
+    assert [(s.id, s.score) for s in panel.suggestions()] == before
+    press(qtbot, Qt.Key.Key_1)
+    assert session.state.suggestion_id == before[0][0]
+
+    # The scores are the CLI's (app.py suggest rounds to two decimals).
+    cli = subprocess.run(
+        [sys.executable, str(ROOT / "app.py"), "suggest", str(photo), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    cli_scores = {s["id"]: s["score"] for s in json.loads(cli.stdout)["suggestions"]}
+    assert {i: round(score, 2) for i, score in before} == cli_scores

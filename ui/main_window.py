@@ -578,11 +578,12 @@ class MainWindow(QMainWindow):
         if photo is None or analyzer is None:
             return
         self._analysis_pending = False
-        sizes = self.output_sizes()
         self.status.say(f"{photo.path.name} · finding faces…")
         self.status.show_busy(True)
         self.runner.submit(
-            lambda: analyze_photo(analyzer, photo.loaded, sizes),  # type: ignore[arg-type]
+            # Suggestions are scored as the CLI scores them, whatever presets are ticked (the
+            # Checks panel judges the crop against those): "1" is always the same crop.
+            lambda: analyze_photo(analyzer, photo.loaded),  # type: ignore[arg-type]
             self._on_analysis,
             lambda exc: self._on_analysis_failed(photo.path, exc),
             key="analysis",
@@ -641,9 +642,8 @@ class MainWindow(QMainWindow):
         result = self._result
         if result is None:
             return
-        sizes = self.output_sizes()
         self.runner.submit(
-            lambda: suggest_for(result.path, result.analysis, subject, sizes),
+            lambda: suggest_for(result.path, result.analysis, subject),
             self._on_resuggested,
             key="suggest",
             priority=FOREGROUND,
@@ -791,9 +791,6 @@ class MainWindow(QMainWindow):
     def _on_presets_changed(self, ids: list[str]) -> None:
         self.app_settings.set_selected_presets(ids)
         self._schedule_checks()
-        if self._result is not None:
-            subject = self._session.state.subject if self._session is not None else None
-            self._resuggest(subject)
 
     # == guides ==
 

@@ -6,7 +6,6 @@ sidecar's CropChoice itself (``CropState.to_choice`` / ``CropState.from_choice``
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,19 +62,13 @@ def load_display_photo(path: Path, max_side: int) -> DisplayPhoto:
     return DisplayPhoto(path, size, preview, pil_to_qimage(preview), saved, loaded)
 
 
-def analyze_photo(
-    analyzer: FaceAnalyzer, photo: LoadedPhoto, output_sizes: Sequence[tuple[int, int]] = ()
-) -> PhotoAnalysis:
+def analyze_photo(analyzer: FaceAnalyzer, photo: LoadedPhoto) -> PhotoAnalysis:
+    """Faces and suggestions, scored as ``app.py suggest`` scores them."""
     analysis = analyzer.analyze(photo)
-    suggestions = suggest_all(analysis, output_sizes=tuple(output_sizes))
+    suggestions = suggest_all(analysis)
     return PhotoAnalysis(photo.path, analysis, tuple(suggestions))
 
 
-def suggest_for(
-    path: Path,
-    analysis: Analysis,
-    subject: int | None,
-    output_sizes: Sequence[tuple[int, int]] = (),
-) -> PhotoAnalysis:
-    suggestions = suggest_all(analysis, subject=subject, output_sizes=tuple(output_sizes))
+def suggest_for(path: Path, analysis: Analysis, subject: int | None) -> PhotoAnalysis:
+    suggestions = suggest_all(analysis, subject=subject)
     return PhotoAnalysis(path, analysis, tuple(suggestions))

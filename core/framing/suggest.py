@@ -36,12 +36,23 @@ def _subject(analysis: Analysis, subject: int | None) -> int:
     return subject
 
 
+#: The headshot a photo opens on (framing, aspect): always number 1 of its tab.
+OPENING_HEADSHOT = ("standard", (4, 5))
+
+
+def _opens(s: Suggestion) -> bool:
+    return s.genre == "headshot" and (s.framing, tuple(s.aspect)) == OPENING_HEADSHOT
+
+
 def _order(suggestions: list[Suggestion], subject: int) -> list[Suggestion]:
+    """Genre, the subject before other people, the opening headshot first (so the crop a photo
+    opens on is number 1), then score."""
     return sorted(
         suggestions,
         key=lambda s: (
             _GENRE_RANK.get(s.genre, 99),
             s.subject not in (None, subject),
+            not _opens(s),
             -s.score,
             s.id,
         ),
@@ -128,7 +139,7 @@ def first_headshot(suggestions: Sequence[Suggestion]) -> Suggestion | None:
     """The standard 4:5 headshot, else the best headshot, else ``None``."""
     headshots = [s for s in suggestions if s.genre == "headshot"]
     for s in headshots:
-        if s.framing == "standard" and tuple(s.aspect) == (4, 5):
+        if _opens(s):
             return s
     return headshots[0] if headshots else None
 
