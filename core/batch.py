@@ -70,6 +70,9 @@ class BatchItem:
     crop_from: str | None = None
     #: Presets this photo could not be framed for, with the reason (the others were exported).
     unframed: tuple[tuple[str, str], ...] = ()
+    #: With ``write_xmp``: what happened to the photo's XMP sidecar ("wrote ...", "XMP not
+    #: written: reason"); None when no XMP was asked for.
+    xmp: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -79,6 +82,7 @@ class BatchItem:
             "crop_from": self.crop_from,
             "written": [w.to_json() for w in self.written],
             "unframed": [{"preset": p, "reason": r} for p, r in self.unframed],
+            "xmp": self.xmp,
         }
 
 
@@ -166,6 +170,7 @@ class _Job:
     unframed: tuple[tuple[str, str], ...] = ()  # with ``crops``: presets left out, and why
     chosen: ChosenCrop | None = None  # the caller's crop for this photo
     inputs: tuple[Path, ...] = ()  # the batch's photos: no write ever replaces one
+    write_xmp: bool = False  # also write the crop into the photo's XMP sidecar (Lightroom)
 
 
 @dataclass(frozen=True)
@@ -194,6 +199,7 @@ def run_batch(
     chosen: Mapping[Path, ChosenCrop] | None = None,
     file_progress: ProgressCallback | None = None,
     cluster: str | None = None,
+    write_xmp: bool = False,
 ) -> BatchResult:
     """Export every photo in ``sources`` to every preset in ``presets`` into ``out_dir``.
 
@@ -205,9 +211,14 @@ def run_batch(
     in-process run, which also checks ``cancel`` between files (a pool run between photos).
     ``cluster`` (a Dask scheduler address, or ``local:N``) runs the photos on a Dask cluster
     instead of local processes (``core.cluster``; ``workers`` is then ignored): same report.
+    ``write_xmp`` also writes each photo's crop into its XMP sidecar for Lightroom / Camera Raw
+    (``core.lightroom``; the photographer's crop, else the first preset's), never into the photo;
+    each item's ``xmp`` says what happened. Not with ``cluster``.
     Raises ExportError before any work when the folder or the names are unusable.
     """
     options = options or ExportOptions()
+    if write_xmp and cluster is not None:
+        raise ExportError("--xmp is written on this machine only; leave out --cluster to use it")
     sources = [Path(s) for s in sources]
     presets = tuple(presets)
     if not sources:
@@ -233,6 +244,7 @@ def run_batch(
             use_sidecars and not consistent,
             chosen=given.get(src),
             inputs=inputs,
+            write_xmp=write_xmp,
         )
         for i, src in enumerate(sources)
     ]
@@ -376,6 +388,7 @@ def write_rendered_job(job: _Job, rendered: RenderedJob) -> BatchItem:
 
 def _photo_job(job: _Job, local: _InProcess, *, write: bool) -> RenderedJob:
     files: tuple[RenderedFile, ...] = ()
+    saved: CropChoice | None = None
     try:
         if job.crops is not None:
             crops, unframed, crop_from = job.crops, dict(job.unframed), "consistent"
@@ -385,7 +398,7 @@ def _photo_job(job: _Job, local: _InProcess, *, write: bool) -> RenderedJob:
             unframed, crop_from = {}, "chosen"
         else:
             analysis = _analyze(job.source)
-            crops, unframed, crop_from = _crops_for(job, analysis)
+            crops, unframed, crop_from, saved = _crops_for(job, analysis)
         presets = [p for p in job.presets if p.id in crops]
         if not presets:
             reasons = "; ".join(f"{pid}: {why}" for pid, why in unframed.items())
@@ -429,27 +442,77 @@ def _photo_job(job: _Job, local: _InProcess, *, write: bool) -> RenderedJob:
         return BatchItem(job.source, "failed", reason=str(exc)), ()
     except Exception as exc:  # a bug or an unexpected library error: report it, keep the batch
         return BatchItem(job.source, "failed", reason=f"{type(exc).__name__}: {exc}"), ()
+    xmp: str | None = None
+    if job.write_xmp and write:
+        lightroom = _lightroom_crop(job, crops, saved)
+        xmp = _write_xmp(job, lightroom) if lightroom is not None else None
     item = BatchItem(
-        job.source, "done", tuple(written), crop_from=crop_from, unframed=tuple(unframed.items())
+        job.source,
+        "done",
+        tuple(written),
+        crop_from=crop_from,
+        unframed=tuple(unframed.items()),
+        xmp=xmp,
     )
     return item, files
 
 
-def _crops_for(job: _Job, analysis: Analysis) -> tuple[CropPlan, dict[str, str], str]:
-    """Crops for the presets this photo can be framed for, the reasons for the others, and where
-    the crops came from."""
+def _crops_for(
+    job: _Job, analysis: Analysis
+) -> tuple[CropPlan, dict[str, str], str, CropChoice | None]:
+    """Crops for the presets this photo can be framed for, the reasons for the others, where the
+    crops came from, and the saved crop they were fitted from (if any)."""
     source: CropSource = None
+    saved: CropChoice | None = None
     crop_from = "suggestion"
     if job.suggestion_id is not None:
         source, crop_from = job.suggestion_id, f"suggestion:{job.suggestion_id}"
     elif job.use_sidecar:
-        from core.sidecar import read_sidecar
+        from core.starting_crop import saved_crop
 
-        source = read_sidecar(job.source, (analysis.width, analysis.height))
-        if source is not None:
-            crop_from = "sidecar"
+        found = saved_crop(job.source, (analysis.width, analysis.height))
+        if found is not None:
+            saved, crop_from = found
+            source = saved
     planned = plan_crops(analysis, job.presets, source)
-    return planned.crops, planned.unframed, crop_from
+    return planned.crops, planned.unframed, crop_from, saved
+
+
+def _lightroom_crop(job: _Job, crops: CropPlan, saved: CropChoice | None) -> CropChoice | None:
+    """The one crop that goes into the photo's XMP: the photographer's (chosen or saved), else
+    the first exported preset's, with that preset's aspect."""
+    if job.chosen is not None:
+        return job.chosen.choice
+    if saved is not None:
+        return saved
+    for preset in job.presets:
+        if preset.id in crops:
+            box, angle = crops[preset.id]
+            return CropChoice(box=box, angle_deg=angle, aspect=preset.aspect, preset=preset.id)
+    return None
+
+
+def _write_xmp(job: _Job, choice: CropChoice) -> str:
+    """Write ``choice`` into the photo's XMP sidecar; the line the report shows (never raises:
+    the exported files stand whatever happens to the sidecar)."""
+    from core.lightroom import write_xmp_crop, xmp_path
+    from core.photo import read_image_geometry
+
+    try:
+        size, orientation = read_image_geometry(job.source)
+        result = write_xmp_crop(
+            job.source, choice, size, orientation, overwrite=job.options.overwrite
+        )
+    except HeadroomError as exc:
+        return f"XMP not written: {exc}"
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return f"XMP not written: cannot write {xmp_path(job.source)} ({reason})"
+    if result.outcome == "written":
+        return f"wrote {result.path}"
+    if result.outcome == "unchanged":
+        return f"{result.path} already holds this crop"
+    return f"XMP not written: {result.reason}"
 
 
 @dataclass(frozen=True)
@@ -509,6 +572,7 @@ def _run_consistent(
                 crops=crops,
                 unframed=tuple(unframed.items()),
                 inputs=job.inputs,
+                write_xmp=job.write_xmp,
             )
         )
     done_before = len(finished)

@@ -347,3 +347,30 @@ def test_no_sources_cannot_export(qtbot, runner, presets, settings) -> None:
     assert "No photo" in dialog.sources_label.text()
     assert not dialog.export_button.isEnabled()
     assert not dialog.start_export()
+
+
+def test_lightroom_checkbox_writes_the_chosen_crop_into_the_xmp_sidecar(
+    qtbot, runner, presets, settings, astronaut: Path, tmp_path: Path
+) -> None:
+    from core.lightroom import read_xmp_crop
+
+    dialog = _dialog(qtbot, runner, presets, [(astronaut, SQUARE)], settings)
+    assert not dialog.xmp_box.isChecked()  # off unless asked for, every time
+    dialog.set_presets(["linkedin-profile"])
+    dialog.set_output_folder(tmp_path / "exports")
+    qtbot.mouseClick(dialog.xmp_box, Qt.MouseButton.LeftButton)
+    assert dialog.xmp_box.isChecked()
+    before = astronaut.read_bytes()
+    result = _click_export(qtbot, dialog)
+    sidecar = astronaut.with_name("astronaut.png.xmp")
+    assert result.ok and result.xmp == ((astronaut, f"wrote {sidecar}"),)
+    assert astronaut.read_bytes() == before
+    back = read_xmp_crop(astronaut, (512, 512), 1)
+    assert back is not None
+    assert (back.box.x, back.box.y, back.box.w, back.box.h) == pytest.approx(
+        (100, 0, 360, 360), abs=0.01
+    )
+    rows = [dialog.results_tree.topLevelItem(i).text(1) for i in range(2)]
+    assert rows == ["400 × 400", "XMP"]
+    again = _dialog(qtbot, runner, presets, [(astronaut, SQUARE)], settings)
+    assert not again.xmp_box.isChecked()

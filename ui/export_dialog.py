@@ -185,6 +185,13 @@ class ExportDialog(QDialog):
         form.addRow("File names", self.template_edit)
         form.addRow("", self.example_label)
         form.addRow("", self.consistent_box)
+        self.xmp_box = QCheckBox("Write crops to Lightroom (XMP sidecar)", self)
+        self.xmp_box.setToolTip(
+            "Also save each photo's crop as Camera Raw crop settings in its XMP sidecar"
+            " (IMG_1.CR3 -> IMG_1.xmp; merged into an existing one, the photo is never written);"
+            " Lightroom shows it after Metadata > Read Metadata from File"
+        )
+        form.addRow("", self.xmp_box)
 
         self.error_label = QLabel(self)
         self.error_label.setObjectName("exportError")
@@ -393,6 +400,7 @@ class ExportDialog(QDialog):
         self.quality_spin.setEnabled(idle and fmt != "png")
         self.consistent_box.setVisible(len(self._sources) > 1)
         self.consistent_box.setEnabled(idle)
+        self.xmp_box.setEnabled(idle)
         self.cancel_button.setText("Cancel" if self._running else "Close")
 
     def _show_error(self, message: str) -> None:
@@ -422,6 +430,7 @@ class ExportDialog(QDialog):
             name_template=self.template_edit.text(),
             overwrite=overwrite,
             consistent=self.consistent_box.isChecked() and len(self._sources) > 1,
+            write_xmp=self.xmp_box.isChecked(),
         )
 
     def start_export(self) -> bool:
@@ -548,6 +557,10 @@ class ExportDialog(QDialog):
                 ]
             )
             item.setToolTip(0, str(written.path))
+            tree.addTopLevelItem(item)
+        for source, note in result.xmp:
+            item = QTreeWidgetItem([source.name, "XMP", "", note])
+            item.setToolTip(3, note)
             tree.addTopLevelItem(item)
         problems = [("failed", s, r) for s, r in result.failed]
         problems += [("skipped", s, r) for s, r in result.skipped]

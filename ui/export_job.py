@@ -41,6 +41,7 @@ class ExportJob:
     name_template: str
     overwrite: bool
     consistent: bool
+    write_xmp: bool = False  # each photo's crop into its XMP sidecar for Lightroom
 
     def options(self) -> ExportOptions:
         return ExportOptions(
@@ -60,6 +61,7 @@ class ExportRunResult:
     failed: tuple[tuple[Path | None, str], ...]
     skipped: tuple[tuple[Path, str], ...]
     cancelled: bool
+    xmp: tuple[tuple[Path, str], ...] = ()  # (photo, what happened to its XMP sidecar)
 
     @property
     def ok(self) -> bool:
@@ -115,6 +117,7 @@ def run_export(
         analyzer=analyzer,
         chosen={source: crop for source, crop in job.sources if crop is not None},
         file_progress=progress,
+        write_xmp=job.write_xmp,
     )
     return ExportRunResult(
         written=tuple(result.written),
@@ -122,6 +125,7 @@ def run_export(
         skipped=tuple((i.source, i.reason or "skipped") for i in result.skipped)
         + tuple((source, f"{pid}: {why}") for source, pid, why in result.unframed),
         cancelled=result.cancelled,
+        xmp=tuple((i.source, i.xmp) for i in result.items if i.xmp is not None),
     )
 
 

@@ -18,7 +18,7 @@ from core.faces import Analysis
 from core.framing.plan import CropChoice
 from core.framing.suggest import suggest_all
 from core.photo import LoadedPhoto, load_photo_and_preview
-from core.sidecar import read_sidecar
+from core.starting_crop import saved_crop
 from core.suggestion import Suggestion
 from ui.qt_images import pil_to_qimage
 
@@ -56,7 +56,8 @@ def load_display_photo(path: Path, max_side: int) -> DisplayPhoto:
         preview = to_srgb(preview, icc)
     saved: CropChoice | None = None
     try:
-        saved = read_sidecar(path, size)
+        found = saved_crop(path, size, loaded.orientation)  # Headroom's sidecar, else XMP
+        saved = found[0] if found is not None else None
     except Exception as exc:  # a damaged sidecar must not stop the photo from opening
         log.warning("ignoring the crop saved for %s: %s", path, exc)
     return DisplayPhoto(path, size, preview, pil_to_qimage(preview), saved, loaded)

@@ -65,7 +65,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_NAME_TEMPLATE,
         help="file name template: {stem} {preset} {width} {height} {ext} {index}",
     )
-    parser.add_argument("--no-sidecars", action="store_true", help="ignore saved crops")
+    parser.add_argument(
+        "--no-sidecars", action="store_true", help="ignore saved crops (Headroom's and XMP)"
+    )
+    parser.add_argument(
+        "--xmp",
+        action="store_true",
+        help="also write each crop into the photo's XMP sidecar for Lightroom / Camera Raw "
+        "(IMG_1.CR3 -> IMG_1.xmp; merged into an existing one; a different crop there is kept "
+        "unless --overwrite)",
+    )
     parser.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
 
 
@@ -128,6 +137,7 @@ def run(args: argparse.Namespace) -> int:
                 progress=bar.update if bar else None,
                 cancel=cancel,
                 cluster=args.cluster,
+                write_xmp=args.xmp,
             )
         except KeyboardInterrupt:
             print("\ninterrupted; files already written are complete", file=sys.stderr)
@@ -159,6 +169,8 @@ def print_summary(result: BatchResult, out: TextIO) -> None:
     for item in result.done:
         for _preset, reason in item.unframed:
             print(f"skipped {item.source}: {reason}", file=out)
+        if item.xmp is not None:
+            print(f"{item.source.name}: {item.xmp}", file=out)
     for item in result.skipped:
         print(f"skipped {item.source}: {item.reason}", file=out)
     print(

@@ -53,6 +53,7 @@ from core.photo.api import (
     load_photo_and_preview,
     load_preview,
     open_upright,
+    read_image_geometry,
     read_image_size,
 )
 from core.photo.decode import DRAFT_SLACK
@@ -75,6 +76,7 @@ __all__ = [
     "load_photo_and_preview",
     "load_preview",
     "open_upright",
+    "read_image_geometry",
     "read_image_size",
     "read_raw_geometry",
     "srgb_profile_bytes",

@@ -123,6 +123,16 @@ def open_upright(path: Path) -> Image.Image:
     return image
 
 
+def read_image_geometry(path: Path) -> tuple[tuple[int, int], int]:
+    """Upright size and the file's EXIF orientation value (1 when none), from the header."""
+    path = Path(path)
+    if is_raw_file(path):
+        geometry = read_raw_geometry(path)
+        return geometry.upright_size, geometry.orientation
+    with _opened(path) as image:
+        return _header_geometry(image)
+
+
 def read_image_size(path: Path) -> tuple[int, int]:
     """Upright (EXIF-oriented) width and height from the file header, without decoding pixels."""
     path = Path(path)
