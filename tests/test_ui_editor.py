@@ -21,7 +21,7 @@ from tests import test_ui_app
 from tests.test_ui_app import LEFT, NO_MODS
 from tests.test_ui_canvas import grab_array
 from tests.test_ui_keys import opened, press
-from ui.main_window import MainWindow
+from ui.main_window import PAGE_COMPARE, MainWindow
 from ui.preview_render import preview_crops
 
 analyzer, photo, window = test_ui_app.analyzer, test_ui_app.photo, test_ui_app.window
@@ -133,3 +133,28 @@ def test_the_opened_crop_is_number_1_and_numbers_do_not_move_with_the_ticked_pre
     )
     cli_scores = {s["id"]: s["score"] for s in json.loads(cli.stdout)["suggestions"]}
     assert {i: round(score, 2) for i, score in before} == cli_scores
+
+
+def test_compare_shows_a_headshot_and_a_portrait_that_differ(
+    qtbot: QtBot, window: MainWindow, photo: Path
+) -> None:
+    opened(qtbot, window, photo)
+    press(qtbot, Qt.Key.Key_C)
+    assert window.stack.currentIndex() == PAGE_COMPARE
+    headshot = window.compare.headshot.suggestion
+    portrait = window.compare.portrait.suggestion
+    assert headshot is not None and portrait is not None
+    assert headshot.genre == "headshot" and portrait.genre == "portrait"
+    # Not two near-identical crops (the standard 1:1 headshot next to a 1:1 head-and-shoulders
+    # portrait overlapped by 80 % or more before): the pair that differs most, of good ones.
+    overlap = headshot.box.iou(portrait.box)
+    for h in window.suggestions.suggestions("headshot"):
+        for p in window.suggestions.suggestions("portrait"):
+            if min(h.score - headshot.score, p.score - portrait.score) < -0.1:
+                continue
+            assert overlap <= h.box.iou(p.box) + 1e-9
+    assert overlap < 0.6
+    best_h = window.suggestions.best("headshot")
+    best_p = window.suggestions.best("portrait")
+    assert best_h is not None and best_p is not None
+    assert headshot.score >= best_h.score - 0.1 and portrait.score >= best_p.score - 0.1

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from core.batch import ChosenCrop
 from core.crop_session import CropSession, CropState
 from core.errors import HeadroomError
-from core.framing.suggest import first_suggestion
+from core.framing.suggest import compare_pair, first_suggestion
 from core.geometry import Box
 from core.guides import (
     GUIDE_KINDS,
@@ -838,8 +838,7 @@ class MainWindow(QMainWindow):
         self.compare.show_pair(
             self._shown.preview,
             self._shown.original_size,
-            self.suggestions.best("headshot"),
-            self.suggestions.best("portrait"),
+            *compare_pair(self.suggestions.suggestions()),
         )
 
     def _on_escape(self) -> None:

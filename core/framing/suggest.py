@@ -144,6 +144,35 @@ def first_headshot(suggestions: Sequence[Suggestion]) -> Suggestion | None:
     return headshots[0] if headshots else None
 
 
+#: Compare offers crops this close to their genre's best score.
+COMPARE_SCORE_MARGIN = 0.1
+
+
+def compare_pair(
+    suggestions: Sequence[Suggestion],
+) -> tuple[Suggestion | None, Suggestion | None]:
+    """The headshot and the portrait Compare shows: among the subject's good ones (within
+    ``COMPARE_SCORE_MARGIN`` of their genre's best), the pair that differs most (lowest overlap),
+    so it tells a headshot from a portrait instead of showing two near-identical square crops;
+    the better-scored pair on a tie."""
+    subject = next((s.subject for s in suggestions if s.genre == "headshot"), None)
+
+    def good(genre: str) -> list[Suggestion]:
+        found = [s for s in suggestions if s.genre == genre and s.subject in (None, subject)]
+        if not found:
+            return []
+        best = max(s.score for s in found)
+        return [s for s in found if s.score >= best - COMPARE_SCORE_MARGIN]
+
+    headshots, portraits = good("headshot"), good("portrait")
+    if not headshots or not portraits:
+        return (headshots[0] if headshots else None, portraits[0] if portraits else None)
+    return min(
+        ((h, p) for h in headshots for p in portraits),
+        key=lambda pair: (pair[0].box.iou(pair[1].box), -(pair[0].score + pair[1].score)),
+    )
+
+
 def is_group_photo(analysis: Analysis) -> bool:
     """Several people posing together: enough faces of comparable size (bystanders, much smaller
     than the subject, do not count)."""
