@@ -262,7 +262,7 @@ def test_number_keys_and_compare_view(qtbot: QtBot, window: MainWindow, photo: P
     assert window.compare.portrait.view.image() is not None
     qtbot.mouseClick(window.compare.headshot.use_button, LEFT)
     assert window.stack.currentIndex() == PAGE_CANVAS
-    assert session.state.suggestion_id == window.suggestions.best("headshot").id
+    assert session.state.suggestion_id == window.compare.headshot.suggestion.id
 
 
 # -- resilience and the empty start -----------------------------------------------------------

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from core.crop_session import CropSession
 from core.framing.subject import frame_face
 from tests import test_ui_app
-from tests.test_ui_app import LEFT, NO_MODS
+from tests.test_ui_app import LEFT, NO_MODS, focus_canvas, send_move
 from tests.test_ui_canvas import grab_array
 from tests.test_ui_keys import opened, press
 from ui.main_window import PAGE_COMPARE, MainWindow
@@ -158,3 +159,72 @@ def test_compare_shows_a_headshot_and_a_portrait_that_differ(
     best_p = window.suggestions.best("portrait")
     assert best_h is not None and best_p is not None
     assert headshot.score >= best_h.score - 0.1 and portrait.score >= best_p.score - 0.1
+
+
+def test_rotation_slider_turns_a_tenth_of_a_degree_per_pixel(
+    qtbot: QtBot, window: MainWindow, photo: Path
+) -> None:
+    session = opened(qtbot, window, photo)
+    slider = window.crop_bar.angle_slider
+    start_angle = session.state.angle_deg
+    y = slider.height() // 2
+    start = QPoint(slider.width() // 2, y)
+    qtbot.mousePress(slider, LEFT, NO_MODS, start)
+    for dx in range(10, 61, 10):  # 60 px to the right, as a hand drags
+        send_move(slider, start + QPoint(dx, 0))
+    assert session.is_live
+    qtbot.mouseRelease(slider, LEFT, NO_MODS, start + QPoint(60, 0))
+    # Before: 14.7° for these 60 px. Now 0.1° a pixel (the session keeps tenths of a degree).
+    assert session.state.angle_deg - start_angle == pytest.approx(6.0, abs=0.15)
+    assert not session.is_live
+    press(qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert session.state.angle_deg == pytest.approx(start_angle)  # one drag, one undo step
+
+    # The straighten hint goes with the tool.
+    press(qtbot, Qt.Key.Key_S)
+    assert "Straighten" in window.status.text()
+    press(qtbot, Qt.Key.Key_Escape)
+    assert not window.canvas.straighten_tool
+    assert "drag along a line" not in window.status.text()
+
+
+class _HeldAnalyzer:
+    """The real analyzer, held until the test lets it go: the first second, made to last."""
+
+    def __init__(self, real) -> None:
+        self.real = real
+        self.go = threading.Event()
+
+    def analyze(self, photo):
+        self.go.wait(30)
+        return self.real.analyze(photo)
+
+    def close(self) -> None:
+        pass
+
+
+def test_until_its_faces_are_found_a_photo_shows_no_crop_and_no_verdict(
+    qtbot: QtBot, tmp_path: Path, analyzer, photo: Path
+) -> None:
+    held = _HeldAnalyzer(analyzer)
+    window = test_ui_app.make_window(qtbot, tmp_path / "held.ini", held, tmp_path)
+    try:
+        window.open_paths([photo])
+        qtbot.waitUntil(lambda: window.shown_path() == photo, timeout=10000)
+        qtbot.wait(100)  # the checks would have run by now
+        assert window.canvas.session is None  # the photo alone, no full-frame crop
+        assert window.checks.summary_text() == "Finding faces…"
+        held.go.set()
+        qtbot.waitUntil(lambda: window.analysed_path == photo, timeout=60000)
+        session = window.session()
+        assert session is not None and window.canvas.session is session
+        qtbot.waitUntil(lambda: window.checks.summary_text() != "Finding faces…", timeout=5000)
+        # Where it opened is not an edit: Ctrl+Z does not go back to a full frame.
+        assert not session.can_undo
+        focus_canvas(qtbot, window)
+        opened_on = session.state
+        press(qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert session.state == opened_on
+    finally:
+        held.go.set()
+        window.close()

@@ -58,6 +58,9 @@ class ChecksPanel(QWidget):
         self._shown: tuple[CheckWarning, ...] | None = None
         self.clear()
 
+    def summary_text(self) -> str:
+        return self._summary.text()
+
     def clear(self, message: str = "No crop yet") -> None:
         self._shown = None
         self._list.clear()

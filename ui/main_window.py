@@ -87,6 +87,7 @@ PREVIEW_MIN_SIDE, PREVIEW_MAX_SIDE = 1600, 3200
 FOREGROUND = 10
 
 PAGE_WELCOME, PAGE_CANVAS, PAGE_COMPARE = 0, 1, 2
+STRAIGHTEN_HINT = "Straighten: drag along a line that should be level (or upright)"
 
 
 class _ProgressRelay(QObject):
@@ -416,6 +417,7 @@ class MainWindow(QMainWindow):
             "You can still crop by hand and export.",
         )
         if self._shown is not None:
+            self._attach_session(self._session)
             self.suggestions.clear("No suggestions: face detection is unavailable.")
 
     def shown_path(self) -> Path | None:
@@ -543,9 +545,11 @@ class MainWindow(QMainWindow):
         self._session.changing.connect(self._on_crop_changing)
         self._session.changed.connect(self._on_crop_changed)
         self.canvas.set_photo(photo.qimage, photo.original_size)
-        self.canvas.set_session(self._session)
         self.canvas.set_faces((), None)
-        self.crop_bar.set_session(self._session)
+        # A photo without a saved crop gets its crop with its faces: until then the canvas shows
+        # the photo alone, not a full-frame crop that "passes every check" for a second.
+        first_crop_known = photo.saved is not None or self._models_error is not None
+        self._attach_session(self._session if first_crop_known else None)
         self.window_actions.straighten.setChecked(False)
         self.suggestions.set_source(photo.preview, photo.original_size)
         self.suggestions.clear(
@@ -573,6 +577,14 @@ class MainWindow(QMainWindow):
         elif self._models_error is None:
             self.status.say(f"{photo.path.name} · waiting for face detection to load…")
 
+    def _attach_session(self, session: CropSession | None) -> None:
+        """Show ``session``'s crop on the canvas and the crop bar (None: the photo alone)."""
+        self.canvas.set_session(session)
+        self.crop_bar.set_session(session)
+
+    def _awaiting_first_crop(self) -> bool:
+        return self._session is not None and self.canvas.session is not self._session
+
     def _start_analysis(self) -> None:
         photo, analyzer = self._shown, self._analyzer
         if photo is None or analyzer is None:
@@ -595,6 +607,7 @@ class MainWindow(QMainWindow):
             return
         self.status.show_busy(False)
         self.analysed_path = path
+        self._attach_session(self._session)
         self.suggestions.clear("No suggestions for this photo.")
         self.show_error(f"Could not analyse {path.name}: {describe_error(exc)}")
 
@@ -625,6 +638,8 @@ class MainWindow(QMainWindow):
                     # A group photo opens on the group: show where that crop came from (other
                     # photos leave the tab the photographer chose).
                     self.suggestions.set_current_genre("group")
+        if self._awaiting_first_crop():
+            self._attach_session(session)
         self.suggestions.set_active(session.state.suggestion_id)
         n = len(faces)
         restored = " · crop restored from its sidecar" if self._shown.saved is not None else ""
@@ -742,7 +757,9 @@ class MainWindow(QMainWindow):
     def _on_straighten_toggled(self, on: bool) -> None:
         self.canvas.set_straighten_tool(on)
         if on:
-            self.status.say("Straighten: drag along a line that should be level (or upright)")
+            self.status.say(STRAIGHTEN_HINT)
+        elif self.status.text() == STRAIGHTEN_HINT:
+            self.status.say("Straighten off")  # the hint must not outlive the tool
 
     def _on_crop_changing(self, _state: CropState) -> None:
         self._schedule_checks()
@@ -779,6 +796,9 @@ class MainWindow(QMainWindow):
         self._checks_pending = False
         if self._session is None:
             self.checks.clear()
+            return
+        if self._awaiting_first_crop():
+            self.checks.clear("Finding faces…")
             return
         try:
             found: Sequence[CheckWarning] = self._session.checks(self.output_sizes())
