@@ -461,6 +461,24 @@ def test_a_group_photo_opens_on_its_group_framing(
     selected = window.suggestions.grid("group").selectedItems()
     assert len(selected) == 1
 
+    # Every headshot thumbnail says whose it is; a small face's crop can be zoomed to (Z).
+    grid = window.suggestions.grid("headshot")
+    texts = [grid.item(i).text() for i in range(grid.count())]
+    assert texts and all(t.startswith("P") for t in texts)
+    assert {t.split("\u00a0")[0] for t in texts} == {"P1", "P2", "P3"}
+    other = next(i for i, t in enumerate(texts) if not t.startswith("P1"))
+    chosen = click_suggestion(qtbot, window, "headshot", other)
+    assert session.state.suggestion_id == chosen.id and chosen.subject != 0
+    fit_crop = window.canvas.crop_rect_in_view()
+    focus_canvas(qtbot, window)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z)
+    crop = window.canvas.crop_rect_in_view()
+    assert fit_crop is not None and crop is not None and crop.height() > 1.5 * fit_crop.height()
+    vp = window.canvas.viewport().rect()
+    assert max(crop.width() / vp.width(), crop.height() / vp.height()) == pytest.approx(
+        0.8, abs=0.02
+    )
+
 
 def test_level_lines_levels_the_wall_behind_a_posed_head(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, astronaut_path: Path

@@ -62,12 +62,27 @@ _TEXT_WIDTH = THUMB_SIDE
 TEXT_LINES = 3
 
 
-def item_text(number: int | None, s: Suggestion, metrics: QFontMetrics | None = None) -> str:
-    """Three short lines under a thumbnail: the framing; the key number (1-9), ratio and score;
-    the number of warnings (problems and warnings; else of notes). The first line is elided to
-    the cell when ``metrics`` is given."""
+def person_label(s: Suggestion) -> str:
+    """"P2": the person a crop is of (face 2, largest first), for photos of several people."""
+    return f"P{s.subject + 1}" if s.subject is not None else ""
+
+
+def item_text(
+    number: int | None,
+    s: Suggestion,
+    metrics: QFontMetrics | None = None,
+    *,
+    person: bool = False,
+) -> str:
+    """Three short lines under a thumbnail: the framing (after the person, ``person``: when the
+    photo has several); the key number (1-9), ratio and score; the number of warnings (problems
+    and warnings; else of notes). The first line is elided to the cell when ``metrics`` is
+    given."""
     # Non-breaking spaces: a framing name is one line, elided if need be, never wrapped.
-    first = _FRAMING_LABELS.get(s.framing, s.framing).replace(" ", "\u00a0")
+    first = _FRAMING_LABELS.get(s.framing, s.framing)
+    if person and s.subject is not None:
+        first = f"{person_label(s)} {first}"
+    first = first.replace(" ", "\u00a0")
     if metrics is not None:
         first = metrics.elidedText(first, Qt.TextElideMode.ElideRight, _TEXT_WIDTH)
     parts = [f"{s.aspect[0]}:{s.aspect[1]}", f"{s.score:.0%}"]
@@ -296,13 +311,15 @@ class SuggestionsPanel(QWidget):
             self._stacks[genre].setCurrentIndex(1)
             return
         self._stacks[genre].setCurrentIndex(0)
+        # Several people's crops in one tab: each thumbnail says whose it is.
+        people = len({s.subject for s in found if s.subject is not None}) > 1
         for number, s in enumerate(found, start=1):
-            item = QListWidgetItem(
-                _placeholder_icon(s.aspect), item_text(number, s, grid.fontMetrics())
-            )
+            text = item_text(number, s, grid.fontMetrics(), person=people)
+            item = QListWidgetItem(_placeholder_icon(s.aspect), text)
             item.setData(_SUGGESTION_ROLE, s)
             item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-            tips = [f"{number}: {s.genre} · {s.label} · score {s.score:.0%}"]
+            whose = f" · person {s.subject + 1}" if people and s.subject is not None else ""
+            tips = [f"{number}: {s.genre} · {s.label}{whose} · score {s.score:.0%}"]
             if abs(s.angle_deg) >= 0.05:
                 tips.append(f"rotated {s.angle_deg:+.1f}°")
             tips += [f"• {w.message}" for w in s.warnings]
