@@ -63,7 +63,7 @@ TEXT_LINES = 3
 
 
 def person_label(s: Suggestion) -> str:
-    """"P2": the person a crop is of (face 2, largest first), for photos of several people."""
+    """The person a crop is of, "P2" for face 2 (largest first), for photos of several people."""
     return f"P{s.subject + 1}" if s.subject is not None else ""
 
 
