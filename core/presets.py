@@ -26,8 +26,9 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 GROUPS: Final = ("social", "print", "id", "custom")
 GENRES: Final = ("headshot", "portrait", "group", "id")
-FORMATS: Final = ("jpeg", "png", "webp")
-FORMAT_EXTENSIONS: Final = {"jpeg": "jpg", "png": "png", "webp": "webp"}
+#: Output formats; "tiff" is a 16-bit RGB TIFF for retouching (core.export.tiff16).
+FORMATS: Final = ("jpeg", "png", "webp", "tiff")
+FORMAT_EXTENSIONS: Final = {"jpeg": "jpg", "png": "png", "webp": "webp", "tiff": "tif"}
 MM_PER_INCH: Final = 25.4
 #: Largest output side we accept: bigger than any print Headroom targets, small enough to render.
 MAX_SIDE: Final = 20000

@@ -374,3 +374,26 @@ def test_lightroom_checkbox_writes_the_chosen_crop_into_the_xmp_sidecar(
     assert rows == ["400 × 400", "XMP"]
     again = _dialog(qtbot, runner, presets, [(astronaut, SQUARE)], settings)
     assert not again.xmp_box.isChecked()
+
+
+def test_tiff_choices_set_format_and_colour_space(
+    qtbot, runner, presets, settings, astronaut: Path, tmp_path: Path
+) -> None:
+    import numpy as np
+    import tifffile
+
+    from core.export.icc import adobe_rgb_profile_bytes
+
+    dialog = _dialog(qtbot, runner, presets, [(astronaut, SQUARE)], settings)
+    dialog.set_presets(["linkedin-profile"])
+    dialog.set_output_folder(tmp_path / "exports")
+    dialog.set_format("tiff/adobe-rgb")
+    assert dialog.output_format() == "tiff" and dialog.tiff_colour() == "adobe-rgb"
+    assert not dialog.quality_spin.isEnabled()  # lossless
+    assert "astronaut_linkedin-profile.tif" in dialog.example_label.text()
+    result = _click_export(qtbot, dialog)
+    assert result.ok
+    with tifffile.TiffFile(result.written[0].path) as tif:
+        page = tif.pages.first
+        assert page.dtype == np.uint16 and page.shape == (400, 400, 3)
+        assert page.tags[34675].value == adobe_rgb_profile_bytes()

@@ -61,6 +61,8 @@ FORMAT_CHOICES: tuple[tuple[str, str | None], ...] = (
     ("JPEG", "jpeg"),
     ("PNG", "png"),
     ("WebP", "webp"),
+    ("TIFF 16-bit, sRGB", "tiff"),
+    ("TIFF 16-bit, Adobe RGB", "tiff/adobe-rgb"),
 )
 #: (label, keep_metadata)
 METADATA_CHOICES: tuple[tuple[str, bool], ...] = (
@@ -326,7 +328,12 @@ class ExportDialog(QDialog):
 
     def output_format(self) -> str | None:
         value = self.format_combo.currentData()
-        return str(value) if value else None
+        return str(value).split("/")[0] if value else None
+
+    def tiff_colour(self) -> str:
+        """Colour space of TIFF outputs (the TIFF entries say it after a slash)."""
+        value = str(self.format_combo.currentData() or "")
+        return value.split("/")[1] if "/" in value else "srgb"
 
     def set_quality(self, quality: int) -> None:
         self.quality_spin.setValue(quality)
@@ -397,7 +404,7 @@ class ExportDialog(QDialog):
         ):
             widget.setEnabled(idle)
         fmt = self.output_format()
-        self.quality_spin.setEnabled(idle and fmt != "png")
+        self.quality_spin.setEnabled(idle and fmt not in ("png", "tiff"))
         self.consistent_box.setVisible(len(self._sources) > 1)
         self.consistent_box.setEnabled(idle)
         self.xmp_box.setEnabled(idle)
@@ -431,6 +438,7 @@ class ExportDialog(QDialog):
             overwrite=overwrite,
             consistent=self.consistent_box.isChecked() and len(self._sources) > 1,
             write_xmp=self.xmp_box.isChecked(),
+            tiff_colour=self.tiff_colour(),
         )
 
     def start_export(self) -> bool:

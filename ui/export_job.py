@@ -42,6 +42,7 @@ class ExportJob:
     overwrite: bool
     consistent: bool
     write_xmp: bool = False  # each photo's crop into its XMP sidecar for Lightroom
+    tiff_colour: str = "srgb"  # colour space of 16-bit TIFF outputs
 
     def options(self) -> ExportOptions:
         return ExportOptions(
@@ -50,6 +51,7 @@ class ExportJob:
             keep_metadata=self.keep_metadata,
             overwrite=self.overwrite,
             name_template=self.name_template,
+            tiff_colour=self.tiff_colour,
         )
 
 

@@ -19,6 +19,7 @@ from typing import TextIO
 from core.batch import BatchItem, BatchResult, run_batch
 from core.errors import ExportError
 from core.export import DEFAULT_NAME_TEMPLATE, ExportOptions
+from core.export.tiff16 import COLOUR_SPACES
 from core.presets import FORMATS, load_presets
 from core.process_guard import StopRequests
 
@@ -39,7 +40,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--suggestion", default=None, metavar="ID", help="use this suggestion id for every photo"
     )
-    parser.add_argument("--format", choices=FORMATS, default=None, help="override presets' format")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="override presets' format (tiff: 16-bit RGB TIFF for retouching)",
+    )
+    parser.add_argument(
+        "--tiff-colour",
+        choices=COLOUR_SPACES,
+        default="srgb",
+        help="colour space of TIFF outputs, its profile embedded (default srgb)",
+    )
     parser.add_argument(
         "--quality", type=int, default=ExportOptions.quality, help="JPEG/WebP 1-100"
     )
@@ -112,6 +124,7 @@ def run(args: argparse.Namespace) -> int:
         keep_metadata=args.keep_metadata,
         overwrite=args.overwrite,
         name_template=args.name,
+        tiff_colour=args.tiff_colour,
     )
     workers = args.workers if args.workers is not None else default_workers(len(sources))
     bar = None if args.json else ProgressBar(sys.stderr, len(sources))

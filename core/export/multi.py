@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from core.errors import ExportError, HeadroomError
 from core.export.atomic import prepare_out_dir, write_atomic
@@ -19,6 +20,15 @@ from core.export.metadata import output_exif, output_xmp, read_source_metadata
 from core.export.naming import check_template, output_name, output_path
 from core.export.render import CropRenderer
 from core.export.source import open_for_export
+from core.export.tiff16 import (
+    COLOUR_SPACES,
+    ColourSpace,
+    Pixels16,
+    encode_tiff,
+    open_16bit,
+    profile_for,
+    render_16,
+)
 from core.export.types import ExportOptions, ProgressCallback, WrittenFile
 from core.geometry import Box
 from core.presets import FORMAT_EXTENSIONS, FORMATS, Preset
@@ -53,6 +63,10 @@ def check_options(options: ExportOptions) -> None:
         raise ExportError(f"unknown format {options.format!r}; use one of {', '.join(FORMATS)}")
     if not 1 <= options.quality <= 100:
         raise ExportError(f"quality must be 1..100, got {options.quality}")
+    if options.tiff_colour not in COLOUR_SPACES:
+        raise ExportError(
+            f"unknown TIFF colour space {options.tiff_colour!r}; use {' or '.join(COLOUR_SPACES)}"
+        )
     check_template(options.name_template)
 
 
@@ -245,22 +259,41 @@ def render_outputs(
     source = Path(source)
     presets = [p.preset for p in planned]
     needed = max(max(p.width / crops[p.id][0].w, p.height / crops[p.id][0].h) for p in presets)
-    image, scale = open_for_export(source, needed)
-    icc = image.info.get("icc_profile")
     exif, xmp = read_source_metadata(source)
+    # Each kind of source is decoded once, when the first output needing it comes.
+    eight_bit: tuple[CropRenderer, bytes | None] | None = None
+    sixteen_bit: Pixels16 | None = None
+    tiff_colour = cast(ColourSpace, options.tiff_colour)
 
-    renderer = CropRenderer(
-        image,
-        [(crops[p.id][0], crops[p.id][1], (p.width, p.height)) for p in presets],
-        scale=scale,
-    )
     for plan in planned:
         if cancel is not None and cancel.is_set():
             raise ExportCancelled(list(done))
         preset = plan.preset
         box, angle = crops[preset.id]
-        rendered = renderer.render(box, angle, (preset.width, preset.height))
-        rendered = to_srgb(rendered, icc)
+        size = (preset.width, preset.height)
+        label = f"{source.name} -> {preset.id}"
+        if plan.format == "tiff":
+            if sixteen_bit is None:
+                sixteen_bit = open_16bit(source, tiff_colour)
+            data = encode_tiff(
+                render_16(sixteen_bit, box, angle, size),
+                ppi=preset.ppi,
+                icc_profile=profile_for(tiff_colour),
+            )
+            if preset.max_bytes is not None and len(data) > preset.max_bytes:
+                raise ExportError(
+                    f"{label}: the TIFF is {len(data)} bytes, over the {preset.max_bytes}-byte "
+                    "limit; export as JPEG or WebP so quality can be lowered to fit"
+                )
+            file = WrittenFile(source, preset.id, plan.path, *size, bytes=len(data), quality=None)
+            yield RenderedFile(file, data)
+            continue
+        if eight_bit is None:
+            image, scale = open_for_export(source, needed)
+            requests = [(crops[p.id][0], crops[p.id][1], (p.width, p.height)) for p in presets]
+            eight_bit = (CropRenderer(image, requests, scale=scale), image.info.get("icc_profile"))
+        renderer, icc = eight_bit
+        rendered = to_srgb(renderer.render(box, angle, size), icc)
         settings = EncodeSettings(
             format=plan.format,
             quality=options.quality,
@@ -275,9 +308,7 @@ def render_outputs(
             ),
             xmp=output_xmp(xmp, keep_metadata=options.keep_metadata),
         )
-        encoded = encode_within(
-            rendered, settings, preset.max_bytes, label=f"{source.name} -> {preset.id}"
-        )
+        encoded = encode_within(rendered, settings, preset.max_bytes, label=label)
         yield RenderedFile(
             WrittenFile(
                 source=source,

@@ -17,8 +17,11 @@ from core.geometry import Box, Point, rotate_point
 _EDGE_TOLERANCE = 0.5  # px a float box may poke past the edge (rounding in the framing maths)
 
 
-def fill_for(mode: str) -> tuple[int, ...]:
-    """Colour for any area the crop takes from outside the photo: white, or transparent."""
+def fill_for(mode: str) -> tuple[int, ...] | float:
+    """Colour for any area the crop takes from outside the photo: white, or transparent (a 16-bit
+    channel rendered as a float plane: white is 65535)."""
+    if mode == "F":
+        return 65535.0
     return (255, 255, 255, 0) if mode == "RGBA" else (255, 255, 255)
 
 

@@ -14,7 +14,7 @@ DEFAULT_QUALITY = 92
 
 @dataclass(frozen=True)
 class ExportOptions:
-    format: str | None = None  # jpeg | png | webp; None = each preset's own format
+    format: str | None = None  # jpeg | png | webp | tiff; None = each preset's own format
     quality: int = (
         DEFAULT_QUALITY  # JPEG/WebP quality 1..100 (upper bound when a size limit applies)
     )
@@ -23,6 +23,8 @@ class ExportOptions:
     )
     overwrite: bool = False  # False: an existing output file is an ExportError, nothing is written
     name_template: str = DEFAULT_NAME_TEMPLATE
+    #: Colour space of 16-bit TIFF outputs: "srgb" or "adobe-rgb" (JPEG/PNG/WebP are always sRGB).
+    tiff_colour: str = "srgb"
 
 
 @dataclass(frozen=True)
