@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from core.consistent import SharedFraming
     from core.detection import FaceAnalyzer
     from core.faces import Analysis
+    from core.framing.house_style import HouseStyle
 
 Status = Literal["done", "skipped", "failed"]
 
@@ -171,6 +172,7 @@ class _Job:
     chosen: ChosenCrop | None = None  # the caller's crop for this photo
     inputs: tuple[Path, ...] = ()  # the batch's photos: no write ever replaces one
     write_xmp: bool = False  # also write the crop into the photo's XMP sidecar (Lightroom)
+    style: HouseStyle | None = None  # frame the photo in this house style
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,7 @@ def run_batch(
     file_progress: ProgressCallback | None = None,
     cluster: str | None = None,
     write_xmp: bool = False,
+    style: HouseStyle | None = None,
 ) -> BatchResult:
     """Export every photo in ``sources`` to every preset in ``presets`` into ``out_dir``.
 
@@ -214,6 +217,8 @@ def run_batch(
     ``write_xmp`` also writes each photo's crop into its XMP sidecar for Lightroom / Camera Raw
     (``core.lightroom``; the photographer's crop, else the first preset's), never into the photo;
     each item's ``xmp`` says what happened. Not with ``cluster``.
+    ``style`` frames every photo in that house style (``core.framing.house_style``; it wins over
+    saved crops); a photo that cannot meet it is skipped with the reason.
     Raises ExportError before any work when the folder or the names are unusable.
     """
     options = options or ExportOptions()
@@ -245,6 +250,7 @@ def run_batch(
             chosen=given.get(src),
             inputs=inputs,
             write_xmp=write_xmp,
+            style=None if consistent else style,
         )
         for i, src in enumerate(sources)
     ]
@@ -465,7 +471,15 @@ def _crops_for(
     source: CropSource = None
     saved: CropChoice | None = None
     crop_from = "suggestion"
-    if job.suggestion_id is not None:
+    if job.style is not None:
+        from core.framing.house_style import frame_in_style
+
+        styled = frame_in_style(analysis, job.style)
+        if styled.problem is not None:
+            raise FramingError(f"{styled.problem} (house style {job.style.name!r})")
+        saved, crop_from = styled.choice, f"style:{job.style.name}"
+        source = saved
+    elif job.suggestion_id is not None:
         source, crop_from = job.suggestion_id, f"suggestion:{job.suggestion_id}"
     elif job.use_sidecar:
         from core.starting_crop import saved_crop

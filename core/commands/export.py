@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import TextIO
 
 from core.batch import BatchItem, BatchResult, run_batch
-from core.errors import ExportError
+from core.errors import ExportError, FramingError
 from core.export import DEFAULT_NAME_TEMPLATE, ExportOptions
 from core.export.tiff16 import COLOUR_SPACES
+from core.framing.house_style import HouseStyle
 from core.presets import FORMATS, load_presets
 from core.process_guard import StopRequests
 
@@ -81,6 +82,26 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--no-sidecars", action="store_true", help="ignore saved crops (Headroom's and XMP)"
     )
     parser.add_argument(
+        "--style",
+        default=None,
+        metavar="NAME",
+        help="frame every photo in this saved house style (photos that cannot meet it are "
+        "skipped with the reason)",
+    )
+    parser.add_argument(
+        "--like",
+        type=Path,
+        default=None,
+        metavar="PHOTO",
+        help="frame every photo like PHOTO's saved crop (its Headroom sidecar or XMP crop)",
+    )
+    parser.add_argument(
+        "--save-style",
+        default=None,
+        metavar="NAME",
+        help="with --like: also save that framing as house style NAME for later --style",
+    )
+    parser.add_argument(
         "--xmp",
         action="store_true",
         help="also write each crop into the photo's XMP sidecar for Lightroom / Camera Raw "
@@ -114,6 +135,47 @@ def default_workers(photos: int) -> int:
     return max(1, min(os.cpu_count() or 1, 4, photos))
 
 
+def house_style(args: argparse.Namespace) -> HouseStyle | None:
+    """The style asked for with --style or --like (saved with --save-style); None for neither."""
+    from core.styles import load_style, save_style
+
+    flags = (
+        ("--style", args.style),
+        ("--like", args.like),
+        ("--consistent", args.consistent),
+        ("--suggestion", args.suggestion),
+    )
+    chosen = [flag for flag, value in flags if value]
+    if len(chosen) > 1 and ("--style" in chosen or "--like" in chosen):
+        raise ExportError(f"choose one of {' and '.join(chosen)}: each decides the framing")
+    if args.save_style and args.like is None:
+        raise ExportError("--save-style needs --like PHOTO (the example to measure)")
+    if args.style:
+        return load_style(args.style)
+    if args.like is None:
+        return None
+    style = style_like(Path(args.like), args.save_style or f"like {Path(args.like).stem}")
+    if args.save_style:
+        print(f"saved house style {style.name!r} ({style.describe()}) to {save_style(style)}")
+    return style
+
+
+def style_like(example: Path, name: str) -> HouseStyle:
+    """The house style of ``example``'s saved crop (FramingError when it has none)."""
+    from core.detection import FaceAnalyzer
+    from core.framing.house_style import measure_style
+    from core.starting_crop import saved_crop
+
+    with FaceAnalyzer() as analyzer:
+        loaded, analysis = analyzer.analyze_path(example)
+    found = saved_crop(example, (loaded.width, loaded.height), loaded.orientation)
+    if found is None:
+        raise FramingError(
+            f"{example} has no saved crop to copy: crop it in the app (or Lightroom) first"
+        )
+    return measure_style(analysis, found[0], name)
+
+
 def run(args: argparse.Namespace) -> int:
     book = load_presets()
     presets = book.resolve(args.presets)
@@ -126,6 +188,7 @@ def run(args: argparse.Namespace) -> int:
         name_template=args.name,
         tiff_colour=args.tiff_colour,
     )
+    style = house_style(args)
     workers = args.workers if args.workers is not None else default_workers(len(sources))
     bar = None if args.json else ProgressBar(sys.stderr, len(sources))
     cancel = threading.Event()
@@ -151,6 +214,7 @@ def run(args: argparse.Namespace) -> int:
                 cancel=cancel,
                 cluster=args.cluster,
                 write_xmp=args.xmp,
+                style=style,
             )
         except KeyboardInterrupt:
             print("\ninterrupted; files already written are complete", file=sys.stderr)
