@@ -91,7 +91,7 @@ def test_photos_that_cannot_meet_the_style_say_why(
     roomy = HouseStyle("roomy", (4, 5), eye_from_top=0.6, head_share=0.6, eye_across=0.5,
                        levelling="eyes")  # fmt: skip
     problem = frame_in_style(hopper, roomy).problem
-    assert problem is not None and "room above the head" in problem
+    assert problem is not None and "too little room above the head" in problem
     loose = HouseStyle("loose", (4, 5), eye_from_top=0.3, head_share=0.12, eye_across=0.5,
                        levelling="eyes")  # fmt: skip
     problem = frame_in_style(hopper, loose).problem
@@ -100,10 +100,10 @@ def test_photos_that_cannot_meet_the_style_say_why(
     with Image.open(grace_hopper_path) as opened:
         opened.crop((150, 0, 512, 600)).save(tmp_path / "edge.png")
     _, edge = analyzer.analyze_path(tmp_path / "edge.png")
-    centred = HouseStyle("centred", (1, 1), eye_from_top=0.4, head_share=0.45, eye_across=0.5,
+    centred = HouseStyle("centred", (4, 5), eye_from_top=0.4, head_share=0.7, eye_across=0.5,
                          levelling="none")  # fmt: skip
     problem = frame_in_style(edge, centred).problem
-    assert problem is not None and "edge" in problem
+    assert problem is not None and "at the photo's edge" in problem
 
 
 def test_styles_are_saved_by_name_and_bad_ones_refused(tmp_path: Path) -> None:

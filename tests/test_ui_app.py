@@ -529,3 +529,59 @@ def test_an_id_suggestion_turns_on_its_rule_bands(
     assert "id_bands" in guides.enabled
     assert window.window_actions.id_rules[chosen.framing].isChecked()
     assert window.canvas.guide_settings == guides
+
+
+def test_use_this_framing_for_all_photos(
+    qtbot: QtBot,
+    window: MainWindow,
+    tmp_path: Path,
+    grace_hopper_path: Path,
+    astronaut_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from core.framing.plan import CropChoice
+    from core.sidecar import write_sidecar
+    from core.styles import load_style
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    day = tmp_path / "day"
+    day.mkdir()
+    example = day / "a_hopper.jpg"
+    shutil.copyfile(grace_hopper_path, example)
+    example_crop = CropChoice(box=Box(96.0, 20.0, 352.0, 440.0), aspect=(4, 5), genre="manual")
+    write_sidecar(example, example_crop, (512, 600))
+    shutil.copyfile(astronaut_path, day / "b_astronaut.png")
+    with Image.open(grace_hopper_path) as opened:  # the sitter at the photo's left edge
+        opened.crop((150, 0, 512, 600)).save(day / "c_edge.png")
+    window.open_paths([day])
+    qtbot.waitUntil(lambda: window.analysed_path == example, timeout=ANALYSIS_TIMEOUT_MS)
+    qtbot.waitUntil(window.is_settled, timeout=ANALYSIS_TIMEOUT_MS)
+    controller = window.house_style
+    assert controller.action in window.findChildren(type(controller.action))
+    controller._ask_name = lambda style: "Team page"
+    with qtbot.waitSignal(controller.finished, timeout=ANALYSIS_TIMEOUT_MS) as blocker:
+        controller.action.trigger()
+    run = blocker.args[0]
+    assert run.framed == (day / "b_astronaut.png",)
+    assert [p for p, _ in run.review] == [day / "c_edge.png"]
+    assert "at the photo's edge" in run.review[0][1]
+    saved = read_sidecar(day / "b_astronaut.png", (512, 512))
+    assert saved is not None and saved.framing == "style:Team page" and saved.aspect == (4, 5)
+    assert read_sidecar(day / "c_edge.png") is None  # nothing written for a photo to review
+    strip = window.filmstrip
+    assert strip.review_flag(day / "c_edge.png") == run.review[0][1]
+    assert strip.review_flag(day / "b_astronaut.png") is None
+    assert strip.is_marked(day / "b_astronaut.png")
+    review = controller.review_list
+    assert review is not None and review.isVisible() and review.list.count() == 1
+    assert load_style("Team page").aspect == (4, 5)
+    shots = Path(__file__).resolve().parent.parent / "out" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    assert strip.grab().save(str(shots / "house_style_filmstrip.png"))
+    assert review.grab().save(str(shots / "house_style_review.png"))
+    # Double-clicking the listed photo opens it for review.
+    item = review.list.item(0)
+    review.list.itemDoubleClicked.emit(item)
+    qtbot.waitUntil(lambda: window.shown_path() == day / "c_edge.png", timeout=10000)
+    qtbot.waitUntil(window.is_settled, timeout=ANALYSIS_TIMEOUT_MS)
+    review.close()

@@ -85,8 +85,11 @@ def broken_pixmap(size: QSize = ICON_SIZE) -> QPixmap:
     return pixmap
 
 
-def thumbnail_pixmap(image: QImage, marked: bool, size: QSize = ICON_SIZE) -> QPixmap:
-    """The thumbnail centred in an icon-sized pixmap, with a green tick when ``marked``."""
+def thumbnail_pixmap(
+    image: QImage, marked: bool, size: QSize = ICON_SIZE, *, flagged: bool = False
+) -> QPixmap:
+    """The thumbnail centred in an icon-sized pixmap, with a green tick when ``marked`` and an
+    amber "!" when ``flagged`` (it needs the photographer's review)."""
     pixmap = _blank(size)
     scaled = image.scaled(
         size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
@@ -98,8 +101,21 @@ def thumbnail_pixmap(image: QImage, marked: bool, size: QSize = ICON_SIZE) -> QP
     painter.drawImage(x, y, scaled)
     if marked:
         _draw_sidecar_mark(painter, QRectF(x, y, scaled.width(), scaled.height()))
+    if flagged:
+        _draw_review_mark(painter, QRectF(x, y, scaled.width(), scaled.height()))
     painter.end()
     return pixmap
+
+
+def _draw_review_mark(painter: QPainter, image_rect: QRectF) -> None:
+    badge = QRectF(image_rect.left() + 4, image_rect.top() + 4, 18, 18)
+    painter.setPen(QPen(QColor(20, 20, 20, 180), 1))
+    painter.setBrush(QColor(235, 165, 40))
+    painter.drawEllipse(badge)
+    painter.setPen(QPen(QColor(30, 30, 30), 2.4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+    cx, top = badge.center().x(), badge.top()
+    painter.drawLine(int(cx), int(top + 4), int(cx), int(top + 10))
+    painter.drawPoint(int(cx), int(top + 14))
 
 
 def untinted_icon(pixmap: QPixmap) -> QIcon:
@@ -154,6 +170,7 @@ class FilmStrip(QListWidget):
         self._in_flight = 0
         self._images: dict[Path, QImage] = {}
         self._items: dict[Path, QListWidgetItem] = {}
+        self._flags: dict[Path, str] = {}  # photos to review, with the reason
         self._placeholder = untinted_icon(placeholder_pixmap())
         self._broken = untinted_icon(broken_pixmap())
 
@@ -187,6 +204,7 @@ class FilmStrip(QListWidget):
         self._in_flight = 0
         self._images.clear()
         self._items.clear()
+        self._flags.clear()
         self.blockSignals(True)
         try:
             self.clear()
@@ -277,7 +295,27 @@ class FilmStrip(QListWidget):
             image = self._images.get(path)
             item = self._items.get(path)
             if image is not None and item is not None:
-                item.setIcon(untinted_icon(thumbnail_pixmap(image, self._safe_has_sidecar(path))))
+                item.setIcon(self._icon(path, image))
+
+    def set_review_flags(self, flags: dict[Path, str]) -> None:
+        """Mark the photos in ``flags`` for review (amber "!", the reason in the tooltip); every
+        other photo loses its flag."""
+        changed = set(self._flags) | set(flags)
+        self._flags = {Path(p): reason for p, reason in flags.items()}
+        for path in changed:
+            item = self._items.get(Path(path))
+            if item is None:
+                continue
+            reason = self._flags.get(Path(path))
+            item.setToolTip(f"{path}\nReview: {reason}" if reason else str(path))
+        self.refresh_marks([Path(p) for p in changed])
+
+    def review_flag(self, path: Path) -> str | None:
+        return self._flags.get(Path(path))
+
+    def _icon(self, path: Path, image: QImage) -> QIcon:
+        marked = self._safe_has_sidecar(path)
+        return untinted_icon(thumbnail_pixmap(image, marked, flagged=path in self._flags))
 
     def is_marked(self, path: Path) -> bool:
         return self._safe_has_sidecar(Path(path))
@@ -317,7 +355,7 @@ class FilmStrip(QListWidget):
         if item is not None:
             if image is not None and not image.isNull():
                 self._images[path] = image
-                item.setIcon(untinted_icon(thumbnail_pixmap(image, self._safe_has_sidecar(path))))
+                item.setIcon(self._icon(path, image))
                 item.setData(_STATE_ROLE, ThumbState.READY.value)
             else:
                 reason = describe_error(error) if error is not None else "empty image"

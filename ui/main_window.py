@@ -61,6 +61,7 @@ from ui.compare_view import CompareView
 from ui.crop_bar import CropBar
 from ui.export_dialog import ExportDialog
 from ui.filmstrip import FilmStrip
+from ui.house_style import HouseStyleController
 from ui.keymap import CropKeyRouter
 from ui.photo_jobs import (
     DisplayPhoto,
@@ -176,6 +177,8 @@ class MainWindow(QMainWindow):
             self._guides = replace(self._guides, id_rule=None)  # a rule since removed
         self._build_widgets()
         self._build_actions()
+        #: Crop > Use this framing for all photos (ui/house_style.py).
+        self.house_style = HouseStyleController(self)
         self._restore(restore_layout)
         self._update_actions()
         if preset_problem is not None:

@@ -209,9 +209,15 @@ def _problem(
             f"{name}: the face is too large for the style (the photo holds a crop only "
             f"{got.h / wanted.h:.0%} of the size the style needs)"
         )
-    slack = 0.5
-    if got.top > wanted.top + slack:
+    # Where the crop had to move to stay on the photo says what is missing: across, the subject
+    # is at the edge; down, there is too little photo above the head; up, too little below.
+    dx = abs(got.left - wanted.left) / wanted.w
+    dy = (got.top - wanted.top) / wanted.h
+    if dx >= abs(dy):
+        return (
+            f"{name}: the subject is at the photo's edge; the crop cannot sit where the style "
+            "has it"
+        )
+    if dy > 0:
         return f"{name}: too little room above the head for the style's eye line"
-    if got.top < wanted.top - slack:
-        return f"{name}: too little photo below the chin for the style (the body runs out)"
-    return f"{name}: the subject is at the photo's edge; the crop cannot sit where the style has it"
+    return f"{name}: too little photo below the chin for the style (the body runs out)"
