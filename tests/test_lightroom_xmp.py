@@ -411,3 +411,27 @@ def test_export_reports_a_sidecar_it_cannot_write_and_keeps_the_files(
     assert result.items[0].status == "done" and len(result.written) == 1
     assert (result.items[0].xmp or "").startswith("XMP not written")
     assert photo.read_bytes() == grace_hopper_path.read_bytes()
+
+
+def test_export_into_a_read_only_folder_reports_the_xmp_and_keeps_the_files(
+    tmp_path: Path, grace_hopper_path: Path, analyzer: FaceAnalyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A card or share Headroom may read but not write (as root, chmod does not stop writes, so the
+    refusal the filesystem would give is raised where the sidecar is created)."""
+    import core.lightroom.sidecar as lightroom_sidecar
+    from core.batch import run_batch
+    from core.presets import load_presets
+
+    def read_only(path: Path, data: bytes) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(lightroom_sidecar, "create_atomically", read_only)
+    photo = tmp_path / "card" / "IMG_7.jpg"
+    photo.parent.mkdir()
+    photo.write_bytes(grace_hopper_path.read_bytes())
+    preset = load_presets().require("linkedin-profile")
+    result = run_batch([photo], [preset], tmp_path / "out", analyzer=analyzer, write_xmp=True)
+    item = result.items[0]
+    assert item.status == "done" and len(result.written) == 1
+    assert item.xmp == f"XMP not written: cannot write {photo}.xmp (Permission denied)"
+    assert sorted(p.name for p in photo.parent.iterdir()) == ["IMG_7.jpg"]

@@ -1,0 +1,65 @@
+"""Opening a camera raw against opening the same picture as a JPEG (run by hand; prints numbers,
+asserts nothing).
+
+    PYTHONPATH=. .venv/bin/python benchmarks/bench_raw.py
+
+Makes a 6000 x 4000 picture from the shared 24 MP photo (or skimage's astronaut), writes it as a
+camera-style JPEG (quality 92) and as a 12-bit Bayer DNG (pidng; no embedded preview, so the raw
+path is the half-size demosaic, the slower of its two), then times what the app does on opening
+(``load_photo_and_preview``: analysis image + screen preview), and the full develop that export
+uses, in the same run. Best of several runs, milliseconds, with the ratio raw / JPEG.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PIL import Image
+
+from core.photo import load_photo_and_preview, open_upright
+
+SHARED_24MP = Path(__file__).resolve().parents[2] / "shared" / "photos" / "immich_craft-beer.jpg"
+
+
+def best_ms(action: Callable[[], object], runs: int = 3) -> float:
+    action()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return min(times) * 1000
+
+
+def main() -> int:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.raw_samples import write_dng
+
+    if SHARED_24MP.is_file():
+        source = Image.open(SHARED_24MP).convert("RGB").resize((6000, 4000))
+    else:
+        import skimage.data
+
+        source = Image.fromarray(skimage.data.astronaut()).resize((6000, 4000))
+    with tempfile.TemporaryDirectory() as folder:
+        jpeg = Path(folder) / "shot.jpg"
+        source.save(jpeg, quality=92)
+        raw = write_dng(source, Path(folder) / "shot.dng")
+        rows = [
+            ("open (analysis + 1600 px preview)", lambda p: load_photo_and_preview(p, 1600)),
+            ("full decode / develop for export", open_upright),
+        ]
+        print(f"{'':36} {'JPEG ms':>9} {'raw ms':>9} {'ratio':>6}")
+        for label, action in rows:
+            j = best_ms(lambda a=action: a(jpeg))
+            r = best_ms(lambda a=action: a(raw))
+            print(f"{label:36} {j:9.0f} {r:9.0f} {r / j:6.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
