@@ -92,6 +92,11 @@ def _install_shells() -> None:
 _install_shells()
 
 # The modules Headroom uses, each importing only what it needs (numpy, ctypes, the C library).
+from core.privacy import keep_mediapipe_offline  # noqa: E402
+
+# Before any task exists: MediaPipe's usage logging must fail without touching the network.
+keep_mediapipe_offline()
+
 from mediapipe.tasks.python.core.base_options import BaseOptions  # noqa: E402
 from mediapipe.tasks.python.vision.core.image import Image, ImageFormat  # noqa: E402
 from mediapipe.tasks.python.vision.face_detector import (  # noqa: E402

