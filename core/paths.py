@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import platformdirs
@@ -11,6 +12,17 @@ APP_NAME = "Headroom"
 #: Bundled data files (presets, framing rules, guides, stylesheets). The project is installed in
 #: editable mode (see README), so this is the repository's ``resources/`` folder.
 RESOURCES_DIR = Path(__file__).resolve().parent.parent / "resources"
+
+
+#: Bytes of a file name that are not valid UTF-8 reach Python as lone surrogates (PEP 383).
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def display_text(text: str) -> str:
+    """``text`` (a file name, a path, a message naming one) with every byte that is not valid
+    UTF-8 shown as U+FFFD. Qt silently drops such characters, and encoders refuse them; the path
+    itself is kept as is wherever the file is opened."""
+    return _SURROGATES.sub("\ufffd", text)
 
 
 def resource_path(*parts: str) -> Path:

@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +43,11 @@ def fallback_store() -> Path:
 def fallback_path(photo: Path) -> Path:
     """The user-cache sidecar for ``photo`` (used when its folder is read-only)."""
     resolved = str(Path(photo).resolve())
-    digest = hashlib.sha256(resolved.encode("utf-8")).hexdigest()[:24]
-    return fallback_store() / f"{digest}-{Path(photo).name}{SIDECAR_SUFFIX}"
+    digest = hashlib.sha256(os.fsencode(resolved)).hexdigest()[:24]  # any name, UTF-8 or not
+    name = f"{digest}-{Path(photo).name}{SIDECAR_SUFFIX}"
+    if len(os.fsencode(name)) > 255:  # a photo name near the limit: the digest alone
+        name = f"{digest}{SIDECAR_SUFFIX}"
+    return fallback_store() / name
 
 
 def write_sidecar(photo: Path, choice: CropChoice, image_size: tuple[int, int]) -> Path:
@@ -87,7 +91,10 @@ def read_sidecar(photo: Path, image_size: tuple[int, int] | None = None) -> Crop
     upright size if the caller knows it; otherwise it is read from the file header."""
     photo = Path(photo)
     for candidate in (sidecar_path(photo), fallback_path(photo)):
-        if not candidate.is_file():
+        try:
+            if not candidate.is_file():
+                continue
+        except OSError:  # e.g. the photo's own name is so long that the sidecar's cannot exist
             continue
         choice = _parse(candidate, photo, image_size)
         if choice is not None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.paths import display_text
 from core.photo import list_photos, load_preview
 from core.sidecar import fallback_path, sidecar_path
 from ui.qt_images import pil_to_qimage
@@ -171,6 +172,7 @@ class FilmStrip(QListWidget):
         self._images: dict[Path, QImage] = {}
         self._items: dict[Path, QListWidgetItem] = {}
         self._flags: dict[Path, str] = {}  # photos to review, with the reason
+        self._keyed: list[Path] = []  # item key (_PATH_ROLE) -> path
         self._placeholder = untinted_icon(placeholder_pixmap())
         self._broken = untinted_icon(broken_pixmap())
 
@@ -205,6 +207,7 @@ class FilmStrip(QListWidget):
         self._images.clear()
         self._items.clear()
         self._flags.clear()
+        self._keyed = []
         self.blockSignals(True)
         try:
             self.clear()
@@ -212,10 +215,13 @@ class FilmStrip(QListWidget):
                 path = Path(raw)
                 if path in self._items:
                     continue
-                item = QListWidgetItem(self._placeholder, path.name)
-                item.setData(_PATH_ROLE, str(path))
+                # Qt strings cannot hold a name's non-UTF-8 bytes (it drops them): the item keeps
+                # a key into self._keyed, and shows the name with U+FFFD in their place.
+                item = QListWidgetItem(self._placeholder, display_text(path.name))
+                item.setData(_PATH_ROLE, len(self._keyed))
+                self._keyed.append(path)
                 item.setData(_STATE_ROLE, ThumbState.LOADING.value)
-                item.setToolTip(str(path))
+                item.setToolTip(display_text(str(path)))
                 item.setSizeHint(self.gridSize())
                 self.addItem(item)
                 self._items[path] = item
@@ -229,7 +235,10 @@ class FilmStrip(QListWidget):
 
     def current_path(self) -> Path | None:
         item = self.currentItem()
-        return Path(item.data(_PATH_ROLE)) if item is not None else None
+        return self._path_of(item) if item is not None else None
+
+    def _path_of(self, item: QListWidgetItem) -> Path:
+        return self._keyed[int(item.data(_PATH_ROLE))]
 
     def thumbnail_state(self, path: Path) -> ThumbState:
         return ThumbState(self._items[Path(path)].data(_STATE_ROLE))
@@ -284,7 +293,7 @@ class FilmStrip(QListWidget):
         self, current: QListWidgetItem | None, _previous: QListWidgetItem | None
     ) -> None:
         if current is not None:
-            self.photoActivated.emit(Path(current.data(_PATH_ROLE)))
+            self.photoActivated.emit(self._path_of(current))
 
     # -- sidecar marks ----------------------------------------------------------------------------
 
@@ -307,7 +316,7 @@ class FilmStrip(QListWidget):
             if item is None:
                 continue
             reason = self._flags.get(Path(path))
-            item.setToolTip(f"{path}\nReview: {reason}" if reason else str(path))
+            item.setToolTip(display_text(f"{path}\nReview: {reason}" if reason else str(path)))
         self.refresh_marks([Path(p) for p in changed])
 
     def review_flag(self, path: Path) -> str | None:
@@ -361,5 +370,5 @@ class FilmStrip(QListWidget):
                 reason = describe_error(error) if error is not None else "empty image"
                 item.setIcon(self._broken)
                 item.setData(_STATE_ROLE, ThumbState.BROKEN.value)
-                item.setToolTip(f"{path}\nCannot show this file: {reason}")
+                item.setToolTip(display_text(f"{path}\nCannot show this file: {reason}"))
         self._pump()

@@ -51,7 +51,7 @@ from core.guides import (
     next_orientation,
 )
 from core.models import ModelProgress
-from core.paths import user_cache_dir
+from core.paths import display_text, user_cache_dir
 from core.photo import list_photos
 from core.presets import PresetBook, load_presets
 from core.suggestion import CheckWarning, Suggestion
@@ -567,7 +567,7 @@ class MainWindow(QMainWindow):
         if not self.filmstrip.isVisible():
             # Photos browsed in a folder are not "recent" one by one: the folder is.
             self.app_settings.add_recent(photo.path)
-        self.setWindowTitle(f"{photo.path.name} — Headroom")
+        self.setWindowTitle(display_text(f"{photo.path.name} — Headroom"))
         self.status.photo_info.setText(f"{width} × {height} px")
         saved = " · crop restored from its sidecar" if photo.saved is not None else ""
         self.status.say(f"{photo.path.name}{saved}")

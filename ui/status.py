@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.models import ModelProgress
+from core.paths import display_text
 from ui.theme import icon
 
 
@@ -50,7 +51,7 @@ class MessageBanner(QFrame):
         self.style().polish(self)
         name = "severity-problem" if kind == "error" else "severity-info"
         self._icon.setPixmap(icon(name).pixmap(18, 18))
-        self.label.setText(text)
+        self.label.setText(display_text(text))
         self.show()
 
     def dismiss(self) -> None:
@@ -103,7 +104,7 @@ class AppStatusBar(QStatusBar):
         self.addPermanentWidget(self.photo_info)
 
     def say(self, text: str) -> None:
-        self.message.setText(text)
+        self.message.setText(display_text(text))
 
     def text(self) -> str:
         return self.message.text()
