@@ -377,6 +377,8 @@ class CropSession:
         if not faces:
             raise ValueError("no face to level")
         index = self._state.subject if self._state.subject is not None else 0
+        if not 0 <= index < len(faces):  # a subject saved for another detection of the photo
+            index = 0
         self.set_angle(faces[index].roll_deg)
 
     @property

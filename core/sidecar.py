@@ -2,6 +2,10 @@
 
 The sidecar records the photo's upright pixel size; when the photo changes size (re-edited,
 replaced) the sidecar is stale and ignored with a warning rather than applied to the wrong pixels.
+A sidecar is checked as a whole before any of it is used (at most 64 KiB, 8 levels deep, version
+1, plain finite numbers, a box inside the photo, an angle within 45 degrees, a sane aspect and
+subject, short texts); anything else is ignored with one warning naming the file, however often
+it is read.
 Writes are atomic. When the photo's folder is read-only (a card, a shared drive) the sidecar goes
 to a store in the user cache folder instead, keyed by the photo's full path; reading looks next to
 the photo first, then in that store.
@@ -108,20 +112,48 @@ def delete_sidecar(photo: Path) -> None:
             candidate.unlink(missing_ok=True)
 
 
+#: A sidecar is a few hundred bytes; anything far larger is not one of ours.
+MAX_SIDECAR_BYTES = 64 * 1024
+#: Our sidecars nest 3 deep; deeper input is refused before parsing (no recursion limit to hit).
+MAX_DEPTH = 8
+#: Longest integer literal accepted (a 400-digit integer overflows float conversion).
+MAX_INT_DIGITS = 12
+MAX_ANGLE_DEG = 45.0
+MAX_SUBJECT = 999
+MAX_TEXT = 200
+MAX_PHOTO_SIDE = 1_000_000
+
+_warned: set[tuple[str, float]] = set()
+
+
+class _Invalid(ValueError):
+    """The sidecar does not match the schema; the message says where."""
+
+
+def _warn_once(path: Path, message: str, *args: object) -> None:
+    """One warning per sidecar file and version of it, however often it is read (a canvas paints
+    many times a second)."""
+    try:
+        key = (str(path), path.stat().st_mtime)
+    except OSError:
+        key = (str(path), 0.0)
+    if key in _warned:
+        return
+    _warned.add(key)
+    log.warning(message, *args)
+
+
 def _parse(path: Path, photo: Path, image_size: tuple[int, int] | None) -> CropChoice | None:
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(payload, dict):
-            raise ValueError("not a JSON object")
+        payload = _load(path)
         version = payload.get("version")
         if version != SIDECAR_VERSION:
-            log.warning("ignoring %s: sidecar version %r is not supported", path, version)
+            _warn_once(path, "ignoring %s: sidecar version %r is not supported", path, version)
             return None
-        recorded = payload["photo"]
-        recorded_size = (int(recorded["width"]), int(recorded["height"]))
-        choice = _choice_from_json(payload["crop"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        log.warning("ignoring unreadable sidecar %s (%s)", path, exc)
+        recorded_size = _photo_size(payload.get("photo"))
+        choice = _choice_from_json(payload.get("crop"), recorded_size)
+    except (OSError, ValueError, RecursionError, OverflowError, MemoryError) as exc:
+        _warn_once(path, "ignoring unreadable sidecar %s (%s)", path, exc)
         return None
     if image_size is None:
         try:
@@ -129,10 +161,11 @@ def _parse(path: Path, photo: Path, image_size: tuple[int, int] | None) -> CropC
 
             image_size = read_image_size(photo)
         except Exception as exc:  # any load failure: the photo itself will report it
-            log.warning("cannot check %s against %s (%s)", path, photo, exc)
+            _warn_once(path, "cannot check %s against %s (%s)", path, photo, exc)
             return None
     if tuple(image_size) != recorded_size:
-        log.warning(
+        _warn_once(
+            path,
             "ignoring stale sidecar %s: it was made for %d x %d px, the photo is now %d x %d px",
             path,
             recorded_size[0],
@@ -144,31 +177,114 @@ def _parse(path: Path, photo: Path, image_size: tuple[int, int] | None) -> CropC
     return choice
 
 
-def _choice_from_json(data: Any) -> CropChoice:
+def _load(path: Path) -> dict[str, Any]:
+    """The sidecar's JSON object, refused (``_Invalid``) when too big, too deep, or holding
+    numbers that are not plain finite JSON numbers."""
+    with path.open("rb") as handle:
+        raw = handle.read(MAX_SIDECAR_BYTES + 1)
+    if len(raw) > MAX_SIDECAR_BYTES:
+        raise _Invalid(f"larger than {MAX_SIDECAR_BYTES} bytes")
+    text = raw.decode("utf-8")
+    if _depth(text) > MAX_DEPTH:
+        raise _Invalid(f"nested deeper than {MAX_DEPTH} levels")
+    payload = json.loads(text, parse_constant=_no_constant, parse_int=_small_int)
+    if not isinstance(payload, dict):
+        raise _Invalid("not a JSON object")
+    return payload
+
+
+def _depth(text: str) -> int:
+    """The deepest nesting of arrays/objects in JSON ``text`` (brackets in strings ignored)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                return deepest
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _no_constant(name: str) -> float:
+    raise _Invalid(f"{name} is not a number")
+
+
+def _small_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+        raise _Invalid(f"integer of {len(digits)} digits")
+    return int(digits)
+
+
+def _number(value: Any, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _Invalid(f"{what} is not a number: {value!r}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise _Invalid(f"{what} is not finite")
+    return number
+
+
+def _integer(value: Any, what: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise _Invalid(f"{what} must be a whole number {low}..{high}, not {value!r}")
+    return value
+
+
+def _photo_size(data: Any) -> tuple[int, int]:
     if not isinstance(data, dict):
-        raise ValueError("'crop' is not an object")
-    box_values = data["box"]
+        raise _Invalid("'photo' is not an object")
+    return (
+        _integer(data.get("width"), "photo width", 1, MAX_PHOTO_SIDE),
+        _integer(data.get("height"), "photo height", 1, MAX_PHOTO_SIDE),
+    )
+
+
+def _choice_from_json(data: Any, size: tuple[int, int]) -> CropChoice:
+    """The crop, checked as a whole: finite numbers, a box inside the photo (half a pixel of
+    rounding allowed), a sane angle, aspect and subject, short strings."""
+    if not isinstance(data, dict):
+        raise _Invalid("'crop' is not an object")
+    box_values = data.get("box")
     if not isinstance(box_values, list) or len(box_values) != 4:
-        raise ValueError("'box' must be [x, y, w, h]")
-    x, y, w, h = (float(v) for v in box_values)
-    if not all(math.isfinite(v) for v in (x, y, w, h)) or w <= 0 or h <= 0:
-        raise ValueError(f"bad box {box_values}")
+        raise _Invalid("'box' must be [x, y, w, h]")
+    x, y, w, h = (_number(v, "box") for v in box_values)
+    width, height = size
+    slack = 0.5
+    if w <= 0 or h <= 0 or x < -slack or y < -slack:
+        raise _Invalid(f"box {box_values} is not inside the photo")
+    if x + w > width + slack or y + h > height + slack:
+        raise _Invalid(f"box {box_values} is not inside the {width} x {height} photo")
+    angle = _number(data.get("angle_deg", 0.0), "angle_deg")
+    if abs(angle) > MAX_ANGLE_DEG:
+        raise _Invalid(f"angle {angle} is beyond {MAX_ANGLE_DEG} degrees")
     aspect = data.get("aspect")
     aspect_pair: tuple[int, int] | None = None
     if aspect is not None:
-        if not isinstance(aspect, list) or len(aspect) != 2 or min(int(a) for a in aspect) <= 0:
-            raise ValueError(f"bad aspect {aspect}")
-        aspect_pair = (int(aspect[0]), int(aspect[1]))
-    angle = float(data.get("angle_deg", 0.0))
-    if not math.isfinite(angle):
-        raise ValueError("bad angle")
+        if not isinstance(aspect, list) or len(aspect) != 2:
+            raise _Invalid(f"bad aspect {aspect!r}")
+        aspect_pair = (
+            _integer(aspect[0], "aspect", 1, 100_000),
+            _integer(aspect[1], "aspect", 1, 100_000),
+        )
     subject = data.get("subject")
     return CropChoice(
         box=Box(x, y, w, h),
         angle_deg=angle,
         aspect=aspect_pair,
         suggestion_id=_opt_str(data.get("suggestion_id")),
-        subject=int(subject) if subject is not None else None,
+        subject=None if subject is None else _integer(subject, "subject", 0, MAX_SUBJECT),
         genre=_opt_str(data.get("genre")),
         framing=_opt_str(data.get("framing")),
         preset=_opt_str(data.get("preset")),
@@ -176,4 +292,8 @@ def _choice_from_json(data: Any) -> CropChoice:
 
 
 def _opt_str(value: Any) -> str | None:
-    return None if value is None else str(value)
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > MAX_TEXT:
+        raise _Invalid(f"expected a short text, got {str(value)[:40]!r}")
+    return value
