@@ -78,10 +78,13 @@ def take_screenshot(
                 box = session.state.box
                 session.set_box(Box(box.x, faces[0].eye_center.y, box.w, box.h))
         elif panel == "error":
-            bad = Path(tempfile.gettempdir()) / "headroom-not-a-photo.jpg"
-            bad.write_bytes(b"this is not a JPEG")
-            window.open_photo(bad)
-            wait_until(lambda: window.banner.isVisible(), 30)
+            # A private folder (mode 0700, a fresh name): a fixed name in the shared temp folder
+            # could be a symlink someone planted, and writing it would write its target.
+            with tempfile.TemporaryDirectory(prefix="headroom-shot-") as private:
+                bad = Path(private) / "not-a-photo.jpg"
+                bad.write_bytes(b"this is not a JPEG")
+                window.open_photo(bad)
+                wait_until(lambda: window.banner.isVisible(), 30)
     wait_until(window.is_settled, timeout_s)
     target = window
     if panel == "export":
