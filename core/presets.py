@@ -35,6 +35,8 @@ MAX_SIDE: Final = 20000
 
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _SIZE_KEYS = ("width", "height", "size_in", "size_mm")
+#: Largest physical side accepted (inches or mm); MAX_SIDE in pixels is checked afterwards too.
+_MAX_PHYSICAL = 100_000.0
 _KNOWN_KEYS = frozenset(
     {
         "id",
@@ -303,9 +305,11 @@ class _Fields:
             not isinstance(value, list)
             or len(value) != 2
             or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
-            or not all(v > 0 for v in value)
+            or not all(math.isfinite(v) and 0 < v <= _MAX_PHYSICAL for v in value)
         ):
-            raise self.fail(field, f"must be [width, height] with positive numbers (got {value!r})")
+            raise self.fail(
+                field, f"must be [width, height] with positive finite numbers (got {value!r})"
+            )
         return float(value[0]), float(value[1])
 
 

@@ -36,7 +36,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="preset id or group (social, print, id, custom); repeat for several",
     )
     parser.add_argument(
-        "--out", type=Path, required=True, help="output folder (created if missing)"
+        "--out", type=_folder, required=True, help="output folder (created if missing)"
     )
     parser.add_argument(
         "--suggestion", default=None, metavar="ID", help="use this suggestion id for every photo"
@@ -109,6 +109,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "unless --overwrite)",
     )
     parser.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
+
+
+def _folder(text: str) -> Path:
+    # Path("") is ".": an empty --out (an unset shell variable) must not mean "here".
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the output folder is empty; name a folder")
+    return Path(text)
 
 
 def collect_sources(inputs: list[Path]) -> list[Path]:

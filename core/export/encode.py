@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from core.errors import ExportError
 
@@ -68,6 +68,11 @@ def encode(image: Image.Image, settings: EncodeSettings, quality: int | None = N
         params.update(quality=q, method=4)
     elif settings.format == "png":
         params.update(optimize=False, compress_level=6)
+        if settings.xmp:
+            # Pillow's PNG writer ignores ``xmp=``: XMP goes in the iTXt chunk the XMP spec names.
+            info = PngImagePlugin.PngInfo()
+            info.add_itxt("XML:com.adobe.xmp", settings.xmp.decode("utf-8", "replace"), zip=False)
+            params["pnginfo"] = info
     buffer = io.BytesIO()
     image.save(buffer, PIL_FORMATS[settings.format], **params)
     return buffer.getvalue()

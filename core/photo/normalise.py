@@ -54,7 +54,9 @@ def _icc_to_srgb(image: Image.Image, icc: bytes, output_mode: str) -> Image.Imag
     return converted
 
 
-def _scale_to_uint8(values: npt.NDArray[np.generic], *, is_float: bool) -> npt.NDArray[np.uint8]:
+def _scale_to_uint8(
+    values: npt.NDArray[np.generic], *, is_float: bool, wide_int: bool = False
+) -> npt.NDArray[np.uint8]:
     data = values.astype(np.float64, copy=False)
     finite = data[np.isfinite(data)]
     if finite.size == 0:
@@ -62,6 +64,10 @@ def _scale_to_uint8(values: npt.NDArray[np.generic], *, is_float: bool) -> npt.N
     low, high = float(finite.min()), float(finite.max())
     if is_float and low >= 0.0 and high <= 1.0:
         low, high = 0.0, 1.0
+    elif wide_int and low >= 0 and high <= 255:
+        # A 32-bit integer file holding 8-bit values (some scanners and converters write them):
+        # read as 16-bit it came out nearly black.
+        low, high = 0.0, 255.0
     elif not is_float and low >= 0 and high <= 65535:
         low, high = 0.0, 65535.0
     span = high - low if high > low else 1.0
@@ -75,7 +81,8 @@ def _high_bit_grey_to_l(image: Image.Image) -> Image.Image:
         array = np.asarray(image)
     except (TypeError, ValueError):
         array = np.asarray(image.convert("I"))
-    return Image.fromarray(_scale_to_uint8(array, is_float=image.mode == "F"), mode="L")
+    scaled = _scale_to_uint8(array, is_float=image.mode == "F", wide_int=image.mode == "I")
+    return Image.fromarray(scaled, mode="L")
 
 
 def _to_8bit(image: Image.Image, icc: bytes | None) -> tuple[Image.Image, bytes | None]:

@@ -25,6 +25,9 @@ pillow_heif.register_heif_opener()
 
 # Headroom checks the pixel count itself (_pixel_limit); the warning would only repeat it.
 warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+# Pillow warns about damaged EXIF blocks ("Corrupt EXIF data", "Tag data larger than file") with
+# its own file path; Headroom reads what is readable and a photographer has nothing to do about it.
+warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.(TiffImagePlugin|Image)")
 
 _ORIENTATION_TAG = 0x0112
 
