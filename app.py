@@ -40,7 +40,10 @@ def run_command(name: str, argv: Sequence[str]) -> int:
     try:
         return int(module.run(args))
     except HeadroomError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        from core.paths import display_text
+
+        # One line, whatever bytes or control characters the file's name holds.
+        print(f"error: {display_text(str(exc))}", file=sys.stderr)
         return 1
 
 

@@ -14,15 +14,17 @@ APP_NAME = "Headroom"
 RESOURCES_DIR = Path(__file__).resolve().parent.parent / "resources"
 
 
-#: Bytes of a file name that are not valid UTF-8 reach Python as lone surrogates (PEP 383).
-_SURROGATES = re.compile("[\ud800-\udfff]")
+#: Bytes of a file name that are not valid UTF-8 reach Python as lone surrogates (PEP 383); a
+#: name may also hold control characters (a newline) that would break a line of output.
+_UNSHOWABLE = re.compile("[\ud800-\udfff\x00-\x1f\x7f]")
 
 
 def display_text(text: str) -> str:
     """``text`` (a file name, a path, a message naming one) with every byte that is not valid
-    UTF-8 shown as U+FFFD. Qt silently drops such characters, and encoders refuse them; the path
-    itself is kept as is wherever the file is opened."""
-    return _SURROGATES.sub("\ufffd", text)
+    UTF-8 and every control character shown as U+FFFD. Qt silently drops undecodable characters,
+    encoders refuse them, and a newline would split a message; the path itself is kept as is
+    wherever the file is opened."""
+    return _UNSHOWABLE.sub("\ufffd", text)
 
 
 def resource_path(*parts: str) -> Path:

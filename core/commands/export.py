@@ -21,6 +21,7 @@ from core.errors import ExportError, FramingError
 from core.export import DEFAULT_NAME_TEMPLATE, ExportOptions
 from core.export.tiff16 import COLOUR_SPACES
 from core.framing.house_style import HouseStyle
+from core.paths import display_text
 from core.presets import FORMATS, load_presets
 from core.process_guard import StopRequests
 
@@ -252,11 +253,11 @@ def print_summary(result: BatchResult, out: TextIO) -> None:
         )
     for item in result.done:
         for _preset, reason in item.unframed:
-            print(f"skipped {item.source}: {reason}", file=out)
+            print(display_text(f"skipped {item.source}: {reason}"), file=out)
         if item.xmp is not None:
             print(f"{item.source.name}: {item.xmp}", file=out)
     for item in result.skipped:
-        print(f"skipped {item.source}: {item.reason}", file=out)
+        print(display_text(f"skipped {item.source}: {item.reason}"), file=out)
     print(
         f"{len(result.done)} done, {len(result.skipped)} skipped, {len(result.failed)} failed; "
         f"{len(result.written)} files",
@@ -269,7 +270,7 @@ def print_errors(result: BatchResult, err: TextIO) -> None:
     for item in result.failed:
         reason = item.reason or "failed"
         shown = reason if item.source.name in reason else f"{item.source}: {reason}"
-        print(f"error: {shown}", file=err)
+        print(f"error: {display_text(shown)}", file=err)
 
 
 class ProgressBar:
@@ -287,7 +288,7 @@ class ProgressBar:
         rate = done / max(1e-6, time.monotonic() - self.started)
         line = (
             f"[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} "
-            f"{rate:.2f} photos/s  {item.status} {item.source.name}"
+            f"{rate:.2f} photos/s  {item.status} {display_text(item.source.name)}"
         )
         if self.tty:
             self.stream.write("\r\x1b[2K" + line)

@@ -28,7 +28,7 @@ assert TEMP_NAME_MAX_BYTES < _MAX_NAME_BYTES
 def sanitise(value: str) -> str:
     """A field value safe inside a file name: valid UTF-8, no separators, control or reserved
     characters, no leading dots (hidden files, ``..``)."""
-    cleaned = _UNSAFE.sub("_", display_text(value)).strip().lstrip(".")
+    cleaned = display_text(_UNSAFE.sub("_", value)).strip().lstrip(".")
     return cleaned or "_"
 
 
