@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image
@@ -25,18 +23,10 @@ from core.photo import load_photo_and_preview, open_upright
 SHARED_24MP = Path(__file__).resolve().parents[2] / "shared" / "photos" / "immich_craft-beer.jpg"
 
 
-def best_ms(action: Callable[[], object], runs: int = 3) -> float:
-    action()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times) * 1000
-
-
 def main() -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bench_decode import best_ms  # benchmarks/ is on sys.path when run as a script
+
     from tests.raw_samples import write_dng
 
     if SHARED_24MP.is_file():

@@ -266,3 +266,21 @@ def _header_geometry(image: Image.Image) -> tuple[tuple[int, int], int]:
         if isinstance(width, int) and isinstance(height, int):
             stored = (width, height)
     return _upright_size(stored, orientation), orientation
+
+
+#: EXIF orientation -> the Pillow transpose that makes the stored pixels upright
+#: (the same table as ``ImageOps.exif_transpose``).
+_UPRIGHT_TRANSPOSE: dict[int, Image.Transpose] = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def _transpose(image: Image.Image, orientation: int) -> Image.Image:
+    method = _UPRIGHT_TRANSPOSE.get(orientation)
+    return image.transpose(method) if method is not None else image

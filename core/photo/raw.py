@@ -29,6 +29,7 @@ import rawpy
 from PIL import Image, UnidentifiedImageError
 
 from core.errors import PhotoLoadError
+from core.photo.opening import _transpose
 
 #: Raw suffixes (lower case, with the dot): the formats LibRaw reads that cameras write today.
 RAW_SUFFIXES: frozenset[str] = frozenset(
@@ -156,22 +157,6 @@ def _reduced(size: tuple[int, int], max_side: int) -> tuple[int, int]:
     return max(1, math.floor(width * scale + 0.5)), max(1, math.floor(height * scale + 0.5))
 
 
-_TRANSPOSE: dict[int, Image.Transpose] = {
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_270,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_90,
-}
-
-
-def _turned(image: Image.Image, orientation: int) -> Image.Image:
-    method = _TRANSPOSE.get(orientation)
-    return image.transpose(method) if method is not None else image
-
-
 def fit_embedded_preview(jpeg: bytes, geometry: RawGeometry, max_side: int) -> Image.Image | None:
     """The embedded preview as upright RGB at the develop's shape, or None when it cannot stand
     in for the develop (too small for ``max_side``, another shape, unreadable)."""
@@ -193,7 +178,7 @@ def fit_embedded_preview(jpeg: bytes, geometry: RawGeometry, max_side: int) -> I
     # A camera stores its preview as the sensor saw it and lets the raw's flip turn it; a few
     # (and converters) write an upright preview with its own EXIF orientation instead.
     orientation = own_orientation if own_orientation != 1 else geometry.orientation
-    pixels = _turned(pixels, orientation)
+    pixels = _transpose(pixels, orientation)
     if abs(pixels.width / pixels.height - upright[0] / upright[1]) > PREVIEW_ASPECT_TOLERANCE * (
         upright[0] / upright[1]
     ):
