@@ -223,3 +223,34 @@ def test_faces_crops_and_exports_from_a_raw_agree_with_the_photo(
         assert x.size == y.size == (400, 400)
         assert _correlation(x, y) > 0.97
     assert raw.read_bytes() == raw_bytes
+
+
+def test_small_outputs_from_a_raw_use_the_half_size_develop(
+    tmp_path: Path, grace_hopper_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import core.export.source as export_source
+    from core.export import ExportOptions, export_photo
+    from core.geometry import Box
+    from core.presets import load_presets
+
+    with Image.open(grace_hopper_path) as opened:
+        source = upright_even(opened).resize((1536, 1800), Image.Resampling.LANCZOS)
+    png = tmp_path / "big.png"
+    source.save(png)
+    raw = write_dng(source, tmp_path / "big.dng", 6)
+    calls: list[Path] = []
+    real = export_source.develop_raw_half
+
+    def spy(path: Path) -> tuple[Image.Image, float]:
+        calls.append(path)
+        return real(path)
+
+    monkeypatch.setattr(export_source, "develop_raw_half", spy)
+    preset = load_presets().require("instagram-profile")  # 320 x 320
+    crops = {preset.id: (Box(60.0, 100.0, 1400.0, 1400.0), 1.0)}
+    [from_raw] = export_photo(raw, [preset], tmp_path / "raw", ExportOptions(), crops)
+    [from_png] = export_photo(png, [preset], tmp_path / "png", ExportOptions(), crops)
+    assert calls == [raw]
+    with Image.open(from_raw.path) as a, Image.open(from_png.path) as b:
+        assert a.size == b.size == (320, 320)
+        assert _correlation(a, b) > 0.97

@@ -4,8 +4,10 @@ Plain 8-bit YCbCr JPEGs (nearly every camera file) are decoded here directly. A 
 2x/4x/8x faster at reduced DCT scale (Pillow "draft" mode): when every output needs at most half
 the source's resolution over its crop, decoding at a reduced scale that still gives at least twice
 each output's pixels over its crop is visually identical after the Lanczos resize, so export uses
-it. Everything else (PNG, TIFF, HEIF, CMYK, grey or 16-bit files) goes through
-``core.photo.open_upright`` at full size.
+it. A camera raw whose outputs all need at most half its resolution is developed at half size
+(LibRaw's half-size mode: no demosaic, about a tenth of the time). Everything else (PNG, TIFF,
+HEIF, CMYK, grey or 16-bit files, raws for large prints) goes through ``core.photo.open_upright``
+at full size.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from core.errors import PhotoLoadError
-from core.photo import open_upright
+from core.photo import is_raw_file, open_upright, srgb_profile_bytes
+from core.photo.raw import develop_raw_half
 
 #: Decode at no less than this many source pixels per output pixel along the crop.
 MIN_OVERSAMPLING = 2.0
@@ -39,6 +42,11 @@ def open_for_export(path: Path, needed_scale: float) -> tuple[Image.Image, float
     at least ``MIN_OVERSAMPLING`` times that. ``info["icc_profile"]`` describes the pixels.
     """
     target = min(1.0, needed_scale * MIN_OVERSAMPLING)
+    if is_raw_file(path) and target <= 0.5:
+        # The raw's half-size develop still gives each output twice its pixels: ~10x faster.
+        image, scale = develop_raw_half(Path(path))
+        image.info = {"icc_profile": srgb_profile_bytes()}
+        return image, scale
     plain = _open_plain_jpeg(Path(path), target)
     if plain is not None:
         return plain

@@ -247,3 +247,15 @@ def develop_raw(
 def develop_raw_image(path: Path) -> Image.Image:
     """:func:`develop_raw` at 8 bits as a Pillow RGB image (export's common path)."""
     return Image.fromarray(develop_raw(path, bits=8), "RGB")
+
+
+def develop_raw_half(path: Path) -> tuple[Image.Image, float]:
+    """LibRaw's half-size develop (each 2 x 2 Bayer cell one pixel: no demosaic, about a tenth of
+    the full develop's time) as 8-bit sRGB, and its scale (developed px per upright px). For
+    exports whose outputs need at most half the raw's resolution."""
+    path = Path(path)
+    with _opened_raw(path) as raw:
+        geometry = _geometry(raw)
+        pixels = raw.postprocess(**_develop_options(half_size=True, bits=8, colour="srgb"))
+    image = Image.fromarray(np.ascontiguousarray(pixels), "RGB")
+    return image, image.width / geometry.upright_size[0]
