@@ -5,7 +5,6 @@ Dask skip (with the reason) when the cluster extra is not installed."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import signal
@@ -30,7 +29,12 @@ PRESETS = [BOOK.require("linkedin-profile"), BOOK.require("instagram-portrait")]
 SHARED = ("matplotlib_grace_hopper.jpg", "skimage_astronaut.png", "pillow_hopper_orientation_6.jpg")
 
 DASK_MISSING = "Dask's distributed scheduler is not installed (pip install -e '.[cluster]')"
-HAVE_DASK = importlib.util.find_spec("distributed") is not None
+try:
+    import distributed  # noqa: F401
+except ImportError:
+    HAVE_DASK = False
+else:
+    HAVE_DASK = True
 needs_dask = pytest.mark.skipif(not HAVE_DASK, reason=DASK_MISSING)
 
 
