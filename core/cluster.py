@@ -30,6 +30,7 @@ import logging
 import os
 import queue
 import threading
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -61,6 +62,8 @@ WORKER_TIMEOUT_S = 60.0
 IN_FLIGHT_PER_THREAD = 2
 #: How often the wait for results looks at the cancel flag.
 POLL_S = 0.25
+#: How often the worker threads are counted again (an RPC to the scheduler).
+THREADS_REFRESH_S = 2.0
 
 
 def parse_cluster(address: str) -> int | None:
@@ -195,8 +198,11 @@ class ClusterRunner:
         todo = iter(enumerate(jobs))
         exhausted = False
         done = 0
+        limit, counted = 0, -THREADS_REFRESH_S
         while pending or not exhausted:
-            limit = IN_FLIGHT_PER_THREAD * max(1, sum(client.nthreads().values()))
+            if time.monotonic() - counted >= THREADS_REFRESH_S:  # workers come and go
+                limit = IN_FLIGHT_PER_THREAD * max(1, sum(client.nthreads().values()))
+                counted = time.monotonic()
             while not exhausted and len(pending) < limit:
                 nxt = None if cancel is not None and cancel.is_set() else next(todo, None)
                 if nxt is None:
