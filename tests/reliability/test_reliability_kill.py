@@ -18,6 +18,7 @@ from tests.reliability.cli import (
     descendants,
     files_in,
     reported_writes,
+    run_cli,
     start_cli,
     temp_files,
     wait_until,
@@ -90,3 +91,28 @@ def test_killed_export_loses_nothing(
         assert sorted(w.path.name for w in reported) == _outputs(out)
         for wrote in reported:
             assert wrote.path.stat().st_size == wrote.bytes
+
+
+def test_a_later_run_removes_stale_temp_files_of_ours_only(
+    tmp_path: Path, face_photos: list[Path]
+) -> None:
+    """A temporary file left by a killed writer (its process gone, nobody holding its lock) is
+    removed by the next export into the folder; a live writer's, or anyone else's file, is kept."""
+    import fcntl
+
+    out = tmp_path / "out"
+    out.mkdir()
+    gone_pid = 4_000_000  # above pid_max on Linux: no such process
+    stale = out / f".headroom-{gone_pid}-0123456789ab.part"
+    stale.write_bytes(b"half a file")
+    held = out / f".headroom-{os.getpid()}-abcdefabcdef.part"
+    held.write_bytes(b"being written")
+    foreign = [out / ".headroom-notes.part", out / "mine.part", out / ".headroom-1-xyz.part"]
+    for path in foreign:
+        path.write_bytes(b"not ours")
+    with open(held, "rb") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # a live writer holds its lock
+        run = run_cli(["export", face_photos[0], "--preset", "x-profile", "--out", out])
+    assert run.returncode == 0, run.stderr
+    assert not stale.exists()
+    assert held.exists() and all(p.exists() for p in foreign)
