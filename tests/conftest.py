@@ -18,6 +18,15 @@ if TYPE_CHECKING:
     from core.models import ModelStore
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--reliability-full",
+        action="store_true",
+        default=False,
+        help="tests/reliability: the larger run (more kills, trials and corpus copies)",
+    )
+
+
 @pytest.fixture(scope="session")
 def skimage_data_dir() -> Path:
     import skimage.data

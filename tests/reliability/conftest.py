@@ -1,6 +1,7 @@
 """Options and photo sets of the reliability suite (see README, "What Headroom promises").
 
-``--reliability-full`` runs the larger version: more kill moments, more concurrent trials, the
+``--reliability-full`` (declared in tests/conftest.py, where pytest reads options) runs the larger
+version: more kill moments, more concurrent trials, the
 whole hostile corpus several times over. The default run is sized for CI.
 """
 
@@ -9,15 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--reliability-full",
-        action="store_true",
-        default=False,
-        help="run the larger reliability suite (more kills, trials and corpus copies)",
-    )
 
 
 @pytest.fixture(scope="session")
