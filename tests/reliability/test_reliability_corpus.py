@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -41,8 +42,10 @@ def _clean_stderr(stderr: str) -> list[str]:
 
 
 def _one_command_per_file(command: str, files: list[Path]) -> None:
-    for path in files:
-        run = run_cli([command, path], timeout=120)
+    # Two at a time: each run is mostly process start-up, and CI has two cores.
+    with ThreadPoolExecutor(2) as pool:
+        runs = list(pool.map(lambda path: (path, run_cli([command, path], timeout=120)), files))
+    for path, run in runs:
         errors = _clean_stderr(run.stderr)
         if run.returncode == 0:
             assert errors == [], (path, run.stderr)
