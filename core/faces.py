@@ -52,7 +52,7 @@ class Face:
     chin_y: float
     roll_deg: float
     yaw: float
-    crown_source: str  # "mask" or "geometry"
+    crown_source: str  # "mask", "geometry", or "edge" (the head runs off the photo's top)
     #: Share of the face's centre the person mask covers (core.face_rank); 1.0 when not measured.
     person_support: float = 1.0
 

@@ -132,6 +132,23 @@ def mask_crown_y(
     return crown
 
 
+def mask_head_reaches_top(
+    confidence: npt.NDArray[np.float32], scale: float, box: Box, eye_center: Point
+) -> bool:
+    """True when the person mask runs unbroken from the eyes up to the photo's top row in the
+    face's column band: the top of the head is outside the photo (hair or a hat touching the top
+    edge), whatever the proportions-based crown estimate says."""
+    h, w = confidence.shape
+    half_band = max(1.0, box.w / 4.0)
+    c0 = max(0, math.floor((eye_center.x - half_band) / scale))
+    c1 = min(w, math.ceil((eye_center.x + half_band) / scale))
+    r_eye = min(h - 1, int(eye_center.y / scale))
+    if c1 <= c0 or r_eye < 0:
+        return False
+    band = confidence[: r_eye + 1, c0:c1].mean(axis=1)
+    return bool((band >= MASK_HEAD_CONFIDENCE).all())
+
+
 @dataclass(frozen=True)
 class HeadGeometry:
     eye_line_y: float
@@ -139,7 +156,7 @@ class HeadGeometry:
     chin_y: float
     roll_deg: float
     yaw: float
-    crown_source: str  # "mask" or "geometry"
+    crown_source: str  # "mask", "geometry" or "edge"
 
 
 def head_geometry(
@@ -161,6 +178,11 @@ def head_geometry(
     if crown is None:
         crown = geometric_crown_y(box, eyes, chin)
         source = "geometry"
+        if mask_confidence is not None and mask_head_reaches_top(
+            mask_confidence, mask_scale, box, eye_center
+        ):
+            # The head runs off the top: its crown is at or above the photo's top edge.
+            crown, source = min(crown, 0.0), "edge"
     if roll is None:
         roll = roll_deg(k, box)
     return HeadGeometry(eyes, crown, chin, roll, yaw(k), source)

@@ -124,3 +124,50 @@ def test_every_headshot_variant_is_offered_on_a_cramped_photo(analyzer: FaceAnal
     for v in rules.headshot.variants:
         for w, h in rules.headshot.aspects:
             assert f"headshot-{v.name}-{w}x{h}-s0" in ids
+
+
+def test_astronaut_turned_15_degrees_keeps_its_tilt_as_a_pose(
+    analyzer: FaceAnalyzer, astronaut_path: Path, tmp_path: Path
+) -> None:
+    # Issue #9.3: corrections of 13-18 degrees left the scene visibly slanted. A tilt this big is
+    # kept and noted; Level eyes (L) is one key away; ID photos level the eyes by rule.
+    with Image.open(astronaut_path) as im:
+        turned = im.convert("RGB").rotate(-15, resample=Image.Resampling.BICUBIC, expand=True)
+    path = tmp_path / "astronaut_turned_15.png"
+    turned.save(path)
+    analysis = analyse(analyzer, path)
+    rules = load_framing_rules()
+    face = analysis.faces[0]
+    assert abs(face.roll_deg) > rules.auto_max_deg
+    suggestions = suggest_all(analysis)
+    for s in suggestions:
+        if s.genre in ("headshot", "portrait") and s.subject == 0:
+            assert s.angle_deg == 0.0, s.id
+            notes = [w.message for w in s.warnings if w.code == "roll-not-corrected"]
+            assert notes and "(L)" in notes[0], s.id
+    ids = [s for s in suggestions if s.genre == "id"]
+    levelled = [s for s in ids if s.angle_deg != 0.0]
+    # Where the turned photo has room for the ID framing at all, its eyes are levelled.
+    assert levelled
+    assert all(s.angle_deg == pytest.approx(face.roll_deg) for s in levelled)
+
+
+def test_crown_touching_the_top_raises_crown_cut(analyzer: FaceAnalyzer) -> None:
+    # Issue #9.5: hair touching the photo's top edge; the proportions put the crown inside the
+    # photo, so no headshot said the head was cut.
+    analysis = analyse(analyzer, shared_photo("dev/facenet_paul_rudd_1.jpg"))
+    assert analysis.faces[0].crown_source == "edge"
+    for s in suggest_all(analysis):
+        if s.genre == "headshot" and s.subject == 0:
+            assert "crown-cut" in codes(s), s.id
+
+
+def test_head_with_room_above_has_no_crown_cut(analyzer: FaceAnalyzer) -> None:
+    # A photo too narrow for a standard 4:5 headshot: the smaller crop used to be shrunk about
+    # the asked box's centre, which cut the crown although the photo has room above the head.
+    analysis = analyse(analyzer, shared_photo("dev/u2net_man.jpg"))
+    assert analysis.faces[0].crown_source != "edge"
+    for variant in ("standard", "loose"):
+        s = suggestion_for(analysis, genre="headshot", framing=variant, aspect=(4, 5))
+        assert "crown-cut" not in codes(s), variant
+        assert s.box.top <= analysis.faces[0].crown_y

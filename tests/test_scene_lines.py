@@ -104,9 +104,31 @@ def test_levelling_follows_the_background_when_it_has_strong_lines() -> None:
     # ID photos always level the eyes.
     id_angle = levelling_angle(_with_lines(tilted, 0.3, strong), 0, rules, keep_pose=False)
     assert id_angle == pytest.approx(6.0)
-    # More tilt than a pose gives: the eyes are levelled after all.
+    # A big head tilt is a pose, with or without lines behind it: kept (ID photos still level).
     far = make_analysis(3000, 2000, make_face(1500, 800, 500, roll_deg=25.0))
-    assert levelling_angle(_with_lines(far, 0.0, strong), 0, rules) == pytest.approx(25.0)
+    assert levelling_angle(_with_lines(far, 0.0, strong), 0, rules) == 0.0
+    assert levelling_angle(far, 0, rules) == 0.0
+    assert levelling_angle(far, 0, rules, keep_pose=False) == pytest.approx(25.0)
+
+
+def test_only_near_level_lines_count_as_the_scene_level() -> None:
+    # Issue #9: a sign slanting 11 degrees in perspective behind level eyes turned the headshot 11.
+    rules = load_framing_rules()
+    level_eyes = make_analysis(3000, 2000, make_face(1500, 800, 500, roll_deg=-1.0))
+    strong = rules.scene_min_strength + 1.0
+    assert rules.scene_max_deg < 11.0
+    assert levelling_angle(_with_lines(level_eyes, 11.0, strong), 0, rules) == 0.0
+    # Camera tilt within the limit is still levelled by the lines.
+    assert levelling_angle(_with_lines(level_eyes, 4.0, strong), 0, rules) == pytest.approx(4.0)
+
+
+def test_a_turned_face_is_not_levelled_by_its_eyes_unasked() -> None:
+    rules = load_framing_rules()
+    turned = make_analysis(
+        3000, 2000, make_face(1500, 800, 500, roll_deg=5.0, yaw=rules.confident_max_yaw + 0.1)
+    )
+    assert levelling_angle(turned, 0, rules) == 0.0
+    assert levelling_angle(turned, 0, rules, keep_pose=False) == pytest.approx(5.0)
 
 
 # -- the real path: MediaPipe on a photo made from packaged real photos -----------------------

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from core.faces import Analysis
 from core.framing.neighbours import cut_heads, neighbour_heads
 from core.framing.rules import FramingRules, Range
-from core.framing.subject import FramedFace, body_end_y, frame_face, posed_tilt_scene
+from core.framing.subject import FramedFace, body_end_y, frame_face, tilt_kept_reason
 from core.geometry import Box
 from core.suggestion import CheckWarning
 
@@ -102,6 +102,14 @@ def subject_checks(
                     "problem",
                 )
             )
+    elif analysis.faces[ff.index].crown_source == "edge":
+        # The photo itself cuts the head (hair or hat touching its top edge): no crop can hold
+        # the crown, and the photographer should know before sending it out.
+        out.append(
+            CheckWarning(
+                CROWN_CUT, "the top of the head is outside the photo: the crown is cut", "warning"
+            )
+        )
     if box.bottom < ff.chin_y - tol:
         out.append(CheckWarning(CHIN_CUT, "the crop cuts the chin", "problem"))
     if spec.centred and (box.left > ff.face_box.left + 1.0 or box.right < ff.face_box.right - 1.0):
@@ -153,17 +161,12 @@ def subject_checks(
     # With other people in the crop one person's eye tilt is not the crop's level: turning the
     # photo by it would tilt everyone else.
     if abs(ff.residual_roll_deg) > rules.roll_threshold_deg and not others:
-        lines = posed_tilt_scene(analysis, ff.index, rules)
-        scene_level = (
-            lines is not None
-            and abs(lines.level_angle_deg - ff.angle_deg) <= rules.roll_threshold_deg
-        )
-        reason = "head tilt kept: the background's lines are level; " if scene_level else ""
+        reason = tilt_kept_reason(analysis, ff.index, rules, ff.angle_deg)
         out.append(
             CheckWarning(
                 ROLL_NOT_CORRECTED,
-                f"eyes tilted {ff.residual_roll_deg:+.1f}° ({reason}"
-                f"rotating by {ff.residual_roll_deg:+.1f}° levels them)",
+                f"eyes tilted {ff.residual_roll_deg:+.1f}° ({reason}; "
+                f"Level eyes (L) rotates by {ff.residual_roll_deg:+.1f}°)",
                 "info",
             )
         )

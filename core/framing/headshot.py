@@ -84,6 +84,7 @@ def _headshot_at(
         img_height=analysis.height,
         angle_deg=angle,
         keep=ff.face_box,
+        top_limit=ff.crown_y,
     )
     box = placement.box
     if not placement.shifted:
@@ -124,7 +125,9 @@ def _headshot_at(
                 "info",
             )
         )
-    if placement.tighter and not placement.shifted:
+    off = abs(ff.cx - box.cx) / box.w if box.w > 0 else 0.0
+    moved_sideways = placement.shifted and off > hs.centre_tolerance
+    if placement.tighter and not moved_sideways:
         got = hh / placement.height
         extra.append(
             CheckWarning(
@@ -133,7 +136,7 @@ def _headshot_at(
                 f"of the height instead of {head_share:.0%}",
             )
         )
-    if placement.shifted:
+    if moved_sideways:
         extra.append(
             CheckWarning(
                 C.SUBJECT_SHIFTED,

@@ -12,6 +12,7 @@ from core.framing.rotation import (
     box_at,
     box_offsets,
     clamp_box,
+    largest_box,
     max_scale_about,
     valid_area,
 )
@@ -59,13 +60,15 @@ def place(
     img_height: int,
     angle_deg: float = 0.0,
     keep: Box | None = None,
+    top_limit: float | None = None,
 ) -> Placement:
     """Box of ``aspect`` (w/h) and ``height`` whose point at (``x_frac``, ``y_frac``) is ``anchor``,
     inside the valid area of the photo rotated by ``angle_deg``. When it does not fit, ``y_frac``
     may move inside ``y_range`` (less headroom first), then the height shrinks down to
     ``min_height``; below that the box keeps the asked ``height`` (as far as the photo holds it)
     and slides inside (``shifted``), unless sliding would cut ``keep`` (the face): then it shrinks
-    further around the anchor."""
+    further around the anchor. A sliding box keeps its top at or above ``top_limit`` (the crown)
+    where the photo allows."""
     planes = valid_area(width, img_height, angle_deg)
     lo, hi = min(y_range[0], y_frac), max(y_range[1], y_frac)
     best_frac, best_height = y_frac, min(height, _fits(anchor, aspect, x_frac, y_frac, planes))
@@ -90,8 +93,14 @@ def place(
         return Placement(box, best_frac, best_height, height, y_frac, shifted=False)
     # No room to stay on the anchor: keep the asked size (the photo permitting) and slide; when the
     # slide pushes the anchor out of its band (eyes too high), give up a little size for it.
-    size = height
+    # The asked size, or the largest the photo holds at this aspect, placed on the anchor first
+    # and then slid inside: clamping the asked (too large) box would shrink it about its own
+    # centre, which moves the anchor up the frame (eyes too high, crown cut).
+    size = min(height, largest_box(aspect, width, img_height, angle_deg).h)
     box = clamp_box(box_at(anchor, size, aspect, x_frac, y_frac), width, img_height, angle_deg)
+    if top_limit is not None and box.top > top_limit:
+        # The smaller box sits lower on the anchor than the asked one would: lift it to the crown.
+        box = clamp_box(box.translated(0.0, top_limit - box.top), width, img_height, angle_deg)
     while size > min_height and box.h > 0 and not lo <= (anchor.y - box.top) / box.h <= hi:
         size *= 0.97
         box = clamp_box(box_at(anchor, size, aspect, x_frac, y_frac), width, img_height, angle_deg)

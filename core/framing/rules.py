@@ -128,7 +128,9 @@ class NeighbourRules:
 class FramingRules:
     roll_threshold_deg: float
     scene_min_strength: float
-    max_posed_tilt_deg: float
+    scene_max_deg: float
+    auto_max_deg: float
+    confident_max_yaw: float
     lines_min_strength: float
     headshot: HeadshotRules
     portrait: PortraitRules
@@ -342,7 +344,9 @@ def parse_framing_rules(data: Mapping[str, Any], source: Path) -> FramingRules:
     return FramingRules(
         roll_threshold_deg=r.number(straighten, "roll_threshold_deg", 0.0, 45.0),
         scene_min_strength=r.number(straighten, "scene_min_strength", 1.0, 12.0),
-        max_posed_tilt_deg=r.number(straighten, "max_posed_tilt_deg", 0.0, 45.0),
+        scene_max_deg=r.number(straighten, "scene_max_deg", 0.0, 45.0),
+        auto_max_deg=r.number(straighten, "auto_max_deg", 0.0, 45.0),
+        confident_max_yaw=r.number(straighten, "confident_max_yaw", 0.0, 1.0),
         lines_min_strength=r.number(straighten, "lines_min_strength", 1.0, 12.0),
         headshot=headshot,
         portrait=portrait,

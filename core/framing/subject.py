@@ -76,30 +76,50 @@ def frame_face(analysis: Analysis, index: int, angle_deg: float) -> FramedFace:
     )
 
 
-def posed_tilt_scene(analysis: Analysis, index: int, rules: FramingRules) -> SceneLines | None:
-    """The background's lines when they, not the eyes, should set the level: the background has
-    dominant straight lines and the head is tilted no more than a pose would tilt it."""
+def scene_level(analysis: Analysis, rules: FramingRules) -> SceneLines | None:
+    """The background's lines when they can set the photo's level: strong, and near horizontal or
+    vertical. Lines slanting further are perspective (a sign seen from the side) or design, not a
+    tilted camera, and say nothing about where level is."""
     lines = analysis.scene_lines
-    face = analysis.faces[index]
     if lines is None or lines.strength < rules.scene_min_strength:
         return None
-    if abs(face.roll_deg - lines.level_angle_deg) > rules.max_posed_tilt_deg:
+    if abs(lines.level_angle_deg) > rules.scene_max_deg:
         return None
     return lines
+
+
+def eye_roll_confident(face: Face, rules: FramingRules) -> bool:
+    """BlazeFace's eye keypoints give a trustworthy roll only on a face toward the camera."""
+    return abs(face.yaw) <= rules.confident_max_yaw
 
 
 def levelling_angle(
     analysis: Analysis, index: int, rules: FramingRules, *, keep_pose: bool = True
 ) -> float:
-    """The suggested rotation: it levels the eyes when they tilt more than the threshold, unless
-    (``keep_pose``) the background's straight lines show the head tilt is posed, in which case it
-    levels those lines (0 when they already are). ID photos pass ``keep_pose=False``. 0 too when
-    the rotated photo would lose part of the face (a face in a corner: better tilted than cut)."""
+    """The rotation a suggestion applies unasked. Automatic levelling is for camera tilt:
+
+    - strong background lines near level/plumb set the level (0 when they already are level: a
+      tilted head in front of them is a pose);
+    - without them the eyes do, when the face is frontal enough for its roll to be trusted;
+    - either way only a small correction (``auto_max_deg``) is applied: a bigger tilt is a pose or
+      the photographer's choice, kept and noted (``roll-not-corrected``), one key away (L).
+
+    ID photos (``keep_pose=False``) level the eyes by rule, however far. 0 too when the tilt is
+    under the threshold, or the rotated photo would lose part of the face (better tilted than
+    cut)."""
     face = analysis.faces[index]
-    target = face.roll_deg
-    lines = posed_tilt_scene(analysis, index, rules) if keep_pose else None
-    if lines is not None:
-        target = lines.level_angle_deg
+    if keep_pose:
+        lines = scene_level(analysis, rules)
+        if lines is not None:
+            target = lines.level_angle_deg
+        elif eye_roll_confident(face, rules):
+            target = face.roll_deg
+        else:
+            return 0.0
+        if abs(target) > rules.auto_max_deg:
+            return 0.0
+    else:
+        target = face.roll_deg
     if abs(target) <= rules.roll_threshold_deg:
         return 0.0
     ff = frame_face(analysis, index, target)
@@ -107,6 +127,19 @@ def levelling_angle(
     if not box_inside(head, analysis.width, analysis.height, target):
         return 0.0
     return target
+
+
+def tilt_kept_reason(analysis: Analysis, index: int, rules: FramingRules, angle: float) -> str:
+    """Why a suggestion at ``angle`` leaves the subject's eyes tilted (for the note)."""
+    face = analysis.faces[index]
+    lines = scene_level(analysis, rules)
+    if lines is not None and abs(lines.level_angle_deg - angle) <= rules.roll_threshold_deg:
+        return "head tilt kept: the background's lines are level"
+    if abs(face.roll_deg - angle) > rules.auto_max_deg:
+        return "a tilt this large is kept as a pose"
+    if not eye_roll_confident(face, rules):
+        return "the face is turned: its tilt is not sure enough to level unasked"
+    return "levelling would cut the photo's corners into the crop"
 
 
 def body_end_y(analysis: Analysis, index: int, band_h: float = 1.5) -> float:
