@@ -3,6 +3,7 @@ by a headshot's edge, every variant is offered, on real shared photos and on con
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -171,3 +172,54 @@ def test_head_with_room_above_has_no_crown_cut(analyzer: FaceAnalyzer) -> None:
         s = suggestion_for(analysis, genre="headshot", framing=variant, aspect=(4, 5))
         assert "crown-cut" not in codes(s), variant
         assert s.box.top <= analysis.faces[0].crown_y
+
+
+def test_group_keeps_the_shoulders_of_the_man_at_the_end_of_the_row(
+    analyzer: FaceAnalyzer,
+) -> None:
+    # Issue #9.6: the Solvay group crops cut the man at the right end of the front row through
+    # arm and hat although the photo has room; a member the photo itself cuts is named.
+    from core.framing.subject import frame_face
+
+    analysis = analyse(analyzer, shared_photo("immich_solvay.jpg"))
+    rules = load_framing_rules()
+    half = rules.group.shoulder_half_h
+    groups = [s for s in suggest_all(analysis) if s.genre == "group"]
+    assert groups
+    for s in groups:
+        assert "faces-cut" not in codes(s), s.id
+        framed = [frame_face(analysis, i, 0.0) for i in range(len(analysis.faces))]
+        right_end = max(framed, key=lambda f: f.cx)
+        assert s.box.right >= right_end.cx + half * right_end.head_height - 1.0, s.id
+        for f in framed:
+            inside = (
+                f.cx - half * f.head_height >= s.box.left - 1.0
+                and f.cx + half * f.head_height <= s.box.right + 1.0
+            )
+            if not inside:
+                people = [w.message for w in s.warnings if w.code == "people-cut"]
+                assert people, (s.id, f.index)
+                named = re.search(r"faces ([0-9, ]+)", people[0])
+                assert named and f.index in {int(n) for n in named.group(1).split(",")}
+
+
+def test_half_length_is_not_cut_through_the_hands_holding_glasses(analyzer: FaceAnalyzer) -> None:
+    # Issue #9.7: the half-length of the craft-beer photo ended across the hands on the bar
+    # holding glasses (3.2 H, a fixed head-height average). The person mask's outline widens
+    # there; the cut moves above it.
+    from core.framing.portrait import _subject, arms_zone
+
+    analysis = analyse(analyzer, shared_photo("immich_craft-beer.jpg"))
+    rules = load_framing_rules()
+    margin = rules.portrait.arms_margin_h * analysis.faces[0].head_height
+    checked = 0
+    for s in suggest_all(analysis):
+        if s.genre != "portrait" or s.framing != "half-length":
+            continue
+        zone = arms_zone(analysis, _subject(analysis, 0, rules, s.angle_deg), rules)
+        assert zone is not None, "the hands on the bar no longer widen the person's outline"
+        top, bottom = zone
+        assert not top - margin + 1.0 < s.box.bottom < bottom + margin - 1.0, s.id
+        assert "cut-through-hands" not in codes(s)
+        checked += 1
+    assert checked

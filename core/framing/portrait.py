@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from core.errors import FramingError
 from core.faces import Analysis
 from core.framing import checks as C
@@ -15,6 +17,7 @@ from core.framing.finish import aspect_label, best_of_levelled, finish, ratio
 from core.framing.placement import place
 from core.framing.rotation import (
     box_at,
+    box_inside,
     box_offsets,
     clamp_box,
     largest_box,
@@ -107,6 +110,94 @@ def _avoid_joints(
             if new_h > 0:
                 return box_at(ff.eye, new_h, box.w / box.h, x_frac, y_frac)
     return box
+
+
+def arms_zone(
+    analysis: Analysis, subj: _Subject, rules: FramingRules
+) -> tuple[float, float] | None:
+    """(top, bottom) y, in the crop frame, of the rows where arms and hands widen the person's
+    outline (forearms folded or spread, hands on a bar holding glasses): the person mask's span in
+    the body band is ``arms_widen`` times its span at the chest, and a body that ends soon after
+    (a table or bar in front) counts with it, since the hands rest on it. ``None`` without a
+    mask, or when nothing widens the outline."""
+    mask = analysis.person_mask
+    p = rules.portrait
+    if mask is None:
+        return None
+    face = analysis.faces[subj.ff.index]
+    hh = face.head_height
+    if hh <= 0:
+        return None
+    conf = mask.binary
+    rows_n, cols_n = conf.shape
+    half = p.body_band_h * hh
+    c0 = max(0, int((face.center_x - half) / mask.scale))
+    c1 = min(cols_n, int(np.ceil((face.center_x + half) / mask.scale)))
+    if c1 <= c0:
+        return None
+
+    def span(h: float) -> float:
+        r = int((face.crown_y + h * hh) / mask.scale)
+        if not 0 <= r < rows_n:
+            return -1.0
+        xs = np.flatnonzero(conf[r, c0:c1])
+        return float(xs[-1] - xs[0] + 1) * mask.scale / hh if xs.size else 0.0
+
+    step = 0.05
+    lo, hi = p.arms_chest_h
+    chest = [span(lo + k * step) for k in range(round((hi - lo) / step) + 1)]
+    chest = [c for c in chest if c > 0]
+    if len(chest) < 3:
+        return None
+    ref = float(np.median(chest))
+    heights = [hi + k * step for k in range(round((p.arms_search_to_h - hi) / step) + 1)]
+    wide = [h for h in heights if span(h) > p.arms_widen * ref]
+    if not wide:
+        return None
+    top, bottom = wide[0], wide[-1]
+    end = face.crown_y + (bottom + p.arms_hands_below_h) * hh
+    body_end = body_end_y(analysis, subj.ff.index, p.body_band_h)
+    if body_end <= end:
+        bottom = (body_end - face.crown_y) / hh
+    shift = subj.ff.eye.y - face.eye_center.y
+    return face.crown_y + top * hh + shift, face.crown_y + bottom * hh + shift
+
+
+def _avoid_arms(
+    analysis: Analysis,
+    box: Box,
+    x_frac: float,
+    y_frac: float,
+    subj: _Subject,
+    framing: PortraitFraming,
+    rules: FramingRules,
+) -> tuple[Box, CheckWarning | None]:
+    """Move a bottom edge that runs through arms or hands (``arms_zone``) above them or below
+    them, whichever is nearer and keeps the framing within ``arms_length_range`` of its length;
+    the eye point stays where it is. When neither fits, the crop stays and says so."""
+    zone = arms_zone(analysis, subj, rules)
+    ff = subj.ff
+    p = rules.portrait
+    if zone is None:
+        return box, None
+    margin = p.arms_margin_h * ff.head_height
+    top, bottom = zone
+    if not top - margin < box.bottom < bottom + margin:
+        return box, None
+    lo, hi = p.arms_length_range
+    options = sorted([top - margin, bottom + 2 * margin], key=lambda y: abs(y - box.bottom))
+    for y in options:
+        length = ff.in_h(y)
+        if not lo * framing.length_h <= length <= hi * framing.length_h:
+            continue
+        height = (y - ff.eye.y) / (1.0 - y_frac)
+        cand = box_at(ff.eye, height, box.w / box.h, x_frac, y_frac)
+        if box_inside(cand, analysis.width, analysis.height, subj.angle, tol=0.5):
+            return cand, None
+    return box, CheckWarning(
+        C.CUT_THROUGH_HANDS,
+        "the bottom edge runs through the arms or hands; the photo has no better cut nearby",
+    )
 
 
 def _id(framing: str, aspect: Aspect, subject: int) -> str:
@@ -204,6 +295,9 @@ def length_framing(
                 )
             )
     box = _avoid_joints(box, x_frac, e, subj, rules)
+    box, hands = _avoid_arms(analysis, box, x_frac, e, subj, framing, rules)
+    if hands is not None:
+        extra.append(hands)
     spec = C.CheckSpec(
         hair_cut_allowed=framing.length_h <= 1.5, max_hair_cut_h=p.close_up_max_cut_h
     )

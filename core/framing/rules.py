@@ -73,6 +73,12 @@ class PortraitRules:
     body_slack_h: float
     body_band_h: float
     close_up_max_cut_h: float
+    arms_chest_h: Range
+    arms_search_to_h: float
+    arms_widen: float
+    arms_hands_below_h: float
+    arms_margin_h: float
+    arms_length_range: Range
     orientations: tuple[tuple[str, Aspect], ...]
     framings: tuple[PortraitFraming, ...]
     environmental_min_height_h: float
@@ -100,6 +106,7 @@ class GroupRules:
     aspects: tuple[Aspect, ...]
     margin_h: float
     body_h: float
+    shoulder_half_h: float
     score: float
     opens_as_group_min_people: int
     opens_as_group_min_head_share: float
@@ -299,6 +306,12 @@ def parse_framing_rules(data: Mapping[str, Any], source: Path) -> FramingRules:
         body_slack_h=r.number(pt, "body_slack_h", 0.0, 2.0),
         body_band_h=r.number(pt, "body_band_h", 0.5, 5.0),
         close_up_max_cut_h=r.number(pt, "close_up_max_cut_h", 0.0, 0.4),
+        arms_chest_h=r.range(pt, "arms_chest_h", 0.5, 6.0),
+        arms_search_to_h=r.number(pt, "arms_search_to_h", 1.0, 10.0),
+        arms_widen=r.number(pt, "arms_widen", 1.0, 4.0),
+        arms_hands_below_h=r.number(pt, "arms_hands_below_h", 0.0, 2.0),
+        arms_margin_h=r.number(pt, "arms_margin_h", 0.0, 1.0),
+        arms_length_range=r.range(pt, "arms_length_range", 0.5, 2.0),
         orientations=tuple(
             (name, r.aspect(v, f"portrait.orientations.{name}")) for name, v in orient_t.items()
         ),
@@ -321,6 +334,7 @@ def parse_framing_rules(data: Mapping[str, Any], source: Path) -> FramingRules:
         aspects=r.aspects(gt, "aspects"),
         margin_h=r.number(gt, "margin_h", 0.0, 5.0),
         body_h=r.number(gt, "body_h", 0.0, 8.0),
+        shoulder_half_h=r.number(gt, "shoulder_half_h", 0.0, 5.0),
         score=r.number(gt, "score", 0.0, 1.0),
         opens_as_group_min_people=int(r.number(gt, "opens_as_group_min_people", 2, 1000)),
         opens_as_group_min_head_share=r.number(gt, "opens_as_group_min_head_share", 0.0, 1.0),
