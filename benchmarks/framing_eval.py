@@ -15,6 +15,10 @@ with MediaPipe. A crop passes when:
 - the shoulders are inside: the bottom edge is at least ``SHOULDER_DROP`` face heights under the
   chin.
 
+A second figure excuses a crown or shoulders that the photo itself cuts off (the crop reaches
+the photo's edge there: no crop could hold them), and an eye line outside the band in a crop that
+already spans the photo's whole height; those lines print as ROOM.
+
 Only photos in which YuNet sees a face at all (whole photo, score >= ``--score``) are judged;
 the rest are listed as "not judged". Separately it counts headshots whose edge cuts through
 another face YuNet sees in the photo, and whether the suggestion warned about it
@@ -92,6 +96,8 @@ class Verdict:
     name: str
     judged: bool
     passed: bool = False
+    #: Passes once crown/shoulders cut by the photo's own edge are excused (the crop's choice).
+    passed_with_room: bool = False
     reason: str = ""
     suggestion: Suggestion | None = None
     crop: Image.Image | None = None
@@ -145,31 +151,48 @@ class YuNet:
         return sorted(out, key=lambda f: f.box.area, reverse=True)
 
 
-def judge_crop(crop: Image.Image, yunet: YuNet) -> tuple[bool, str]:
-    """The issue's criteria on one rendered crop."""
+def judge_crop(
+    crop: Image.Image, yunet: YuNet, at_top: bool = False, at_bottom: bool = False
+) -> tuple[bool, bool, str]:
+    """The issue's criteria on one rendered crop: (passes, passes where the photo has room,
+    reasons). ``at_top``/``at_bottom``: the crop reaches the photo's own top/bottom edge, so a
+    crown or shoulders outside it were cut by the photo, not by the crop's choice."""
     faces = yunet.faces(crop, max_side=None)
     if not faces:
-        return False, "judge sees no face in the crop"
+        return False, False, "judge sees no face in the crop"
     main = faces[0]
     others = [f for f in faces[1:] if f.box.w >= OTHER_FACE_SHARE * main.box.w]
     w, h = crop.size
     problems: list[str] = []
+    excused: list[str] = []
     if others:
         problems.append(f"{len(others)} other face(s) in the crop")
     eye_y = (main.eyes[0].y + main.eyes[1].y) / 2.0
     e = eye_y / h
     if not EYE_BAND[0] <= e <= EYE_BAND[1]:
-        problems.append(f"eyes at {e:.0%} from the top")
+        # A crop spanning the photo's whole height cannot move the eyes without cutting the crown
+        # or the chin: the photo, not the crop, put them there.
+        full_height = at_top and at_bottom
+        (excused if full_height else problems).append(
+            f"eyes at {e:.0%} from the top"
+            + (" (crop is the photo's full height)" if full_height else "")
+        )
     c = main.box.cx / w
     if not CENTRE_BAND[0] <= c <= CENTRE_BAND[1]:
         problems.append(f"face centre at {c:.0%} across")
     chin = main.box.bottom
     crown = eye_y - (chin - eye_y)
     if crown < -CROWN_TOLERANCE * h:
-        problems.append(f"crown cut ({-crown / h:.0%} of the height above the top)")
+        (excused if at_top else problems).append(
+            f"crown cut ({-crown / h:.0%} of the height above the top)"
+            + (" by the photo" if at_top else "")
+        )
     if h - chin < SHOULDER_DROP * main.box.h:
-        problems.append("shoulders cut (bottom edge near the chin)")
-    return (not problems), "; ".join(problems) or "ok"
+        (excused if at_bottom else problems).append(
+            "shoulders cut" + (" by the photo" if at_bottom else " (bottom edge near the chin)")
+        )
+    reasons = "; ".join(problems + excused) or "ok"
+    return not problems and not excused, not problems, reasons
 
 
 def crop_image(image: Image.Image, s: Suggestion) -> Image.Image:
@@ -237,8 +260,15 @@ def evaluate(path: Path, analyzer: FaceAnalyzer, yunet: YuNet) -> Verdict:
         why = "Headroom found no face" if not analysis.faces else f"no {HEADSHOT_ID} offered"
         return Verdict(name, judged=True, passed=False, reason=why)
     crop = crop_image(image, s)
-    ok, reason = judge_crop(crop, yunet)
+    upright = abs(s.angle_deg) < 1e-6
+    ok, ok_room, reason = judge_crop(
+        crop,
+        yunet,
+        at_top=upright and s.box.top <= 1.0,
+        at_bottom=upright and s.box.bottom >= analysis.height - 1.0,
+    )
     v = Verdict(name, judged=True, passed=ok, reason=reason, suggestion=s, crop=crop)
+    v.passed_with_room = ok_room
     v.neighbours_cut, _ = neighbours_cut(neighbours, s, analysis.width, analysis.height)
     v.neighbour_warned = any(w.code in WARN_CODES for w in s.warnings)
     return v
@@ -295,6 +325,8 @@ def main(argv: Sequence[str]) -> int:
                 v = Verdict(path.name, judged=True, passed=False, reason=f"error: {exc}")
             verdicts.append(v)
             status = "PASS" if v.passed else ("FAIL" if v.judged else "----")
+            if v.judged and not v.passed and v.passed_with_room:
+                status = "ROOM"
             extra = ""
             if v.neighbours_cut:
                 said = "warned" if v.neighbour_warned else "NOT WARNED"
@@ -303,6 +335,7 @@ def main(argv: Sequence[str]) -> int:
             print(f"{status}  {v.name:<60} {v.reason}{angle}{extra}", flush=True)
     judged = [v for v in verdicts if v.judged]
     passed = [v for v in judged if v.passed]
+    with_room = [v for v in judged if v.passed_with_room]
     unwarned = [v for v in judged if v.neighbours_cut and not v.neighbour_warned]
     share = len(passed) / len(judged) if judged else 0.0
     print(
@@ -310,6 +343,11 @@ def main(argv: Sequence[str]) -> int:
         f"{len(verdicts) - len(judged)} not judged (no face for the judge); "
         f"{len(unwarned)} headshot(s) cut another face without a warning; "
         f"{time.perf_counter() - t0:.0f} s"
+    )
+    print(
+        f"{len(with_room)} of {len(judged)} pass ({len(with_room) / max(len(judged), 1):.0%}) "
+        "when a crown or shoulders the photo itself cuts off are not held against the crop "
+        "(ROOM lines)"
     )
     target = args.out / "contact_sheet.png"
     contact_sheet(verdicts, target)

@@ -14,6 +14,7 @@ from core.errors import FramingError
 from core.faces import Analysis
 from core.framing import checks as C
 from core.framing.finish import aspect_label, best_of_levelled, finish, ratio
+from core.framing.neighbours import avoid_neighbours, neighbour_heads
 from core.framing.placement import place
 from core.framing.rotation import (
     box_at,
@@ -298,6 +299,23 @@ def length_framing(
     box, hands = _avoid_arms(analysis, box, x_frac, e, subj, framing, rules)
     if hands is not None:
         extra.append(hands)
+    # A one-person portrait keeps other faces out of its edges as headshots do (sideways within
+    # the centring tolerance, then shorter down to min_length_share of the framing).
+    shortest = (ff.at_h(framing.length_h * p.min_length_share) - ff.eye.y) / (1.0 - e)
+    box = avoid_neighbours(
+        box,
+        ff.eye,
+        aspect=a,
+        x_frac=(ff.eye.x - box.left) / box.w,
+        y_frac=(ff.eye.y - box.top) / box.h,
+        min_height=min(box.h, max(1.0, shortest)),
+        heads=neighbour_heads(analysis, subject, subj.angle),
+        keep=ff.head_box,
+        width=analysis.width,
+        img_height=analysis.height,
+        angle_deg=subj.angle,
+        rules=rules.neighbours,
+    )
     spec = C.CheckSpec(
         hair_cut_allowed=framing.length_h <= 1.5, max_hair_cut_h=p.close_up_max_cut_h
     )
