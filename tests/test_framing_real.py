@@ -14,7 +14,7 @@ from core.detection import FaceAnalyzer
 from core.faces import Analysis
 from core.framing import first_suggestion, suggest_all, suggestion_for
 from core.framing.rotation import box_inside
-from core.framing.rules import load_id_rules
+from core.framing.rules import load_framing_rules, load_id_rules
 from core.framing.subject import frame_face
 from core.models import ModelStore
 from core.suggestion import Suggestion
@@ -114,10 +114,15 @@ def test_group_framing_holds_every_face(
     )
     a = analyzer.analyze_path(group.save(tmp_path / "group.png"))[1]
     assert len(a.faces) == 3
-    groups = [s for s in suggest_all(a) if s.genre == "group"]
+    every = [s for s in suggest_all(a) if s.genre == "group"]
+    # Every group aspect is offered (stable ids); one that cannot hold everyone names who is cut.
+    assert {s.aspect for s in every} == set(load_framing_rules().group.aspects)
+    groups = [s for s in every if "faces-cut" not in codes(s)]
     assert groups
+    for s in every:
+        if s not in groups:
+            assert any("faces " in w.message for w in s.warnings if w.code == "faces-cut")
     for s in groups:
-        assert "faces-cut" not in codes(s)
         for i, face in enumerate(a.faces):
             ff = frame_face(a, i, 0.0)
             assert s.box.contains_box(face.box, tol=1.0)

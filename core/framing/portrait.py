@@ -280,12 +280,24 @@ def length_framing(
             img_height=analysis.height,
             angle_deg=subj.angle,
         )
-        if placement.shifted:
-            raise FramingNotFeasible(
-                f"{framing.name} at {aspect[0]}:{aspect[1]}: "
-                "the photo has no room around the subject"
-            )
         box, e = placement.box, placement.y_frac
+        if placement.shifted:
+            # Degraded, not missing (a batch preset must find its framing): the crop slides off
+            # its thirds as long as the whole head stays in it.
+            if not box.contains_box(ff.head_box, tol=1.0):
+                raise FramingNotFeasible(
+                    f"{framing.name} at {aspect[0]}:{aspect[1]}: "
+                    "the photo has no room around the subject"
+                )
+            fx = (ff.cx - box.left) / box.w
+            extra.append(
+                CheckWarning(
+                    C.SUBJECT_SHIFTED,
+                    f"the photo has no room for a {framing.name} crop around the subject: "
+                    f"moved to {fx:.0%} of the width",
+                )
+            )
+            x_frac = fx
         if placement.tighter:
             extra.append(
                 CheckWarning(

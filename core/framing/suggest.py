@@ -119,10 +119,9 @@ def suggest_all(
             except FramingNotFeasible:
                 continue
     if len(analysis.faces) > 1:
-        groups = [group_framing(analysis, a, rules, output_sizes) for a in rules.group.aspects]
-        whole = [g for g in groups if not any(w.code == FACES_CUT for w in g.warnings)]
-        # Aspects that cannot hold everyone are left out, unless none can (then the best one stays).
-        out.extend(whole or sorted(groups, key=lambda g: -g.score)[:1])
+        # Every group aspect is offered under its stable id; one that cannot hold everyone says
+        # who is cut (faces-cut, a problem: it sorts after the ones that hold everybody).
+        out.extend(group_framing(analysis, a, rules, output_sizes) for a in rules.group.aspects)
         first = rules.headshot.aspects[0]
         for other in range(len(analysis.faces)):
             if other != s:
