@@ -328,8 +328,12 @@ def length_framing(
         angle_deg=subj.angle,
         rules=rules.neighbours,
     )
+    # A framing of one person says so when another face is in it (several-faces) as headshots
+    # do; the environmental framing keeps its surroundings, people included.
     spec = C.CheckSpec(
-        hair_cut_allowed=framing.length_h <= 1.5, max_hair_cut_h=p.close_up_max_cut_h
+        hair_cut_allowed=framing.length_h <= 1.5,
+        max_hair_cut_h=p.close_up_max_cut_h,
+        single_face=True,
     )
     return finish(
         analysis,
