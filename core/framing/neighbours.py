@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.faces import Analysis
-from core.framing.rotation import box_at, box_inside
+from core.framing.rotation import ANGLE_EPS, box_at, box_inside
 from core.framing.rules import NeighbourRules
 from core.framing.subject import frame_face
 from core.geometry import Box, Point
@@ -85,15 +85,19 @@ def avoid_neighbours(
         shifts += [k * rules.step, -k * rules.step]
         k += 1
     best_in: Box | None = None
+    upright = abs(angle_deg) <= ANGLE_EPS
+    photo = Box(0.0, 0.0, float(width), float(img_height))
+
+    def inside(b: Box) -> bool:
+        return box_inside(b, width, img_height, angle_deg, tol=0.5)
+
     height = box.h
     while height >= min_height - 1e-6:
         for dx in shifts:
             cand = box_at(anchor, height, aspect, x_frac + dx, y_frac)
-            if not cand.contains_box(keep, tol=0.5):
+            if not cand.contains_box(keep, tol=0.5) or cut_heads(cand, near, rules):
                 continue
-            if not box_inside(cand, width, img_height, angle_deg, tol=0.5):
-                continue
-            if cut_heads(cand, near, rules):
+            if not (cand.contains_box(photo, tol=0.5) if upright else inside(cand)):
                 continue
             if _whole_inside(cand, near) == 0:
                 return cand
