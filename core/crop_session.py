@@ -26,14 +26,14 @@ from core.framing.manual import (
     Handle,
     constrain_crop,
     fit_aspect,
-    manual_suggestion,
     swap_orientation_box,
 )
-from core.framing.plan import CropChoice, refit
+from core.framing.plan import CropChoice, crop_checks, refit
 from core.framing.rotation import box_inside
 from core.framing.rules import load_framing_rules
 from core.framing.subject import frame_face
 from core.geometry import Box, Point
+from core.presets import Preset
 from core.suggestion import CheckWarning, Suggestion
 
 #: Undo steps kept; older ones are dropped.
@@ -187,18 +187,13 @@ class CropSession:
             return self.analysis
         return Analysis(None, self.image_width, self.image_height, (), None)
 
-    def checks(self, output_sizes: Sequence[tuple[int, int]] = ()) -> tuple[CheckWarning, ...]:
-        """Core's composition checks for the current crop (via ``manual_suggestion``)."""
-        s = self._state
-        suggestion = manual_suggestion(
-            self._analysis(),
-            s.box,
-            aspect=s.aspect,
-            angle_deg=s.angle_deg,
-            subject=s.subject,
-            output_sizes=tuple(output_sizes),
-        )
-        return suggestion.warnings
+    def checks(
+        self, presets: Sequence[Preset] = (), suggestions: Sequence[Suggestion] = ()
+    ) -> tuple[CheckWarning, ...]:
+        """Core's checks for the current crop and what each of ``presets`` gets from it
+        (``core.framing.plan.crop_checks``); the crop keeps the genre of the suggestion it still
+        is (``suggestions``)."""
+        return crop_checks(self._analysis(), self._state.to_choice(suggestions), presets)
 
     # -- live edits (drag) -------------------------------------------------------------------
     def drag_to(

@@ -143,3 +143,9 @@ def rotate_point(p: Point, center: Point, angle_deg: float) -> Point:
     dx, dy = p.x - center.x, p.y - center.y
     cos_a, sin_a = math.cos(a), math.sin(a)
     return Point(center.x + dx * cos_a + dy * sin_a, center.y - dx * sin_a + dy * cos_a)
+
+
+def upscale_factor(box: Box, size: tuple[int, int]) -> float:
+    """Output pixels per crop pixel when ``box`` is rendered at ``size`` (w, h): above 1 the output
+    is enlarged. The one figure the preview badges, the checks and export use."""
+    return max(size[0] / max(box.w, 1e-9), size[1] / max(box.h, 1e-9))

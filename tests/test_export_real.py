@@ -150,3 +150,28 @@ def test_levelling_rotation_gives_level_eyes(
         _out, found = analyzer.analyze_path(file.path)
         roll = found.faces[0].roll_deg
         assert abs(roll) < 3.5, (file.preset, source_roll, roll)
+
+
+def test_an_id_preset_is_framed_by_its_rule_whatever_crop_was_chosen(
+    analyzer: FaceAnalyzer, hopper_large: Path, tmp_path: Path
+) -> None:
+    # #10 item 3: from a 2:3 headshot the US passport file came out with the eyes and the head
+    # size outside the US rule (a re-fit of the 2:3 crop). An ID preset frames by its ID rule.
+    from core.framing.checks import ID_EYE_LINE, ID_HEAD_HEIGHT
+    from core.framing.plan import CropChoice, plan_checks, refit
+    from core.framing.suggest import suggestion_for
+
+    _loaded, analysis = analyzer.analyze_path(hopper_large)
+    headshot = suggestion_for(analysis, genre="headshot", framing="standard", aspect=(2, 3))
+    choice = CropChoice.from_suggestion(headshot)
+    presets = [BOOK.require("id-us"), BOOK.require("print-8x10")]
+    planned = plan_crops(analysis, presets, choice)
+    rule_crop = suggestion_for(analysis, genre="id", framing="us", aspect=presets[0].aspect)
+    assert planned.crops["id-us"] == (rule_crop.box, rule_crop.angle_deg)
+    size = (analysis.width, analysis.height)
+    assert planned.crops["print-8x10"][0] == refit(choice, presets[1].aspect, *size)  # as before
+    checks = plan_checks(analysis, presets, planned, choice)
+    assert not {w.code for w in checks["id-us"]} & {ID_EYE_LINE, ID_HEAD_HEIGHT}
+    written = export_photo(hopper_large, presets, tmp_path, ExportOptions(), planned.crops)
+    with Image.open(written[0].path) as img:
+        assert img.size == (600, 600)

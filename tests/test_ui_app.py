@@ -147,7 +147,9 @@ def test_open_apply_drag_undo_guides_export_and_sidecar(
     assert session.state.suggestion_id is not None
     assert session.state.suggestion_id.startswith("headshot-standard-4x5")
     assert window.suggestions.suggestions("headshot")
-    assert window.checks.shown_checks() == session.checks(window.output_sizes())
+    assert set(window.checks.shown_checks()) == set(
+        session.checks(window.selected_presets(), window.suggestions.suggestions())
+    )
 
     # Click a thumbnail: the crop becomes that suggestion (an undoable edit).
     chosen = click_suggestion(qtbot, window, "headshot", 1)  # 0 is the one it opened on
@@ -585,3 +587,46 @@ def test_use_this_framing_for_all_photos(
     qtbot.waitUntil(lambda: window.shown_path() == day / "c_edge.png", timeout=10000)
     qtbot.waitUntil(window.is_settled, timeout=ANALYSIS_TIMEOUT_MS)
     review.close()
+
+
+def tick_preset(qtbot: QtBot, window: MainWindow, preset_id: str) -> None:
+    """Tick a preset under the previews as a user does: click its row, press Space."""
+    picker = window.preview.picker
+    item = next(
+        picker.topLevelItem(g).child(c)
+        for g in range(picker.topLevelItemCount())
+        for c in range(picker.topLevelItem(g).childCount())
+        if picker.topLevelItem(g).child(c).data(0, Qt.ItemDataRole.UserRole) == preset_id
+    )
+    item.parent().setExpanded(True)
+    picker.scrollToItem(item)
+    rect = picker.visualItemRect(item)
+    qtbot.mouseClick(picker.viewport(), LEFT, NO_MODS, rect.center())
+    qtbot.keyClick(picker, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: preset_id in window.preview.selected_presets(), timeout=2000)
+
+
+def test_one_upscale_figure_and_one_warning_count(
+    qtbot: QtBot, window: MainWindow, photo: Path
+) -> None:
+    # #10 item 4: the preview badge and the Checks list give the same upscale factor for one
+    # output, and a thumbnail's warning count is what Checks lists once it is applied.
+    open_and_wait(qtbot, window, photo)
+    for preset_id in ("print-8x10", "id-us"):
+        tick_preset(qtbot, window, preset_id)
+    qtbot.waitUntil(window.is_settled, timeout=ANALYSIS_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not window.preview.is_rendering(), timeout=ANALYSIS_TIMEOUT_MS)
+    for row in range(window.suggestions.grid("headshot").count()):
+        chosen = click_suggestion(qtbot, window, "headshot", row)
+        qtbot.waitUntil(lambda: not window.preview.is_rendering(), timeout=ANALYSIS_TIMEOUT_MS)
+        qtbot.waitUntil(lambda: window.checks.shown_checks() != (), timeout=5000)
+        shown = window.checks.shown_checks()
+        severe = sum(1 for w in shown if w.severity != "info")
+        tile_text = window.suggestions.grid("headshot").item(row).text().splitlines()[-1]
+        if severe:
+            assert tile_text == f"⚠ {severe} warning{'s' if severe != 1 else ''}", chosen.id
+        badge = window.preview.tile("print-8x10").badge
+        assert not badge.isHidden()
+        factor = badge.text().removeprefix("upscaled ×")
+        print_checks = [w.message for w in shown if w.message.startswith("Print 8 x 10")]
+        assert any(f"needs {factor}x upscaling" in m for m in print_checks), (factor, shown)

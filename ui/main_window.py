@@ -53,7 +53,7 @@ from core.guides import (
 from core.models import ModelProgress
 from core.paths import display_text, user_cache_dir
 from core.photo import list_photos
-from core.presets import PresetBook, load_presets
+from core.presets import Preset, PresetBook, load_presets
 from core.suggestion import CheckWarning, Suggestion
 from ui.canvas import PhotoCanvas
 from ui.checks_panel import ChecksPanel
@@ -593,12 +593,13 @@ class MainWindow(QMainWindow):
         if photo is None or analyzer is None:
             return
         self._analysis_pending = False
+        presets = self.selected_presets()
         self.status.say(f"{photo.path.name} · finding faces…")
         self.status.show_busy(True)
         self.runner.submit(
-            # Suggestions are scored as the CLI scores them, whatever presets are ticked (the
-            # Checks panel judges the crop against those): "1" is always the same crop.
-            lambda: analyze_photo(analyzer, photo.loaded),  # type: ignore[arg-type]
+            # Suggestions are scored as the CLI scores them, whatever presets are ticked; their
+            # checks are for the ticked presets (what the Checks panel lists once one is applied).
+            lambda: analyze_photo(analyzer, photo.loaded, presets),  # type: ignore[arg-type]
             self._on_analysis,
             lambda exc: self._on_analysis_failed(photo.path, exc),
             key="analysis",
@@ -626,7 +627,7 @@ class MainWindow(QMainWindow):
         subject = session.state.subject
         self.canvas.set_faces(faces, subject if subject is not None else (0 if faces else None))
         self.crop_bar.update_level_enabled()
-        self.suggestions.set_suggestions(result.suggestions)
+        self.suggestions.set_suggestions(result.suggestions, result.checks)
         if self._shown.saved is None and not session.can_undo:
             first = first_suggestion(result.analysis, result.suggestions)
             if first is not None:
@@ -660,8 +661,9 @@ class MainWindow(QMainWindow):
         result = self._result
         if result is None:
             return
+        presets = self.selected_presets()
         self.runner.submit(
-            lambda: suggest_for(result.path, result.analysis, subject),
+            lambda: suggest_for(result.path, result.analysis, subject, presets),
             self._on_resuggested,
             key="suggest",
             priority=FOREGROUND,
@@ -671,7 +673,7 @@ class MainWindow(QMainWindow):
         if self._shown is None or result.path != self._shown.path:
             return
         self._result = result
-        self.suggestions.set_suggestions(result.suggestions)
+        self.suggestions.set_suggestions(result.suggestions, result.checks)
         if self._session is not None:
             self.suggestions.set_active(self._session.state.suggestion_id)
         if self.stack.currentIndex() == PAGE_COMPARE:
@@ -781,13 +783,10 @@ class MainWindow(QMainWindow):
 
     # == checks ==
 
-    def output_sizes(self) -> list[tuple[int, int]]:
-        sizes = []
-        for preset_id in self.preview.selected_presets():
-            preset = self.presets.get(preset_id)
-            if preset is not None:
-                sizes.append((preset.width, preset.height))
-        return sizes
+    def selected_presets(self) -> list[Preset]:
+        """The presets ticked under the previews: the ones checks, suggestions and export use."""
+        found = (self.presets.get(pid) for pid in self.preview.selected_presets())
+        return [p for p in found if p is not None]
 
     def _schedule_checks(self) -> None:
         # Several edits in one event-loop turn (a fast drag) run the checks once.
@@ -804,7 +803,10 @@ class MainWindow(QMainWindow):
             self.checks.clear("Finding faces…")
             return
         try:
-            found: Sequence[CheckWarning] = self._session.checks(self.output_sizes())
+            suggestions = self._result.suggestions if self._result is not None else ()
+            found: Sequence[CheckWarning] = self._session.checks(
+                self.selected_presets(), suggestions
+            )
         except Exception as exc:  # a check bug must not break cropping
             log.exception("checks failed")
             self.checks.clear(f"Checks unavailable: {describe_error(exc)}")

@@ -6,7 +6,8 @@ sidecar's CropChoice itself (``CropState.to_choice`` / ``CropState.from_choice``
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image
@@ -15,11 +16,12 @@ from PySide6.QtGui import QImage
 from core.detection import FaceAnalyzer
 from core.export.colour import to_srgb
 from core.faces import Analysis
-from core.framing.plan import CropChoice
+from core.framing.plan import CropChoice, crop_checks
 from core.framing.suggest import suggest_all
 from core.photo import LoadedPhoto, load_photo_and_preview
+from core.presets import Preset
 from core.starting_crop import saved_crop
-from core.suggestion import Suggestion
+from core.suggestion import CheckWarning, Suggestion
 from ui.qt_images import pil_to_qimage
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,8 @@ class PhotoAnalysis:
     path: Path
     analysis: Analysis
     suggestions: tuple[Suggestion, ...]
+    #: Per suggestion id: the checks the Checks panel lists once it is applied (ticked presets).
+    checks: dict[str, tuple[CheckWarning, ...]] = field(default_factory=dict)
 
 
 def load_display_photo(path: Path, max_side: int) -> DisplayPhoto:
@@ -63,13 +67,32 @@ def load_display_photo(path: Path, max_side: int) -> DisplayPhoto:
     return DisplayPhoto(path, size, preview, pil_to_qimage(preview), saved, loaded)
 
 
-def analyze_photo(analyzer: FaceAnalyzer, photo: LoadedPhoto) -> PhotoAnalysis:
-    """Faces and suggestions, scored as ``app.py suggest`` scores them."""
-    analysis = analyzer.analyze(photo)
-    suggestions = suggest_all(analysis)
-    return PhotoAnalysis(photo.path, analysis, tuple(suggestions))
+def analyze_photo(
+    analyzer: FaceAnalyzer, photo: LoadedPhoto, presets: Sequence[Preset] = ()
+) -> PhotoAnalysis:
+    """Faces and suggestions, scored as ``app.py suggest`` scores them, with each suggestion's
+    checks for the ticked ``presets``."""
+    return suggest_for(photo.path, analyzer.analyze(photo), None, presets)
 
 
-def suggest_for(path: Path, analysis: Analysis, subject: int | None) -> PhotoAnalysis:
-    suggestions = suggest_all(analysis, subject=subject)
-    return PhotoAnalysis(path, analysis, tuple(suggestions))
+def suggest_for(
+    path: Path,
+    analysis: Analysis,
+    subject: int | None,
+    presets: Sequence[Preset] = (),
+) -> PhotoAnalysis:
+    """The photo's suggestions (whatever is ticked: "1" is always the same crop), each with the
+    checks the Checks panel lists once it is applied for the ticked ``presets``."""
+    suggestions = tuple(suggest_all(analysis, subject=subject))
+    return PhotoAnalysis(
+        path, analysis, suggestions, suggestion_checks(analysis, suggestions, presets)
+    )
+
+
+def suggestion_checks(
+    analysis: Analysis, suggestions: Sequence[Suggestion], presets: Sequence[Preset]
+) -> dict[str, tuple[CheckWarning, ...]]:
+    """Per suggestion id, core's checks of that crop for ``presets`` (``crop_checks``)."""
+    return {
+        s.id: crop_checks(analysis, CropChoice.from_suggestion(s), presets) for s in suggestions
+    }

@@ -105,10 +105,10 @@ class PreviewTile(QFrame):
         self.badge.setVisible(rendered.upscaled)
         if rendered.upscaled:
             cw, ch = rendered.crop_size
-            self.badge.setText(f"upscaled ×{rendered.upscale:.1f}")
+            self.badge.setText(f"upscaled ×{rendered.upscale:.2f}")
             self.badge.setToolTip(
                 f"The crop is {cw} × {ch} px of the photo; this output enlarges it "
-                f"{rendered.upscale:.1f}× and will look soft. Use a larger crop or a smaller size."
+                f"{rendered.upscale:.2f}× and will look soft. Use a larger crop or a smaller size."
             )
         self._refresh_pixmap()
 

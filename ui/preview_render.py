@@ -21,7 +21,7 @@ from core.crop_session import CropState
 from core.export.colour import to_srgb
 from core.export.render import render_crop
 from core.framing.plan import CropChoice, CropPlan, refit_to_presets
-from core.geometry import Box
+from core.geometry import Box, upscale_factor
 from core.photo import open_upright
 from core.presets import Preset
 from ui.qt_images import pil_to_qimage
@@ -117,7 +117,7 @@ def render_previews(request: PreviewRequest, cache: FullImageCache) -> list[Rend
         pixels = to_srgb(render_crop(full, box, angle, (preset.width, preset.height)), icc)
         if preset.circle:
             pixels = circle_masked(pixels)
-        upscale = max(preset.width / max(box.w, 1e-9), preset.height / max(box.h, 1e-9))
+        upscale = upscale_factor(box, (preset.width, preset.height))
         results.append(
             RenderedPreview(
                 preset_id=preset.id,

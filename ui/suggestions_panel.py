@@ -7,7 +7,7 @@ session, so it is undoable like any other edit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PIL import Image
 from PySide6.QtCore import QSize, Qt, Signal
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.suggestion import Suggestion
+from core.suggestion import CheckWarning, Suggestion
 from ui.qt_images import crop_thumbnail, pil_to_qimage
 from ui.tasks import TaskRunner
 from ui.theme import icon
@@ -71,13 +71,16 @@ def item_text(
     number: int | None,
     s: Suggestion,
     metrics: QFontMetrics | None = None,
+    checks: Sequence[CheckWarning] | None = None,
     *,
     person: bool = False,
 ) -> str:
     """Three short lines under a thumbnail: the framing (after the person, ``person``: when the
     photo has several); the key number (1-9), ratio and score; the number of warnings (problems
-    and warnings; else of notes). The first line is elided to the cell when ``metrics`` is
-    given."""
+    and warnings; else of notes) among ``checks`` (what the Checks panel lists once this crop is
+    applied; default the suggestion's own). The first line is elided to the cell when
+    ``metrics`` is given."""
+    found = s.warnings if checks is None else checks
     # Non-breaking spaces: a framing name is one line, elided if need be, never wrapped.
     first = _FRAMING_LABELS.get(s.framing, s.framing)
     if person and s.subject is not None:
@@ -89,8 +92,8 @@ def item_text(
     if number is not None and number <= 9:
         parts.insert(0, str(number))
     # Notes (info) are not warnings: a kept head tilt must not read as a fault on every tile.
-    severe = sum(1 for w in s.warnings if w.severity != "info")
-    notes = len(s.warnings) - severe
+    severe = sum(1 for w in found if w.severity != "info")
+    notes = len(found) - severe
     if severe:
         third = f"⚠ {severe} warning{'s' if severe != 1 else ''}"
     elif notes:
@@ -170,6 +173,7 @@ class SuggestionsPanel(QWidget):
         self._preview: Image.Image | None = None
         self._original_size = (1, 1)
         self._by_genre: dict[str, list[Suggestion]] = {g: [] for g, _ in GENRES}
+        self._checks: dict[str, Sequence[CheckWarning]] = {}
         self._active_id: str | None = None
         self._thumbs_pending = 0
         self._grids: dict[str, SuggestionGrid] = {}
@@ -232,8 +236,15 @@ class SuggestionsPanel(QWidget):
         self._preview = preview
         self._original_size = original_size
 
-    def set_suggestions(self, suggestions: Sequence[Suggestion]) -> None:
-        """Fill the tabs (each genre in the order given: best first) and render thumbnails."""
+    def set_suggestions(
+        self,
+        suggestions: Sequence[Suggestion],
+        checks: Mapping[str, Sequence[CheckWarning]] | None = None,
+    ) -> None:
+        """Fill the tabs (each genre in the order given: best first) and render thumbnails.
+        ``checks`` per suggestion id: what the Checks panel will list for it (the tile counts
+        those)."""
+        self._checks = dict(checks or {})
         for genre, _ in GENRES:
             self._runner.cancel(self._thumb_key(genre))
             self._by_genre[genre] = [s for s in suggestions if s.genre == genre]
@@ -314,7 +325,8 @@ class SuggestionsPanel(QWidget):
         # Several people's crops in one tab: each thumbnail says whose it is.
         people = len({s.subject for s in found if s.subject is not None}) > 1
         for number, s in enumerate(found, start=1):
-            text = item_text(number, s, grid.fontMetrics(), person=people)
+            checks = self._checks.get(s.id, s.warnings)
+            text = item_text(number, s, grid.fontMetrics(), checks, person=people)
             item = QListWidgetItem(_placeholder_icon(s.aspect), text)
             item.setData(_SUGGESTION_ROLE, s)
             item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
@@ -322,7 +334,7 @@ class SuggestionsPanel(QWidget):
             tips = [f"{number}: {s.genre} · {s.label}{whose} · score {s.score:.0%}"]
             if abs(s.angle_deg) >= 0.05:
                 tips.append(f"rotated {s.angle_deg:+.1f}°")
-            tips += [f"• {w.message}" for w in s.warnings]
+            tips += [f"• {w.message}" for w in checks]
             item.setToolTip("\n".join(tips))
             grid.addItem(item)
         if self._preview is None:

@@ -30,7 +30,7 @@ from core.export.tiff16 import (
     render_16,
 )
 from core.export.types import ExportOptions, ProgressCallback, WrittenFile
-from core.geometry import Box
+from core.geometry import Box, upscale_factor
 from core.presets import FORMAT_EXTENSIONS, FORMATS, Preset
 
 
@@ -258,7 +258,7 @@ def render_outputs(
     (ExportCancelled carries ``done``, the files written so far)."""
     source = Path(source)
     presets = [p.preset for p in planned]
-    needed = max(max(p.width / crops[p.id][0].w, p.height / crops[p.id][0].h) for p in presets)
+    needed = max(upscale_factor(crops[p.id][0], (p.width, p.height)) for p in presets)
     exif, xmp = read_source_metadata(source)
     # Each kind of source is decoded once, when the first output needing it comes.
     eight_bit: tuple[CropRenderer, bytes | None] | None = None

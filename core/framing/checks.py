@@ -10,7 +10,7 @@ from core.faces import Analysis
 from core.framing.neighbours import cut_heads, neighbour_heads
 from core.framing.rules import FramingRules, Range
 from core.framing.subject import FramedFace, body_end_y, frame_face, tilt_kept_reason
-from core.geometry import Box
+from core.geometry import Box, upscale_factor
 from core.suggestion import CheckWarning
 
 UPSCALE_NEEDED = "upscale-needed"
@@ -60,7 +60,7 @@ def upscale_checks(box: Box, output_sizes: Sequence[tuple[int, int]]) -> list[Ch
     out: list[CheckWarning] = []
     w, h = box.rounded()[2:]
     for tw, th in output_sizes:
-        factor = max(tw / max(w, 1), th / max(h, 1))
+        factor = upscale_factor(box, (tw, th))
         if factor > 1.0 + 1e-6:
             out.append(
                 CheckWarning(

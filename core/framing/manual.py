@@ -200,7 +200,7 @@ def swap_orientation_box(
     return constrain_crop(Box(left, top, w, h), c, handle="move")
 
 
-def _subject_in(analysis: Analysis, box: Box, angle_deg: float) -> int | None:
+def subject_in_crop(analysis: Analysis, box: Box, angle_deg: float) -> int | None:
     """Largest face whose eyes are in the crop (faces are ordered best subject first)."""
     for i in range(len(analysis.faces)):
         if box.contains_point(frame_face(analysis, i, angle_deg).eye):
@@ -224,7 +224,7 @@ def manual_suggestion(
     also measured against that rule (head height, eye line, resolution)."""
     rules = load_framing_rules()
     if subject is None:
-        subject = _subject_in(analysis, box, angle_deg)
+        subject = subject_in_crop(analysis, box, angle_deg)
     elif not 0 <= subject < len(analysis.faces):
         subject = None
     g: Genre = genre if genre in ("headshot", "portrait", "group", "id", "manual") else "manual"  # type: ignore[assignment]

@@ -1,10 +1,15 @@
-"""Crop planning: which crop each output preset gets, from one photo's analysis.
+"""Crop planning: which crop each output preset gets, from one photo's analysis, and its checks.
 
 One crop record (``CropChoice``: what a person or a suggestion chose for a photo, also the sidecar
 payload) and one function, ``plan_crops``, from (analysis, presets, and a suggestion, a suggestion
 id, a saved crop, or nothing) to a ``PlannedCrops``: per preset id the box and angle to render,
 and the presets the photo cannot be framed for with the reason. Export only writes what this
-decides.
+decides. An ID preset is always framed by its ID rule (its head size and eye line are the law),
+never by re-fitting another crop.
+
+``plan_checks`` gives each planned crop its checks (the ones the export dialog shows before and
+after writing); ``crop_checks`` is the Checks panel's list for a crop on screen and a set of
+presets: the crop's own checks, then what each preset's crop adds (upscaling, ID rules).
 
 Boxes are in upright original pixels; a box with an angle lives in the frame of the photo rotated
 counter-clockwise by that angle about its centre (``core.geometry``).
@@ -18,11 +23,15 @@ from typing import Any
 
 from core.errors import FramingError
 from core.faces import Analysis
+from core.framing.manual import manual_suggestion, subject_in_crop
 from core.framing.rotation import box_at, clamp_box, largest_box
 from core.framing.suggest import suggest_all, suggestion_for
 from core.geometry import Box, Point
 from core.presets import Preset
-from core.suggestion import Suggestion
+from core.suggestion import CheckWarning, Suggestion
+
+#: The check code of a preset the photo cannot be framed for (Checks panel).
+PRESET_UNFRAMED = "preset-unframed"
 
 #: Per preset id: the crop box (upright original px; rotated frame when angle != 0) and angle.
 CropPlan = dict[str, tuple[Box, float]]
@@ -109,14 +118,14 @@ def plan_crops(
     crops: CropPlan = {}
     unframed: dict[str, str] = {}
     for preset in presets:
-        if choice is not None:
+        if choice is not None and not is_id_preset(preset):
             crops[preset.id] = (
                 refit(choice, preset.aspect, analysis.width, analysis.height),
                 choice.angle_deg,
             )
             continue
         try:
-            suggestion = suggestion_for_preset(analysis, preset)
+            suggestion = suggestion_for_preset(analysis, preset, _subject(analysis, choice))
         except FramingError as exc:
             unframed[preset.id] = str(exc)
             continue
@@ -137,9 +146,28 @@ def _as_choice(analysis: Analysis, source: CropSource) -> CropChoice | None:
     return CropChoice.from_suggestion(match)
 
 
-def suggestion_for_preset(analysis: Analysis, preset: Preset) -> Suggestion:
-    """The framing engine's crop for ``preset``: its own framing, else the first of its fallbacks
-    the photo can give. FramingError (the preset's own reason) when none works."""
+def is_id_preset(preset: Preset) -> bool:
+    """An ID photo preset: framed by its ID rule whatever crop was chosen."""
+    return preset.genre == "id"
+
+
+def _subject(analysis: Analysis, choice: CropChoice | None) -> int | None:
+    """The person a chosen crop is of: its own subject, else the largest face whose eyes are in
+    it, else (a crop of no face) the largest face. None without a choice (the engine decides)."""
+    if choice is None or not analysis.faces:
+        return None
+    if choice.subject is not None and 0 <= choice.subject < len(analysis.faces):
+        return choice.subject
+    inside = subject_in_crop(analysis, choice.box, choice.angle_deg)
+    return inside if inside is not None else 0
+
+
+def suggestion_for_preset(
+    analysis: Analysis, preset: Preset, subject: int | None = None
+) -> Suggestion:
+    """The framing engine's crop for ``preset`` (of face ``subject``; None: the engine's pick):
+    its own framing, else the first of its fallbacks the photo can give. FramingError (the
+    preset's own reason) when none works."""
     first: FramingError | None = None
     for genre, framing in preset.framings:
         try:
@@ -148,6 +176,7 @@ def suggestion_for_preset(analysis: Analysis, preset: Preset) -> Suggestion:
                 genre=genre,
                 framing=framing,
                 aspect=preset.aspect,
+                subject=subject,
                 output_sizes=((preset.width, preset.height),),
             )
         except FramingError as exc:
@@ -156,6 +185,79 @@ def suggestion_for_preset(analysis: Analysis, preset: Preset) -> Suggestion:
             first = first or exc
     assert first is not None
     raise FramingError(f"{preset.id}: {first}") from first
+
+
+def plan_checks(
+    analysis: Analysis,
+    presets: Sequence[Preset],
+    planned: PlannedCrops,
+    source: CropSource = None,
+) -> dict[str, tuple[CheckWarning, ...]]:
+    """Per planned preset, core's checks of the crop it gets at its output size: the subject
+    checks of the crop's genre (the ID rule's for an ID preset) and its upscaling."""
+    choice = source if isinstance(source, CropChoice) else None
+    if isinstance(source, Suggestion):
+        choice = CropChoice.from_suggestion(source)
+    subject = _subject(analysis, choice)
+    found: dict[str, tuple[CheckWarning, ...]] = {}
+    for preset in presets:
+        if preset.id not in planned.crops:
+            continue
+        box, angle = planned.crops[preset.id]
+        if is_id_preset(preset) or choice is None or choice.genre in (None, "manual"):
+            genre, framing = preset.genre, preset.framing
+        else:
+            genre, framing = choice.genre, choice.framing or "manual"
+        found[preset.id] = manual_suggestion(
+            analysis,
+            box,
+            aspect=preset.aspect,
+            angle_deg=angle,
+            subject=subject,
+            genre=genre,
+            framing=framing,
+            output_sizes=((preset.width, preset.height),),
+        ).warnings
+    return found
+
+
+def crop_checks(
+    analysis: Analysis, choice: CropChoice, presets: Sequence[Preset] = ()
+) -> tuple[CheckWarning, ...]:
+    """The checks of ``choice`` as the photographer sees them for the ``presets`` they export to:
+    the crop's own checks, then each preset's that its planned crop adds, named for the preset
+    (an upscaled print, an ID photo's head size), and the presets the photo cannot give."""
+    own = manual_suggestion(
+        analysis,
+        choice.box,
+        aspect=choice.aspect,
+        angle_deg=choice.angle_deg,
+        subject=_subject(analysis, choice),
+        genre=choice.genre or "manual",
+        framing=choice.framing or "manual",
+    ).warnings
+    found = list(own)
+    seen = {(w.code, w.message) for w in own}
+    try:
+        planned = plan_crops(analysis, presets, choice)
+    except FramingError as exc:
+        return (*found, CheckWarning(PRESET_UNFRAMED, str(exc), "problem"))
+    per_preset = plan_checks(analysis, presets, planned, choice)
+    for preset in presets:
+        if preset.id in planned.unframed:
+            found.append(
+                CheckWarning(
+                    PRESET_UNFRAMED,
+                    f"{preset.name}: cannot be framed: {planned.unframed[preset.id]}",
+                    "problem",
+                )
+            )
+            continue
+        for w in per_preset.get(preset.id, ()):
+            if (w.code, w.message) not in seen:
+                seen.add((w.code, w.message))
+                found.append(CheckWarning(w.code, f"{preset.name}: {w.message}", w.severity))
+    return tuple(found)
 
 
 def refit_to_presets(
