@@ -45,8 +45,18 @@ from core.export import (
 )
 from core.export.atomic import prepare_out_dir
 from core.export.inputs import InputGuard
-from core.framing.plan import CropChoice, CropPlan, CropSource, plan_crops, refit_to_presets
+from core.framing.plan import (
+    CropChoice,
+    CropPlan,
+    CropSource,
+    PlannedCrops,
+    blank_analysis,
+    is_id_preset,
+    plan_checks,
+    plan_crops,
+)
 from core.presets import Preset
+from core.suggestion import CheckWarning
 
 if TYPE_CHECKING:
     from core.consistent import SharedFraming
@@ -74,6 +84,11 @@ class BatchItem:
     #: With ``write_xmp``: what happened to the photo's XMP sidecar ("wrote ...", "XMP not
     #: written: reason"); None when no XMP was asked for.
     xmp: str | None = None
+    #: Per written preset, core's checks of the crop it got (what the export dialog lists).
+    checks: tuple[tuple[str, tuple[CheckWarning, ...]], ...] = ()
+
+    def checks_of(self, written: WrittenFile) -> tuple[CheckWarning, ...]:
+        return dict(self.checks).get(written.preset, ())
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -84,6 +99,7 @@ class BatchItem:
             "written": [w.to_json() for w in self.written],
             "unframed": [{"preset": p, "reason": r} for p, r in self.unframed],
             "xmp": self.xmp,
+            "checks": {p: [w.to_json() for w in found] for p, found in self.checks},
         }
 
 
@@ -121,7 +137,10 @@ class BatchResult:
     def to_json(self) -> dict[str, Any]:
         return {
             "written": [
-                {k: v for k, v in w.to_json().items() if k != "quality"} for w in self.written
+                {k: v for k, v in w.to_json().items() if k != "quality"}
+                | {"checks": [c.to_json() for c in i.checks_of(w)]}
+                for i in self.items
+                for w in i.written
             ],
             "skipped": [
                 {"source": str(i.source), "preset": None, "reason": i.reason} for i in self.skipped
@@ -152,10 +171,13 @@ CANCELLED = "cancelled"
 @dataclass(frozen=True)
 class ChosenCrop:
     """A crop the caller chose for one photo (the GUI's committed crop), with the size of the
-    upright original it was made on: it is re-fitted to each preset without a new detection."""
+    upright original it was made on and, when known, the photo's analysis: it is re-fitted to each
+    preset (an ID preset is framed by its rule) without a new detection when the analysis comes
+    with it or no ID preset needs faces."""
 
     choice: CropChoice
     image_size: tuple[int, int]
+    analysis: Analysis | None = None
 
 
 @dataclass(frozen=True)
@@ -169,6 +191,7 @@ class _Job:
     use_sidecar: bool = True
     crops: CropPlan | None = None  # precomputed (consistent mode): skip detection
     unframed: tuple[tuple[str, str], ...] = ()  # with ``crops``: presets left out, and why
+    checks: tuple[tuple[str, tuple[CheckWarning, ...]], ...] = ()  # with ``crops``: their checks
     chosen: ChosenCrop | None = None  # the caller's crop for this photo
     inputs: tuple[Path, ...] = ()  # the batch's photos: no write ever replaces one
     write_xmp: bool = False  # also write the crop into the photo's XMP sidecar (Lightroom)
@@ -396,15 +419,8 @@ def _photo_job(job: _Job, local: _InProcess, *, write: bool) -> RenderedJob:
     files: tuple[RenderedFile, ...] = ()
     saved: CropChoice | None = None
     try:
-        if job.crops is not None:
-            crops, unframed, crop_from = job.crops, dict(job.unframed), "consistent"
-        elif job.chosen is not None:
-            width, height = job.chosen.image_size
-            crops = refit_to_presets(job.chosen.choice, job.presets, width, height)
-            unframed, crop_from = {}, "chosen"
-        else:
-            analysis = _analyze(job.source)
-            crops, unframed, crop_from, saved = _crops_for(job, analysis)
+        planned, checks, crop_from, saved = _plan(job)
+        crops, unframed = planned.crops, planned.unframed
         presets = [p for p in job.presets if p.id in crops]
         if not presets:
             reasons = "; ".join(f"{pid}: {why}" for pid, why in unframed.items())
@@ -459,37 +475,51 @@ def _photo_job(job: _Job, local: _InProcess, *, write: bool) -> RenderedJob:
         crop_from=crop_from,
         unframed=tuple(unframed.items()),
         xmp=xmp,
+        checks=tuple((w.preset, checks.get(w.preset, ())) for w in written),
     )
     return item, files
 
 
-def _crops_for(
-    job: _Job, analysis: Analysis
-) -> tuple[CropPlan, dict[str, str], str, CropChoice | None]:
-    """Crops for the presets this photo can be framed for, the reasons for the others, where the
-    crops came from, and the saved crop they were fitted from (if any)."""
+def _plan(
+    job: _Job,
+) -> tuple[PlannedCrops, dict[str, tuple[CheckWarning, ...]], str, CropChoice | None]:
+    """The crops for the presets this photo can be framed for (with the reasons for the others),
+    each crop's checks, where the crops came from, and the saved crop they were fitted from (if
+    any)."""
+    if job.crops is not None:
+        return PlannedCrops(job.crops, dict(job.unframed)), dict(job.checks), "consistent", None
     source: CropSource = None
     saved: CropChoice | None = None
-    crop_from = "suggestion"
-    if job.style is not None:
-        from core.framing.house_style import frame_in_style
+    if job.chosen is not None:
+        analysis = job.chosen.analysis
+        if analysis is None:
+            if any(is_id_preset(p) for p in job.presets):
+                analysis = _analyze(job.source)  # the ID rules need the face
+            else:
+                analysis = blank_analysis(*job.chosen.image_size, job.source)
+        source, crop_from = job.chosen.choice, "chosen"
+    else:
+        analysis = _analyze(job.source)
+        crop_from = "suggestion"
+        if job.style is not None:
+            from core.framing.house_style import frame_in_style
 
-        styled = frame_in_style(analysis, job.style)
-        if styled.problem is not None:
-            raise FramingError(f"{styled.problem} (house style {job.style.name!r})")
-        saved, crop_from = styled.choice, f"style:{job.style.name}"
-        source = saved
-    elif job.suggestion_id is not None:
-        source, crop_from = job.suggestion_id, f"suggestion:{job.suggestion_id}"
-    elif job.use_sidecar:
-        from core.starting_crop import saved_crop
-
-        found = saved_crop(job.source, (analysis.width, analysis.height))
-        if found is not None:
-            saved, crop_from = found
+            styled = frame_in_style(analysis, job.style)
+            if styled.problem is not None:
+                raise FramingError(f"{styled.problem} (house style {job.style.name!r})")
+            saved, crop_from = styled.choice, f"style:{job.style.name}"
             source = saved
+        elif job.suggestion_id is not None:
+            source, crop_from = job.suggestion_id, f"suggestion:{job.suggestion_id}"
+        elif job.use_sidecar:
+            from core.starting_crop import saved_crop
+
+            found = saved_crop(job.source, (analysis.width, analysis.height))
+            if found is not None:
+                saved, crop_from = found
+                source = saved
     planned = plan_crops(analysis, job.presets, source)
-    return planned.crops, planned.unframed, crop_from, saved
+    return planned, plan_checks(analysis, job.presets, planned, source), crop_from, saved
 
 
 def _lightroom_crop(job: _Job, crops: CropPlan, saved: CropChoice | None) -> CropChoice | None:
@@ -576,6 +606,7 @@ def _run_consistent(
         except FramingError as exc:
             finished[job.index] = BatchItem(job.source, "skipped", reason=str(exc))
             continue
+        checks = plan_checks(analysis, presets, PlannedCrops(crops, unframed))
         export_jobs.append(
             _Job(
                 job.index,
@@ -587,6 +618,7 @@ def _run_consistent(
                 unframed=tuple(unframed.items()),
                 inputs=job.inputs,
                 write_xmp=job.write_xmp,
+                checks=tuple(checks.items()),
             )
         )
     done_before = len(finished)

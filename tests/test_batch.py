@@ -236,7 +236,7 @@ def test_cli_export_json_and_exit_code(folder: Path, tmp_path: Path) -> None:
     data = json.loads(run.stdout)
     assert set(data) >= {"written", "failed", "skipped"}
     assert {tuple(sorted(w)) for w in data["written"]} == {
-        ("bytes", "height", "path", "preset", "source", "width")
+        ("bytes", "checks", "height", "path", "preset", "source", "width")
     }
     assert sorted((w["preset"], w["width"], w["height"]) for w in data["written"]) == [
         ("id-us", 600, 600),

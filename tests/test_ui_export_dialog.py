@@ -397,3 +397,65 @@ def test_tiff_choices_set_format_and_colour_space(
         page = tif.pages.first
         assert page.dtype == np.uint16 and page.shape == (400, 400, 3)
         assert page.tags[34675].value == adobe_rgb_profile_bytes()
+
+
+def _tick(qtbot, picker, preset_id: str) -> None:
+    """Tick a preset as a user does: click its row, press Space."""
+    item = next(
+        picker.topLevelItem(g).child(c)
+        for g in range(picker.topLevelItemCount())
+        for c in range(picker.topLevelItem(g).childCount())
+        if picker.topLevelItem(g).child(c).data(0, Qt.ItemDataRole.UserRole) == preset_id
+    )
+    item.parent().setExpanded(True)
+    picker.scrollToItem(item)
+    qtbot.mouseClick(
+        picker.viewport(), Qt.MouseButton.LeftButton, pos=picker.visualItemRect(item).center()
+    )
+    qtbot.keyClick(picker, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: preset_id in picker.checked_ids(), timeout=2000)
+
+
+def test_id_preset_follows_its_rule_and_the_dialog_shows_each_presets_checks(
+    qtbot, runner, presets, settings, model_store, tmp_path: Path, grace_hopper_path: Path
+) -> None:
+    # #10 item 3: from a 2:3 headshot the US passport file came out with the eyes and head size
+    # outside the US rule and an 8x10 print was an 11x upscale, and the result only said
+    # "quality 92". The dialog checks the presets ticked in it before writing, the ID file is
+    # framed by its rule, and the result lists every warning per file.
+    from core.detection import FaceAnalyzer
+    from core.framing.checks import ID_EYE_LINE, ID_HEAD_HEIGHT, UPSCALE_NEEDED
+    from core.framing.plan import checks_by_preset
+    from core.framing.suggest import suggestion_for
+
+    photo = tmp_path / "grace.jpg"
+    shutil.copy(grace_hopper_path, photo)
+    with FaceAnalyzer(model_store) as analyzer:
+        analysis = analyzer.analyze_path(photo)[1]
+    headshot = suggestion_for(analysis, genre="headshot", framing="standard", aspect=(2, 3))
+    crop = ChosenCrop(
+        CropChoice.from_suggestion(headshot), (analysis.width, analysis.height), analysis
+    )
+    dialog = _dialog(qtbot, runner, presets, [(photo, crop)], settings)
+    dialog.set_presets([])
+    dialog.set_output_folder(tmp_path / "out")
+    dialog.show()
+    for preset_id in ("id-us", "print-8x10"):
+        _tick(qtbot, dialog.picker, preset_id)
+    chosen = [presets.require("id-us"), presets.require("print-8x10")]
+    expected = checks_by_preset(analysis, chosen, crop.choice)
+    qtbot.waitUntil(lambda: dialog.preset_checks.shown_checks() == expected, timeout=2000)
+    assert not {w.code for w in expected["id-us"]} & {ID_EYE_LINE, ID_HEAD_HEIGHT}
+    assert UPSCALE_NEEDED in {w.code for w in expected["print-8x10"]}
+    _screenshot(dialog, "export_dialog_checks.png")
+
+    result = _click_export(qtbot, dialog)
+    assert {w.preset for w in result.written} == {"id-us", "print-8x10"}
+    tree = dialog.results_tree
+    for row in range(tree.topLevelItemCount()):
+        item = tree.topLevelItem(row)
+        written = next(w for w in result.written if w.path.name == item.text(0))
+        listed = [item.child(c).text(3) for c in range(item.childCount())]
+        assert listed == [w.message for w in expected[written.preset]]
+        assert result.checks[written.path] == expected[written.preset]
+    assert "with warnings" in dialog.status_label.text()

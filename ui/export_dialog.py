@@ -41,10 +41,12 @@ from core.batch import ChosenCrop
 from core.errors import HeadroomError
 from core.export.atomic import default_out_dir
 from core.presets import PresetBook
+from ui.export_checks import PresetChecksView, add_check_items
 from ui.export_job import (
     ExportJob,
     ExportRunResult,
     check_output_folder,
+    checks_before_export,
     find_clashes,
     name_example,
     run_export,
@@ -134,6 +136,7 @@ class ExportDialog(QDialog):
         self._build()
         self._load_settings()
         self._update_example()
+        self._update_preset_checks()
         self._update_enabled()
 
     # -- construction -----------------------------------------------------------------------------
@@ -141,6 +144,9 @@ class ExportDialog(QDialog):
     def _build(self) -> None:
         self.picker = PresetPicker(self._presets, self)
         self.picker.checkedChanged.connect(lambda _ids: self._on_options_changed())
+        self.picker.checkedChanged.connect(lambda _ids: self._update_preset_checks())
+        self.checks_title = QLabel("Checks of each output, before writing", self)
+        self.preset_checks = PresetChecksView(self)
 
         self.folder_edit = QLineEdit(self)
         self.folder_edit.setPlaceholderText("Folder to write the files into")
@@ -213,7 +219,7 @@ class ExportDialog(QDialog):
         self.results_tree = QTreeWidget(self)
         self.results_tree.setObjectName("exportResults")
         self.results_tree.setHeaderLabels(["File", "Pixels", "Size", "Details"])
-        self.results_tree.setRootIsDecorated(False)
+        self.results_tree.setRootIsDecorated(True)
         self.results_tree.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         header = self.results_tree.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -241,7 +247,8 @@ class ExportDialog(QDialog):
         options_layout.setContentsMargins(0, 0, 0, 0)
         options_layout.addLayout(form)
         options_layout.addWidget(self.error_label)
-        options_layout.addStretch(1)
+        options_layout.addWidget(self.checks_title)
+        options_layout.addWidget(self.preset_checks, 1)
         top = QSplitter(Qt.Orientation.Horizontal, self)
         top.addWidget(self.picker)
         top.addWidget(options)
@@ -364,6 +371,21 @@ class ExportDialog(QDialog):
     def _on_options_changed(self) -> None:
         self._update_example()
         self._update_enabled()
+
+    def _update_preset_checks(self) -> None:
+        """The checks of what each ticked preset will get from the photo on screen (the batch's
+        other photos are framed, and checked, when they are exported)."""
+        presets = [p for p in map(self._presets.get, self.picker.checked_ids()) if p is not None]
+        crop = next((c for _p, c in self._sources if c is not None), None)
+        if not presets:
+            self.preset_checks.show_note("Choose a preset to see its checks.")
+        elif crop is None:
+            self.preset_checks.show_note("Each photo is framed and checked as it is exported.")
+        else:
+            try:
+                self.preset_checks.show_checks(presets, checks_before_export(crop, presets))
+            except HeadroomError as exc:
+                self.preset_checks.show_note(f"Checks unavailable: {exc}")
 
     def _update_example(self) -> None:
         ids = self.picker.checked_ids()
@@ -566,6 +588,7 @@ class ExportDialog(QDialog):
             )
             item.setToolTip(0, str(written.path))
             tree.addTopLevelItem(item)
+            add_check_items(item, result.checks.get(written.path, ()), 3)
         for source, note in result.xmp:
             item = QTreeWidgetItem([source.name, "XMP", "", note])
             item.setToolTip(3, note)
@@ -584,6 +607,13 @@ class ExportDialog(QDialog):
         tree.setVisible(tree.topLevelItemCount() > 0)
         self.show_folder_button.setVisible(bool(result.written))
         parts = [f"{len(result.written)} file(s) written"]
+        warned = sum(
+            1
+            for found in result.checks.values()
+            if any(check.severity != "info" for check in found)
+        )
+        if warned:
+            parts.append(f"{warned} with warnings")
         if result.failed:
             parts.append(f"{len(result.failed)} failed")
         if result.skipped:

@@ -10,8 +10,8 @@ gets its saved sidecar crop, else core's framing (detection and suggestions).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +19,9 @@ from core.batch import ChosenCrop, run_batch
 from core.export import ExportOptions, WrittenFile, plan_batch_outputs, plan_outputs
 from core.export.atomic import prepare_out_dir
 from core.export.naming import check_template
+from core.framing.plan import blank_analysis, checks_by_preset
 from core.presets import Preset, PresetBook
+from core.suggestion import CheckWarning
 
 if TYPE_CHECKING:
     from core.detection import FaceAnalyzer
@@ -64,6 +66,8 @@ class ExportRunResult:
     skipped: tuple[tuple[Path, str], ...]
     cancelled: bool
     xmp: tuple[tuple[Path, str], ...] = ()  # (photo, what happened to its XMP sidecar)
+    #: Per written file (its path): core's checks of the crop it got.
+    checks: dict[Path, tuple[CheckWarning, ...]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -128,13 +132,24 @@ def run_export(
         + tuple((source, f"{pid}: {why}") for source, pid, why in result.unframed),
         cancelled=result.cancelled,
         xmp=tuple((i.source, i.xmp) for i in result.items if i.xmp is not None),
+        checks={w.path: i.checks_of(w) for i in result.items for w in i.written},
     )
+
+
+def checks_before_export(
+    crop: ChosenCrop, presets: Sequence[Preset]
+) -> dict[str, tuple[CheckWarning, ...]]:
+    """Per preset, the checks of the crop export will write from ``crop`` (the photo on screen),
+    planned exactly as the export plans it."""
+    analysis = crop.analysis or blank_analysis(*crop.image_size)
+    return checks_by_preset(analysis, presets, crop.choice)
 
 
 __all__ = [
     "ExportJob",
     "ExportRunResult",
     "check_output_folder",
+    "checks_before_export",
     "find_clashes",
     "name_example",
     "run_export",

@@ -920,7 +920,7 @@ class MainWindow(QMainWindow):
             return None
         suggestions = self._result.suggestions if self._result is not None else ()
         choice = self._session.state.to_choice(suggestions)
-        return ChosenCrop(choice, self._shown.original_size)
+        return ChosenCrop(choice, self._shown.original_size, self._session.analysis)
 
     def open_export_dialog(self) -> ExportDialog | None:
         sources = self.export_sources()

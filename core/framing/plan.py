@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from core.errors import FramingError
@@ -219,6 +220,23 @@ def plan_checks(
             output_sizes=((preset.width, preset.height),),
         ).warnings
     return found
+
+
+def blank_analysis(width: int, height: int, path: Path | None = None) -> Analysis:
+    """A photo nobody looked for faces in: plans by re-fitting, checks only the sizes."""
+    return Analysis(path, width, height, (), None)
+
+
+def checks_by_preset(
+    analysis: Analysis, presets: Sequence[Preset], source: CropSource = None
+) -> dict[str, tuple[CheckWarning, ...]]:
+    """Per preset, the checks of the crop it will get (``plan_crops`` then ``plan_checks``); a
+    preset the photo cannot be framed for gets one problem with the reason."""
+    planned = plan_crops(analysis, presets, source)
+    found = plan_checks(analysis, presets, planned, source)
+    for pid, why in planned.unframed.items():
+        found[pid] = (CheckWarning(PRESET_UNFRAMED, f"cannot be framed: {why}", "problem"),)
+    return {p.id: found.get(p.id, ()) for p in presets}
 
 
 def crop_checks(
