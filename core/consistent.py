@@ -20,6 +20,7 @@ from typing import Any
 from core.errors import FramingError
 from core.faces import Analysis
 from core.framing.plan import CropPlan, suggestion_for_preset
+from core.framing.rules import load_framing_rules
 from core.framing.suggest import frame_headshot, suggestion_for
 from core.geometry import Box, Point, rotate_point
 from core.presets import Preset
@@ -28,9 +29,6 @@ from core.presets import Preset
 EYE_TOLERANCE = 0.01
 #: How far (relative) its head size may differ from the shared one.
 HEAD_TOLERANCE = 0.03
-#: How far the face may sit off the centre line (share of the crop width; framing.toml's headshot
-#: centre_tolerance).
-CENTRE_TOLERANCE = 0.05
 
 
 @dataclass(frozen=True)
@@ -73,7 +71,8 @@ def _within(
     return (
         abs(eye - target[1]) <= EYE_TOLERANCE
         and abs(share / target[0] - 1.0) <= HEAD_TOLERANCE
-        and off_centre(analysis, subject, box, angle_deg) <= CENTRE_TOLERANCE
+        and off_centre(analysis, subject, box, angle_deg)
+        <= load_framing_rules().headshot.centre_tolerance
     )
 
 

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from core.errors import PresetError
 from core.faces import Face
 from core.framing.plan import CropChoice, refit
-from core.framing.rules import IdRule, load_id_rules
+from core.framing.rules import FramingRules, IdRule, load_framing_rules, load_id_rules
 from core.geometry import Box, Point, rotate_point
 from core.paths import resource_path
 
@@ -114,8 +114,10 @@ def _pair(value: Any, name: str) -> tuple[float, float]:
     return (float(value[0]), float(value[1]))
 
 
-def parse_guide_config(data: dict[str, Any]) -> GuideConfig:
-    """Validate a guides.toml document; unknown guide names are an error, not silently dropped."""
+def parse_guide_config(data: dict[str, Any], framing: FramingRules | None = None) -> GuideConfig:
+    """Validate a guides.toml document; unknown guide names are an error, not silently dropped.
+    The headshot template's numbers are framing's own (``framing``, default framing.toml): the
+    eye band, the band of the variants' headroom and each variant's head share."""
     try:
         cycle = tuple(frozenset(str(k) for k in entry) for entry in data["cycle"])
         default = frozenset(str(k) for k in data.get("default", []))
@@ -131,7 +133,9 @@ def parse_guide_config(data: dict[str, Any]) -> GuideConfig:
         if mode not in GUIDE_MODES:
             raise PresetError(f"guides.toml: default_mode must be one of {GUIDE_MODES}")
         grid = data["grid"]
-        headshot = data["headshot"]
+        headshot = (framing or load_framing_rules()).headshot
+        by_size = sorted(headshot.variants, key=lambda v: v.head_share)
+        headrooms = [v.headroom for v in headshot.variants]
         return GuideConfig(
             cycle=cycle,
             default=default,
@@ -144,11 +148,9 @@ def parse_guide_config(data: dict[str, Any]) -> GuideConfig:
             spiral_points=int(data["spiral"]["points_per_turn"]),
             center_arm=float(data["center"]["arm"]),
             ratio_frames=tuple((int(w), int(h)) for w, h in data["ratios"]["frames"]),
-            eye_band=_pair(headshot["eye_band"], "headshot.eye_band"),
-            headroom_band=_pair(headshot["headroom_band"], "headshot.headroom_band"),
-            head_height_targets=tuple(
-                (str(k), float(v)) for k, v in headshot["head_height_targets"].items()
-            ),
+            eye_band=headshot.eye_band,
+            headroom_band=(min(headrooms), max(headrooms)),
+            head_height_targets=tuple((v.name, v.head_share) for v in by_size),
             circle_diameter=float(data["circle"]["diameter"]),
             titles=tuple((k, titles[k]) for k in GUIDE_KINDS if k in titles),
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.errors import PresetError
-from core.framing.rules import load_id_rules
+from core.framing.rules import load_framing_rules, load_id_rules
 from core.geometry import Box, Point, rotate_point
 from core.guides import (
     GUIDE_KINDS,
@@ -111,7 +111,10 @@ def test_headshot_template_lines_sit_at_the_face() -> None:
     bands = {s.label: s for s in shapes if isinstance(s, Band)}
     assert bands["eyes"].box.top == pytest.approx(CROP.y + 0.30 * CROP.h)
     assert bands["eyes"].box.bottom == pytest.approx(CROP.y + 0.42 * CROP.h)
-    assert bands["headroom"].box.top == pytest.approx(CROP.y + 0.10 * CROP.h)
+    # The headroom band spans the headshot variants' headroom (framing.toml's numbers).
+    headrooms = [v.headroom for v in load_framing_rules().headshot.variants]
+    assert bands["headroom"].box.top == pytest.approx(CROP.y + min(headrooms) * CROP.h)
+    assert bands["headroom"].box.bottom == pytest.approx(CROP.y + max(headrooms) * CROP.h)
     # Chin targets measured from the detected crown (standard head = 0.48 of the crop height).
     ticks = {s.label: s for s in shapes if isinstance(s, Line) and s.role == "target" and s.label}
     assert ticks["standard"].p1.y == pytest.approx(face.crown_y + 0.48 * CROP.h)
@@ -225,3 +228,35 @@ def test_every_guide_has_a_title_from_the_data_file() -> None:
     assert {kind for kind, _title in config.titles} == set(GUIDE_KINDS)
     assert config.title("spiral") == "Golden spiral"
     assert config.title("center") == "Centre cross"
+
+
+def test_headshot_template_draws_framings_own_numbers() -> None:
+    # The overlay repeated framing.toml's eye band, headroom band and head shares: changing the
+    # tight headroom left the overlay wrong. It reads them from the framing rules now.
+    import dataclasses
+
+    import tomllib
+
+    from core.paths import resource_path
+
+    rules = load_framing_rules()
+    with resource_path("guides.toml").open("rb") as fh:
+        data = tomllib.load(fh)
+    assert "headshot" not in data
+    config = parse_guide_config(data)
+    assert config.eye_band == rules.headshot.eye_band
+    headrooms = [v.headroom for v in rules.headshot.variants]
+    assert config.headroom_band == (min(headrooms), max(headrooms))
+    assert dict(config.head_height_targets) == {
+        v.name: v.head_share for v in rules.headshot.variants
+    }
+    tighter = [
+        dataclasses.replace(v, headroom=0.05, head_share=0.65) if v.name == "tight" else v
+        for v in rules.headshot.variants
+    ]
+    changed = dataclasses.replace(
+        rules, headshot=dataclasses.replace(rules.headshot, variants=tuple(tighter))
+    )
+    config = parse_guide_config(data, changed)
+    assert config.headroom_band[0] == 0.05
+    assert dict(config.head_height_targets)["tight"] == 0.65

@@ -4,29 +4,12 @@ from __future__ import annotations
 
 import functools
 import io
-import struct
 
 from PIL import Image, ImageCms
 
+from core.photo.normalise import srgb_profile, srgb_profile_bytes
 
-@functools.lru_cache(maxsize=1)
-def srgb_profile() -> ImageCms.ImageCmsProfile:
-    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
-
-
-#: The ICC header's creation date and time (bytes 24-35, six big-endian uint16). lcms stamps the
-#: moment the profile was built, so every process (a batch worker, a cluster worker) embedded a
-#: different one and the same export differed byte for byte from run to run.
-_ICC_DATE = slice(24, 36)
-_FIXED_ICC_DATE = struct.pack(">6H", 2024, 1, 1, 0, 0, 0)
-
-
-@functools.lru_cache(maxsize=1)
-def srgb_profile_bytes() -> bytes:
-    """The sRGB profile embedded in every output, the same bytes in every process and run."""
-    data = bytearray(srgb_profile().tobytes())
-    data[_ICC_DATE] = _FIXED_ICC_DATE
-    return bytes(data)
+__all__ = ["is_srgb", "srgb_profile", "srgb_profile_bytes", "to_srgb"]
 
 
 def is_srgb(icc: bytes | None) -> bool:

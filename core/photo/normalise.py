@@ -10,6 +10,7 @@ previews.
 from __future__ import annotations
 
 import io
+import struct
 from functools import lru_cache
 
 import numpy as np
@@ -22,10 +23,26 @@ ANALYSIS_BACKGROUND: tuple[int, int, int] = (128, 128, 128)
 
 
 @lru_cache(maxsize=1)
+def srgb_profile() -> ImageCms.ImageCmsProfile:
+    """The sRGB profile (LittleCMS built-in): what decoded photos are converted to and every
+    output embeds."""
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+#: The ICC header's creation date and time (bytes 24-35, six big-endian uint16). lcms stamps the
+#: moment the profile was built, so every process (a batch worker, a cluster worker) embedded a
+#: different one and the same export differed byte for byte from run to run.
+_ICC_DATE = slice(24, 36)
+_FIXED_ICC_DATE = struct.pack(">6H", 2024, 1, 1, 0, 0, 0)
+
+
+@lru_cache(maxsize=1)
 def srgb_profile_bytes() -> bytes:
-    """An sRGB ICC profile (LittleCMS built-in), for pixels this package converted to sRGB."""
-    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
-    return bytes(profile.tobytes())
+    """``srgb_profile`` as ICC bytes for pixels converted to sRGB (decoded photos, every output):
+    the same bytes in every process and run."""
+    data = bytearray(srgb_profile().tobytes())
+    data[_ICC_DATE] = _FIXED_ICC_DATE
+    return bytes(data)
 
 
 def _icc_colour_space(icc: bytes) -> str | None:
@@ -41,11 +58,10 @@ def _icc_to_srgb(image: Image.Image, icc: bytes, output_mode: str) -> Image.Imag
     """Convert through the embedded profile to sRGB; None when the profile cannot be used."""
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        target = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
         converted = ImageCms.profileToProfile(
             image,
             source,
-            target,
+            srgb_profile(),
             renderingIntent=ImageCms.Intent.PERCEPTUAL,
             outputMode=output_mode,
         )
