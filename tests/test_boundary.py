@@ -1,8 +1,11 @@
-"""core/ must stay Qt-free: the CLI and batch workers use it without a display or PySide6."""
+"""The layering: core/ stays Qt-free (the CLI and batch workers use it without a display or
+PySide6), and the import contracts in pyproject.toml ([tool.importlinter]: core never imports ui or
+Qt, core's packages in their order, ui through core's package faces) hold."""
 
 from __future__ import annotations
 
 import ast
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -41,5 +44,18 @@ def test_importing_every_core_module_loads_no_qt() -> None:
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=CORE.parent, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_import_contracts_hold() -> None:
+    # A core import of ui.export_job (which imports no Qt) passed the Qt checks above; the
+    # contracts catch any import against the layering.
+    lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or shutil.which(
+        "lint-imports"
+    )
+    assert lint is not None, "import-linter is a test dependency (pyproject.toml [test])"
+    result = subprocess.run(
+        [lint, "--no-cache"], cwd=CORE.parent, capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -33,8 +33,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsScene, QGraphicsView, QWidget
 
 from core.crop_session import CropSession, CropState
 from core.faces import Face
-from core.framing.manual import Handle
-from core.framing.rules import IdRule
+from core.framing import Handle, IdRule
 from core.geometry import Box, Point, rotate_point
 from core.guides import GuideSettings, all_guide_shapes, id_rule_for
 from ui import crop_overlay, face_markers, guide_painter

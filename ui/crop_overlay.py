@@ -22,7 +22,7 @@ from PySide6.QtGui import (
     QPolygonF,
 )
 
-from core.framing.manual import Handle
+from core.framing import Handle
 
 #: Half the side of a drawn handle square, and how far from a handle/edge a press still grabs it.
 HANDLE_HALF = 4.5

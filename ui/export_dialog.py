@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from core.batch import ChosenCrop
 from core.errors import HeadroomError
-from core.export.atomic import default_out_dir
+from core.export import default_out_dir
 from core.presets import PresetBook
 from ui.export_checks import PresetChecksView, add_check_items
 from ui.export_job import (

@@ -16,10 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.batch import ChosenCrop, run_batch
-from core.export import ExportOptions, WrittenFile, plan_batch_outputs, plan_outputs
-from core.export.atomic import prepare_out_dir
-from core.export.naming import check_template
-from core.framing.plan import blank_analysis, checks_by_preset
+from core.export import (
+    ExportOptions,
+    WrittenFile,
+    check_template,
+    plan_batch_outputs,
+    plan_outputs,
+    prepare_out_dir,
+)
+from core.framing import blank_analysis, checks_by_preset
 from core.presets import Preset, PresetBook
 from core.suggestion import CheckWarning
 

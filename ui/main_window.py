@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from core.batch import ChosenCrop
 from core.crop_session import CropSession, CropState
 from core.errors import HeadroomError
-from core.framing.suggest import compare_pair, first_suggestion
+from core.framing import compare_pair, first_suggestion
 from core.geometry import Box
 from core.guides import (
     GUIDE_KINDS,

@@ -14,10 +14,9 @@ from PIL import Image
 from PySide6.QtGui import QImage
 
 from core.detection import FaceAnalyzer
-from core.export.colour import to_srgb
+from core.export import to_srgb
 from core.faces import Analysis
-from core.framing.plan import CropChoice, crop_checks
-from core.framing.suggest import suggest_all
+from core.framing import CropChoice, crop_checks, suggest_all
 from core.photo import LoadedPhoto, load_photo_and_preview
 from core.presets import Preset
 from core.starting_crop import saved_crop

@@ -18,9 +18,8 @@ from PIL import Image, ImageDraw
 from PySide6.QtGui import QImage
 
 from core.crop_session import CropState
-from core.export.colour import to_srgb
-from core.export.render import render_crop
-from core.framing.plan import CropChoice, CropPlan, refit_to_presets
+from core.export import render_crop, to_srgb
+from core.framing import CropChoice, CropPlan, refit_to_presets
 from core.geometry import Box, upscale_factor
 from core.photo import open_upright
 from core.presets import Preset

@@ -35,7 +35,7 @@ def take_screenshot(
 ) -> int:
     """Show ``window`` at ``size`` with the photo loaded, suggestions computed, the first headshot
     applied and guides on (thirds + headshot template), then write ``window.grab()`` to ``out``."""
-    from core.framing.suggest import first_headshot
+    from core.framing import first_headshot
     from core.geometry import Box
     from ui.main_window import MainWindow
 

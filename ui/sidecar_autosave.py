@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from core.errors import HeadroomError
-from core.framing.plan import CropChoice
+from core.framing import CropChoice
 from core.sidecar import write_sidecar
 from ui.tasks import TaskRunner, describe_error
 

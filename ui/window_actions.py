@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QToolButton
 
 from core.crop_session import CropSession
 from core.errors import HeadroomError
-from core.framing.rules import load_id_rules
+from core.framing import load_id_rules
 from core.guides import GUIDE_KINDS, GuideSettings, guide_config
 from ui import keymap
 from ui.crop_bar import ASPECT_CHOICES

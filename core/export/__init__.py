@@ -7,6 +7,8 @@ Public API (Qt-free; the GUI calls it from a worker thread):
 
 from __future__ import annotations
 
+from core.export.atomic import default_out_dir, prepare_out_dir
+from core.export.colour import to_srgb
 from core.export.multi import (
     ExportCancelled,
     PhotoExportFailed,
@@ -22,6 +24,8 @@ from core.export.multi import (
     render_photo,
     write_rendered,
 )
+from core.export.naming import check_template
+from core.export.render import render_crop
 from core.export.types import (
     DEFAULT_NAME_TEMPLATE,
     ExportOptions,
@@ -39,12 +43,17 @@ __all__ = [
     "RenderedFile",
     "WrittenFile",
     "check_options",
+    "check_template",
+    "default_out_dir",
     "export_photo",
     "plan_batch_outputs",
     "plan_outputs",
+    "prepare_out_dir",
     "refuse_existing",
     "refuse_inputs",
+    "render_crop",
     "render_outputs",
     "render_photo",
+    "to_srgb",
     "write_rendered",
 ]

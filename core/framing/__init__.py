@@ -9,7 +9,22 @@ from core.framing.manual import (
     fit_aspect,
     manual_suggestion,
 )
+from core.framing.plan import (
+    CropChoice,
+    CropPlan,
+    CropSource,
+    PlannedCrops,
+    blank_analysis,
+    checks_by_preset,
+    crop_checks,
+    plan_checks,
+    plan_crops,
+    refit,
+    refit_to_presets,
+)
+from core.framing.rules import IdRule, load_framing_rules, load_id_rules
 from core.framing.suggest import (
+    compare_pair,
     first_headshot,
     first_suggestion,
     frame_headshot,
@@ -19,15 +34,30 @@ from core.framing.suggest import (
 )
 
 __all__ = [
+    "CropChoice",
     "CropConstraints",
+    "CropPlan",
+    "CropSource",
     "Handle",
+    "IdRule",
+    "PlannedCrops",
+    "blank_analysis",
+    "checks_by_preset",
+    "compare_pair",
     "constrain_crop",
+    "crop_checks",
     "first_headshot",
     "first_suggestion",
     "fit_aspect",
     "frame_headshot",
     "is_group_photo",
+    "load_framing_rules",
+    "load_id_rules",
     "manual_suggestion",
+    "plan_checks",
+    "plan_crops",
+    "refit",
+    "refit_to_presets",
     "suggest_all",
     "suggestion_for",
 ]
