@@ -23,6 +23,7 @@ from core.framing.checks import EYES_CUT
 from core.geometry import Box
 from core.sidecar import read_sidecar, sidecar_path
 from tests.photo_samples import make_group_photo, posed_photo
+from tests.qt_clicks import click_preset_box
 from ui.main_window import PAGE_CANVAS, PAGE_COMPARE, PAGE_WELCOME, MainWindow
 from ui.settings import settings_at
 
@@ -589,23 +590,6 @@ def test_use_this_framing_for_all_photos(
     review.close()
 
 
-def tick_preset(qtbot: QtBot, window: MainWindow, preset_id: str) -> None:
-    """Tick a preset under the previews as a user does: click its row, press Space."""
-    picker = window.preview.picker
-    item = next(
-        picker.topLevelItem(g).child(c)
-        for g in range(picker.topLevelItemCount())
-        for c in range(picker.topLevelItem(g).childCount())
-        if picker.topLevelItem(g).child(c).data(0, Qt.ItemDataRole.UserRole) == preset_id
-    )
-    item.parent().setExpanded(True)
-    picker.scrollToItem(item)
-    rect = picker.visualItemRect(item)
-    qtbot.mouseClick(picker.viewport(), LEFT, NO_MODS, rect.center())
-    qtbot.keyClick(picker, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: preset_id in window.preview.selected_presets(), timeout=2000)
-
-
 def test_one_upscale_figure_and_one_warning_count(
     qtbot: QtBot, window: MainWindow, photo: Path
 ) -> None:
@@ -613,7 +597,8 @@ def test_one_upscale_figure_and_one_warning_count(
     # output, and a thumbnail's warning count is what Checks lists once it is applied.
     open_and_wait(qtbot, window, photo)
     for preset_id in ("print-8x10", "id-us"):
-        tick_preset(qtbot, window, preset_id)
+        click_preset_box(qtbot, window.preview.picker, preset_id)
+        qtbot.waitUntil(lambda p=preset_id: p in window.preview.selected_presets(), timeout=2000)
     qtbot.waitUntil(window.is_settled, timeout=ANALYSIS_TIMEOUT_MS)
     qtbot.waitUntil(lambda: not window.preview.is_rendering(), timeout=ANALYSIS_TIMEOUT_MS)
     for row in range(window.suggestions.grid("headshot").count()):

@@ -15,6 +15,7 @@ from core.framing.plan import CropChoice
 from core.geometry import Box
 from core.paths import resource_path
 from core.presets import load_presets
+from tests.qt_clicks import click_preset_box
 from ui.export_dialog import ExportDialog
 from ui.export_job import ExportRunResult
 from ui.tasks import TaskRunner
@@ -399,23 +400,6 @@ def test_tiff_choices_set_format_and_colour_space(
         assert page.tags[34675].value == adobe_rgb_profile_bytes()
 
 
-def _tick(qtbot, picker, preset_id: str) -> None:
-    """Tick a preset as a user does: click its row, press Space."""
-    item = next(
-        picker.topLevelItem(g).child(c)
-        for g in range(picker.topLevelItemCount())
-        for c in range(picker.topLevelItem(g).childCount())
-        if picker.topLevelItem(g).child(c).data(0, Qt.ItemDataRole.UserRole) == preset_id
-    )
-    item.parent().setExpanded(True)
-    picker.scrollToItem(item)
-    qtbot.mouseClick(
-        picker.viewport(), Qt.MouseButton.LeftButton, pos=picker.visualItemRect(item).center()
-    )
-    qtbot.keyClick(picker, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: preset_id in picker.checked_ids(), timeout=2000)
-
-
 def test_id_preset_follows_its_rule_and_the_dialog_shows_each_presets_checks(
     qtbot, runner, presets, settings, model_store, tmp_path: Path, grace_hopper_path: Path
 ) -> None:
@@ -441,7 +425,8 @@ def test_id_preset_follows_its_rule_and_the_dialog_shows_each_presets_checks(
     dialog.set_output_folder(tmp_path / "out")
     dialog.show()
     for preset_id in ("id-us", "print-8x10"):
-        _tick(qtbot, dialog.picker, preset_id)
+        click_preset_box(qtbot, dialog.picker, preset_id)
+        qtbot.waitUntil(lambda p=preset_id: p in dialog.picker.checked_ids(), timeout=2000)
     chosen = [presets.require("id-us"), presets.require("print-8x10")]
     expected = checks_by_preset(analysis, chosen, crop.choice)
     qtbot.waitUntil(lambda: dialog.preset_checks.shown_checks() == expected, timeout=2000)
