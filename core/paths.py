@@ -1,4 +1,5 @@
-"""Where Headroom's own files live: bundled resources, the user cache and the user config folder."""
+"""Where Headroom's own files live: bundled resources, the user cache and the user config folder,
+and the crop sidecar next to a photo."""
 
 from __future__ import annotations
 
@@ -41,3 +42,13 @@ def user_config_dir() -> Path:
 
 def user_pictures_dir() -> Path:
     return Path(platformdirs.user_pictures_dir())
+
+
+#: A photo's crop sidecar is the photo's name plus this (``core.sidecar`` reads and writes it).
+SIDECAR_SUFFIX = ".headroom.json"
+
+
+def sidecar_path(photo: Path) -> Path:
+    """Where the sidecar for ``photo`` lives next to it."""
+    photo = Path(photo)
+    return photo.with_name(photo.name + SIDECAR_SUFFIX)

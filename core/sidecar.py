@@ -26,18 +26,11 @@ from core.errors import ExportError
 from core.export.atomic import replace_atomically
 from core.framing.plan import CropChoice
 from core.geometry import Box
-from core.paths import user_cache_dir
+from core.paths import SIDECAR_SUFFIX, sidecar_path, user_cache_dir
 
-SIDECAR_SUFFIX = ".headroom.json"
 SIDECAR_VERSION = 1
 
 log = logging.getLogger(__name__)
-
-
-def sidecar_path(photo: Path) -> Path:
-    """Where the sidecar for ``photo`` lives next to it."""
-    photo = Path(photo)
-    return photo.with_name(photo.name + SIDECAR_SUFFIX)
 
 
 def fallback_store() -> Path:

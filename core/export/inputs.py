@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from core.errors import ExportError
+from core.paths import sidecar_path
 
 
 class InputGuard:
@@ -21,8 +22,6 @@ class InputGuard:
             self.add(Path(source))
 
     def add(self, source: Path) -> None:
-        from core.sidecar import sidecar_path
-
         for path in (source, sidecar_path(source)):
             self._paths[os.path.normcase(os.path.realpath(path))] = source
             key = _inode(path)
