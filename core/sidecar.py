@@ -30,6 +30,16 @@ from core.paths import SIDECAR_SUFFIX, sidecar_path, user_cache_dir
 
 SIDECAR_VERSION = 1
 
+__all__ = [
+    "SIDECAR_SUFFIX",
+    "SIDECAR_VERSION",
+    "fallback_path",
+    "fallback_store",
+    "read_sidecar",
+    "sidecar_path",
+    "write_sidecar",
+]
+
 log = logging.getLogger(__name__)
 
 

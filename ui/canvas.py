@@ -19,13 +19,15 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QImage,
     QMouseEvent,
     QPainter,
     QPixmap,
+    QResizeEvent,
     QTransform,
     QWheelEvent,
 )
@@ -272,8 +274,8 @@ class PhotoCanvas(QGraphicsView):
         self.cropFinished.emit()
 
     # -- painting ------------------------------------------------------------------------------
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
-        painter.fillRect(rect, BACKGROUND)
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
+        painter.fillRect(QRectF(rect), BACKGROUND)
         if self._pixmap is None or self._original_size is None:
             return
         w, h = self._original_size
@@ -314,7 +316,7 @@ class PhotoCanvas(QGraphicsView):
             self._session is not None and self._session.is_live
         )
 
-    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         painter.save()
         try:
             self._paint_overlay(painter)
@@ -407,8 +409,8 @@ class PhotoCanvas(QGraphicsView):
             self._zoom_about(event.position(), ZOOM_STEP**steps)
         event.accept()
 
-    def resizeEvent(self, event: object) -> None:
-        super().resizeEvent(event)  # type: ignore[arg-type]
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
         if self._fit_mode:
             self.zoom_fit()
 
@@ -572,9 +574,9 @@ class PhotoCanvas(QGraphicsView):
             else:
                 self.viewport().setCursor(crop_overlay.cursor_for(handle))
 
-    def contextMenuEvent(self, event: object) -> None:
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         # Right-click is "reset to the suggestion" (handled on press), not a menu.
-        event.accept()  # type: ignore[attr-defined]
+        event.accept()
 
     # -- keys (delivered by ui.keymap.CropKeyRouter, whichever widget has focus) --------------
     def hold_pan(self, held: bool) -> None:

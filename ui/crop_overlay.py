@@ -106,8 +106,11 @@ def hit_handle(r: QRectF, pos: QPointF, grab: float = GRAB) -> Handle | None:
     horizontal = "w" if near_l else "e" if near_r else ""
     name = vertical + horizontal
     if name:
-        return name  # type: ignore[return-value]
+        return _EDGE_HANDLES[name]
     return "move" if r.contains(pos) else None
+
+
+_EDGE_HANDLES: dict[str, Handle] = {h: h for h in ("n", "s", "e", "w", "ne", "nw", "se", "sw")}
 
 
 def _pen(color: QColor, width: float) -> QPen:

@@ -52,8 +52,27 @@ def _device_line(t: QTransform, line: Line) -> tuple[QLineF, bool]:
     return QLineF(a, b), False
 
 
+#: What one stroke draws: a line, several lines, a polyline or an ellipse (in its box).
+Drawable = QLineF | list[QLineF] | QPolygonF | QRectF
+
+
+def _draw(painter: QPainter, item: Drawable) -> None:
+    if isinstance(item, QLineF):
+        painter.drawLine(item)
+    elif isinstance(item, QPolygonF):
+        painter.drawPolyline(item)
+    elif isinstance(item, QRectF):
+        painter.drawEllipse(item)
+    else:
+        painter.drawLines(item)
+
+
 def _stroke(
-    painter: QPainter, draw: object, role: Role, dashed: bool = False, fast: bool = False
+    painter: QPainter,
+    item: Drawable,
+    role: Role,
+    dashed: bool = False,
+    fast: bool = False,
 ) -> None:
     """Draw twice: a 3 px dark halo, then the 1 px light line on top. ``fast`` (during drags)
     draws the halo of curves without antialiasing: a wide antialiased stroke costs about three
@@ -63,10 +82,10 @@ def _stroke(
     if fast and smooth:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
     painter.setPen(_pen(HALO, 3.0))
-    draw()  # type: ignore[operator]
+    _draw(painter, item)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
     painter.setPen(_pen(INK[role], 1.0, style))
-    draw()  # type: ignore[operator]
+    _draw(painter, item)
 
 
 def paint_shapes(
@@ -108,13 +127,13 @@ def _paint(
                 QLineF(r.left(), top, r.right(), top),
                 QLineF(r.left(), bottom, r.right(), bottom),
             )
-            _stroke(painter, lambda e=edges: painter.drawLines(list(e)), shape.role, dashed=True)
+            _stroke(painter, list(edges), shape.role, dashed=True)
             if shape.label:
                 labels.append((QPointF(r.left() + 6, r.top() + 3), shape.label, shape.role, False))
         elif isinstance(shape, Line):
             line, straight = _device_line(to_view, shape)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, not straight)
-            _stroke(painter, lambda ln=line: painter.drawLine(ln), shape.role, fast=fast)
+            _stroke(painter, line, shape.role, fast=fast)
             if shape.label and shape.role == "face":
                 labels.append(
                     (QPointF(line.p2().x() - 6, line.p2().y() + 3), shape.label, shape.role, True)
@@ -138,13 +157,7 @@ def _paint(
                 pts = [QPointF(_snap(p.x()), _snap(p.y())) for p in pts]
             polygon = QPolygonF(pts)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, not straight)
-            _stroke(
-                painter,
-                lambda pg=polygon: painter.drawPolyline(pg),
-                shape.role,
-                dashed=shape.closed,
-                fast=fast,
-            )
+            _stroke(painter, polygon, shape.role, dashed=shape.closed, fast=fast)
             if shape.label:
                 labels.append(
                     (QPointF(pts[0].x() + 4, pts[0].y() + 3), shape.label, shape.role, False)
@@ -152,7 +165,7 @@ def _paint(
         elif isinstance(shape, Ellipse):
             r = to_view.mapRect(QRectF(shape.box.x, shape.box.y, shape.box.w, shape.box.h))
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            _stroke(painter, lambda rr=r: painter.drawEllipse(rr), shape.role, fast=fast)
+            _stroke(painter, r, shape.role, fast=fast)
     _paint_labels(painter, labels, clip)
 
 

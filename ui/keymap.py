@@ -11,8 +11,9 @@ promise that (a focused slider or check box takes arrows and Space first), so
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
@@ -59,8 +60,14 @@ class Binding:
         return tuple(s for s in self.sequences if _is_command(s))
 
 
+def first_key(sequence: QKeySequence) -> QKeyCombination:
+    """The first key combination of ``sequence`` (a QKeySequence is indexable; PySide6's stubs do
+    not say so)."""
+    return cast("Sequence[QKeyCombination]", sequence)[0]
+
+
 def _is_command(sequence: QKeySequence) -> bool:
-    return bool(sequence[0].keyboardModifiers() & COMMAND_MODIFIERS)
+    return bool(first_key(sequence).keyboardModifiers() & COMMAND_MODIFIERS)
 
 
 FILE, EDIT, CROP, VIEW, GO, HELP = "File", "Edit", "Crop", "View", "Go", "Help"
@@ -220,7 +227,7 @@ class CropKeyRouter(QObject):
         self._root = root
         self._actions = dict(actions)
         self._hold_pan = hold_pan
-        self._pan = QKeySequence(PAN.keys[0])[0]
+        self._pan = first_key(QKeySequence(PAN.keys[0]))
         app = QApplication.instance()
         assert app is not None
         app.installEventFilter(self)

@@ -9,6 +9,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from types import TracebackType
 
 PANELS = (
     "window",  # the whole window, headshot tab (default)
@@ -124,11 +125,11 @@ def _report_uncaught_errors_in(window: object) -> None:
 
     previous = sys.excepthook
 
-    def hook(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
-            previous(kind, exc, tb)  # type: ignore[arg-type]
+            previous(kind, exc, tb)
             return
-        traceback.print_exception(kind, exc, tb)  # type: ignore[arg-type]
+        traceback.print_exception(kind, exc, tb)
         show = getattr(window, "show_error", None)
         if show is not None:
             show(f"Something went wrong: {describe_error(exc)}")

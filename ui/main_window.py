@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -50,7 +51,7 @@ from core.guides import (
     next_guide_cycle,
     next_orientation,
 )
-from core.models import ModelProgress
+from core.models import ModelProgress, ModelStore, default_store
 from core.paths import display_text, user_cache_dir
 from core.photo import list_photos
 from core.presets import Preset, PresetBook, load_presets
@@ -80,6 +81,9 @@ from ui.tasks import TaskRunner, describe_error
 from ui.theme import icon
 from ui.welcome_view import WelcomeView, sample_photo_path
 from ui.window_actions import ActionSlots, WindowActions, id_rule_names
+
+if TYPE_CHECKING:
+    from core.detection import FaceAnalyzer
 
 log = logging.getLogger(__name__)
 
@@ -113,15 +117,18 @@ class MainWindow(QMainWindow):
     analysisShown = Signal(Path)  # faces and suggestions are in
     modelsReady = Signal()
     sidecarWritten = Signal(Path)
+    # Built in _build_widgets; declared here because lambdas there refer to them first.
+    status: AppStatusBar
+    window_actions: WindowActions
 
     def __init__(
         self,
         settings: QSettings,
         *,
         runner: TaskRunner | None = None,
-        analyzer: object | None = None,
+        analyzer: FaceAnalyzer | None = None,
         presets: PresetBook | None = None,
-        model_store: object | None = None,
+        model_store: ModelStore | None = None,
         restore_layout: bool = True,
     ) -> None:
         super().__init__()
@@ -143,7 +150,7 @@ class MainWindow(QMainWindow):
                 presets = load_presets(None)
         self.presets = presets
 
-        self._analyzer = analyzer
+        self._analyzer: FaceAnalyzer | None = analyzer
         self._owns_analyzer = analyzer is None
         self._model_store = model_store
         self._models_error: str | None = None
@@ -380,13 +387,13 @@ class MainWindow(QMainWindow):
         closing = self._closing
         self.status.say("Loading face detection…")
 
-        def load() -> object:
+        def load() -> FaceAnalyzer | None:
+            # Imported here: MediaPipe loads in the worker, not while the window opens.
             from core.detection import FaceAnalyzer
-            from core.models import default_store
 
             chosen = store if store is not None else default_store()
-            chosen.ensure_all(relay.progress.emit)  # type: ignore[attr-defined]
-            analyzer = FaceAnalyzer(chosen)  # type: ignore[arg-type]
+            chosen.ensure_all(relay.progress.emit)
+            analyzer = FaceAnalyzer(chosen)
             analyzer.load_models()
             if closing.is_set():
                 # The window closed while this loaded: nobody will take it, so free it here
@@ -402,7 +409,7 @@ class MainWindow(QMainWindow):
     def _on_model_progress(self, p: ModelProgress) -> None:
         self.status.show_model_progress(p)
 
-    def _on_models_ready(self, analyzer: object) -> None:
+    def _on_models_ready(self, analyzer: FaceAnalyzer | None) -> None:
         self._analyzer = analyzer
         self.status.progress.hide()
         if self._path is None and not self.banner.isVisible():
@@ -426,7 +433,7 @@ class MainWindow(QMainWindow):
     def shown_path(self) -> Path | None:
         return self._shown.path if self._shown is not None else None
 
-    def analyzer(self) -> object | None:
+    def analyzer(self) -> FaceAnalyzer | None:
         return self._analyzer
 
     # == opening photos ==
@@ -599,7 +606,7 @@ class MainWindow(QMainWindow):
         self.runner.submit(
             # Suggestions are scored as the CLI scores them, whatever presets are ticked; their
             # checks are for the ticked presets (what the Checks panel lists once one is applied).
-            lambda: analyze_photo(analyzer, photo.loaded, presets),  # type: ignore[arg-type]
+            lambda: analyze_photo(analyzer, photo.loaded, presets),
             self._on_analysis,
             lambda exc: self._on_analysis_failed(photo.path, exc),
             key="analysis",
@@ -934,7 +941,7 @@ class MainWindow(QMainWindow):
             self.presets,
             sources,
             self.qsettings,
-            analyzer=self.analyzer,  # type: ignore[arg-type]
+            analyzer=self.analyzer,
         )
         dialog.set_presets(self.preview.selected_presets())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
@@ -1011,5 +1018,5 @@ class MainWindow(QMainWindow):
         self.save_settings()
         self.runner.shutdown()
         if self._owns_analyzer and self._analyzer is not None:
-            self._analyzer.close()  # type: ignore[attr-defined]
+            self._analyzer.close()
         super().closeEvent(event)

@@ -35,6 +35,8 @@ def take_screenshot(
 ) -> int:
     """Show ``window`` at ``size`` with the photo loaded, suggestions computed, the first headshot
     applied and guides on (thirds + headshot template), then write ``window.grab()`` to ``out``."""
+    from PySide6.QtWidgets import QWidget
+
     from core.framing import first_headshot
     from core.geometry import Box
     from ui.main_window import MainWindow
@@ -86,7 +88,7 @@ def take_screenshot(
                 window.open_photo(bad)
                 wait_until(lambda: window.banner.isVisible(), 30)
     wait_until(window.is_settled, timeout_s)
-    target = window
+    target: QWidget = window
     if panel == "export":
         dialog = window.open_export_dialog()
         if dialog is not None:

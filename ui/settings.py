@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from core.guides import GuideSettings, guide_config
+from core.guides import GUIDE_MODES, GuideSettings, guide_config
 
 MAX_RECENT = 10
 
@@ -61,16 +61,15 @@ class AppSettings:
         config = guide_config()
         stored = q.value("guides/enabled")
         enabled = config.default if stored is None else _as_list(stored)
-        mode = str(q.value("guides/mode", config.default_mode))
-        if mode not in ("always", "dragging", "never"):
-            mode = config.default_mode
+        stored_mode = str(q.value("guides/mode", config.default_mode))
+        mode = next((m for m in GUIDE_MODES if m == stored_mode), config.default_mode)
         low, high = config.grid_range
         grid = _as_int(q.value("guides/grid"), config.grid_divisions)
         rule = q.value("guides/id_rule")
         return GuideSettings(
             enabled=frozenset(k for k in enabled if k in known_kinds),
             orientation=_as_int(q.value("guides/orientation", 0), 0) % config.orientations,
-            mode=mode,  # type: ignore[arg-type]
+            mode=mode,
             grid_divisions=max(low, min(high, grid)),
             id_rule=str(rule) if rule else None,
         )

@@ -51,8 +51,7 @@ class _Job(QRunnable):
             return
         try:
             result = self._fn()
-        except BaseException as exc:  # every failure is delivered
-            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+        except BaseException as exc:  # every failure is delivered (its __traceback__ with it)
             self._report(None, exc)
             return
         self._report(result, None)
@@ -203,13 +202,10 @@ class TaskRunner(QObject):
             else:
                 on_done(result)
         except Exception as exc:  # a callback bug must not take the app down
-            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
             self._report(exc)
 
     def _report(self, exc: BaseException) -> None:
-        text = getattr(exc, "__traceback_text__", "") or "".join(
-            traceback.format_exception(type(exc), exc, exc.__traceback__)
-        )
+        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         log.error("background task failed: %s", text)
         self.taskFailed.emit(describe_error(exc))
 

@@ -8,6 +8,7 @@ and crop session when told to.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -109,7 +110,7 @@ class WindowActions:
         elif tip:
             action.setToolTip(tip)
         for sequence in binding.crop_keys:
-            self.crop_key_actions[sequence[0]] = action
+            self.crop_key_actions[keymap.first_key(sequence)] = action
         action.triggered.connect(lambda _checked=False: slot())
         self._window.addAction(action)  # shortcuts work while the menu bar is hidden, too
         return action
@@ -127,7 +128,7 @@ class WindowActions:
         self.redo = a(keymap.REDO, s.redo, "redo")
         self.reset = a(keymap.RESET, s.reset_crop, None, "Back to the suggestion applied last")
         self.nudges = [
-            a(binding, lambda dx=dx, dy=dy: s.nudge(dx, dy)) for binding, dx, dy in keymap.NUDGES
+            a(binding, functools.partial(s.nudge, dx, dy)) for binding, dx, dy in keymap.NUDGES
         ]
         self.aspect_lock = a(keymap.ASPECT_LOCK, s.toggle_aspect_lock)
         self.swap = a(keymap.SWAP, s.swap_orientation, "swap")
@@ -152,7 +153,7 @@ class WindowActions:
         self.next_photo = a(keymap.NEXT_PHOTO, s.next_photo)
         self.previous_photo = a(keymap.PREVIOUS_PHOTO, s.previous_photo)
         self.pick_suggestion = [
-            a(binding, lambda row=row: s.pick_suggestion(row))
+            a(binding, functools.partial(s.pick_suggestion, row))
             for row, binding in enumerate(keymap.PICK_SUGGESTION)
         ]
         self.shortcuts = a(keymap.SHORTCUTS, s.show_shortcuts)
@@ -318,8 +319,8 @@ class WindowActions:
         is whether there is a headshot or portrait suggestion to compare."""
         s = session
         has = s is not None
-        self.undo.setEnabled(has and s.can_undo)  # type: ignore[union-attr]
-        self.redo.setEnabled(has and s.can_redo)  # type: ignore[union-attr]
+        self.undo.setEnabled(s is not None and s.can_undo)
+        self.redo.setEnabled(s is not None and s.can_redo)
         for action in (
             self.export,
             self.reset,
@@ -334,11 +335,11 @@ class WindowActions:
             self.circle_mask,
         ):
             action.setEnabled(has)
-        faces = has and s.analysis is not None and bool(s.analysis.faces)  # type: ignore[union-attr]
+        faces = s is not None and s.analysis is not None and bool(s.analysis.faces)
         self.level.setEnabled(faces)
-        self.level_lines.setEnabled(has and s.lines_level_angle is not None)  # type: ignore[union-attr]
+        self.level_lines.setEnabled(s is not None and s.lines_level_angle is not None)
         self.compare.setEnabled(can_compare)
         for value, action in self.aspects:
             action.setEnabled(has)
-            if has:
-                action.setChecked(value == s.state.aspect)  # type: ignore[union-attr]
+            if s is not None:
+                action.setChecked(value == s.state.aspect)
