@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from core.batch import ChosenCrop
+from core.framing import plan_crops
 from core.framing.checks import EYES_CUT
 from core.geometry import Box
 from core.sidecar import read_sidecar, sidecar_path
@@ -615,3 +616,11 @@ def test_one_upscale_figure_and_one_warning_count(
         factor = badge.text().removeprefix("upscaled ×")
         print_checks = [w.message for w in shown if w.message.startswith("Print 8 x 10")]
         assert any(f"needs {factor}x upscaling" in m for m in print_checks), (factor, shown)
+        # The ID preview is the crop export writes: framed by the US rule, not a re-fit.
+        session = window.session()
+        assert session is not None and session.analysis is not None
+        id_us = window.presets.require("id-us")
+        planned = plan_crops(session.analysis, [id_us], session.state.to_choice())
+        box = planned.crops["id-us"][0]
+        rendered = window.preview.tile("id-us").rendered
+        assert rendered is not None and rendered.crop_size == (round(box.w), round(box.h))

@@ -652,6 +652,7 @@ class MainWindow(QMainWindow):
         if self._awaiting_first_crop():
             self._attach_session(session)
         self.suggestions.set_active(session.state.suggestion_id)
+        self.preview.set_crop(session.state, session.analysis)  # ID previews frame by rule now
         n = len(faces)
         restored = " · crop restored from its sidecar" if self._shown.saved is not None else ""
         self.status.say(
@@ -778,7 +779,7 @@ class MainWindow(QMainWindow):
 
     def _on_crop_changed(self, state: CropState) -> None:
         self._schedule_checks()
-        self.preview.set_crop(state)
+        self.preview.set_crop(state, self._session.analysis if self._session else None)
         self.suggestions.set_active(state.suggestion_id)
         self._update_actions()
         if self.autosave and not self._auto_applying:

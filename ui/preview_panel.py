@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.crop_session import CropState
+from core.faces import Analysis
 from core.presets import Preset, PresetBook
 from ui.preset_picker import PresetPicker, preset_size_text
 from ui.preview_render import (
@@ -160,6 +161,7 @@ class PreviewPanel(QWidget):
         self._cache = FullImageCache()
         self._path: Path | None = None
         self._crop: CropState | None = None
+        self._analysis: Analysis | None = None
         self._tiles: dict[str, PreviewTile] = {}
         self._rendering = False
         self._render_key = f"preview-panel-{id(self)}"
@@ -227,6 +229,7 @@ class PreviewPanel(QWidget):
                 tile.set_rendered(None)
         self._path = new_path
         self._crop = None
+        self._analysis = None
         if self._path is None:
             self._cache.clear()
             self._runner.cancel(self._render_key)
@@ -236,9 +239,11 @@ class PreviewPanel(QWidget):
                 tile.image_label.setText("No photo")
         self._schedule_render()
 
-    def set_crop(self, state: CropState | None) -> None:
-        """The committed crop (call when a drag finishes, not during it)."""
+    def set_crop(self, state: CropState | None, analysis: Analysis | None = None) -> None:
+        """The committed crop (call when a drag finishes, not during it), and the photo's faces
+        when known (ID presets are framed by their rule from them, as export does)."""
         self._crop = state
+        self._analysis = analysis
         self._schedule_render()
 
     def set_selected_presets(self, ids: Sequence[str]) -> None:
@@ -280,7 +285,7 @@ class PreviewPanel(QWidget):
             self._update_status()
             self.previewsUpdated.emit()
             return
-        request = PreviewRequest(self._path, self._crop, presets)
+        request = PreviewRequest(self._path, self._crop, presets, self._analysis)
         cache = self._cache
         self._rendering = True
         self._update_status()
@@ -294,7 +299,11 @@ class PreviewPanel(QWidget):
     def _is_stale(self, request: PreviewRequest) -> bool:
         # A render for an older photo or crop can arrive before the newer one is even submitted
         # (renders are scheduled on the next event-loop turn); the newer one is on its way.
-        return request.path != self._path or request.crop != self._crop
+        return (
+            request.path != self._path
+            or request.crop != self._crop
+            or request.analysis is not self._analysis
+        )
 
     def _on_rendered(self, request: PreviewRequest, results: list[RenderedPreview]) -> None:
         if self._is_stale(request):

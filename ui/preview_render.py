@@ -19,7 +19,8 @@ from PySide6.QtGui import QImage
 
 from core.crop_session import CropState
 from core.export import render_crop, to_srgb
-from core.framing import CropChoice, CropPlan, refit_to_presets
+from core.faces import Analysis
+from core.framing import CropChoice, CropPlan, blank_analysis, plan_crops, refit_to_presets
 from core.geometry import Box, upscale_factor
 from core.photo import open_upright
 from core.presets import Preset
@@ -39,6 +40,8 @@ class PreviewRequest:
     path: Path
     crop: CropState | None
     presets: tuple[Preset, ...]
+    #: The photo's faces when known: ID presets are framed by their rule, as export frames them.
+    analysis: Analysis | None = None
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ def circle_masked(image: Image.Image) -> Image.Image:
 def render_previews(request: PreviewRequest, cache: FullImageCache) -> list[RenderedPreview]:
     """Exact outputs of ``request.presets`` for the request's photo and crop (worker thread)."""
     full = cache.get(request.path)
-    crops = preview_crops(full.size, request.crop, request.presets)
+    crops = preview_crops(full.size, request.crop, request.presets, request.analysis)
     icc = full.info.get("icc_profile")
     results: list[RenderedPreview] = []
     for preset in request.presets:
@@ -131,16 +134,23 @@ def render_previews(request: PreviewRequest, cache: FullImageCache) -> list[Rend
 
 
 def preview_crops(
-    size: tuple[int, int], crop: CropState | None, presets: Sequence[Preset]
+    size: tuple[int, int],
+    crop: CropState | None,
+    presets: Sequence[Preset],
+    analysis: Analysis | None = None,
 ) -> CropPlan:
-    """Each preset's crop as export will plan it: the committed crop re-fitted by core to the
-    preset's aspect; with no crop yet, the whole photo re-fitted the same way."""
+    """Each preset's crop as export will plan it (``core.framing.plan_crops``): the committed crop
+    re-fitted to the preset's aspect, an ID preset framed by its rule; with no crop yet, the whole
+    photo. A preset that cannot be planned yet (an ID photo before the faces are found) shows the
+    crop re-fitted."""
     width, height = size
     if crop is None:
         choice = CropChoice(box=Box(0.0, 0.0, float(width), float(height)))
     else:
         choice = crop.to_choice()
-    return refit_to_presets(choice, presets, width, height)
+    planned = plan_crops(analysis or blank_analysis(width, height), presets, choice)
+    missing = [p for p in presets if p.id not in planned.crops]
+    return planned.crops | refit_to_presets(choice, missing, width, height)
 
 
 def presets_by_ids(presets: Sequence[Preset], ids: Sequence[str]) -> tuple[Preset, ...]:
