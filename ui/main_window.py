@@ -70,6 +70,7 @@ from ui.photo_jobs import (
     analyze_photo,
     load_display_photo,
     suggest_for,
+    suggestion_checks,
 )
 from ui.preview_panel import PreviewPanel
 from ui.settings import AppSettings
@@ -824,6 +825,23 @@ class MainWindow(QMainWindow):
     def _on_presets_changed(self, ids: list[str]) -> None:
         self.app_settings.set_selected_presets(ids)
         self._schedule_checks()
+        result = self._result
+        if result is not None:
+            # The tiles count the checks for the ticked presets; their order does not change.
+            presets = self.selected_presets()
+            self.runner.submit(
+                lambda: suggestion_checks(result.analysis, result.suggestions, presets),
+                lambda checks: self._on_suggestion_checks(result, checks),
+                key="suggestion-checks",
+                priority=FOREGROUND,
+            )
+
+    def _on_suggestion_checks(
+        self, result: PhotoAnalysis, checks: dict[str, tuple[CheckWarning, ...]]
+    ) -> None:
+        if result is self._result:
+            self._result = replace(result, checks=checks)
+            self.suggestions.set_checks(checks)
 
     # == guides ==
 

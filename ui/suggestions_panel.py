@@ -103,6 +103,10 @@ def item_text(
     return f"{first}\n{' · '.join(parts)}\n{third}"
 
 
+def _several_people(suggestions: Sequence[Suggestion]) -> bool:
+    return len({s.subject for s in suggestions if s.subject is not None}) > 1
+
+
 def _placeholder_icon(aspect: tuple[int, int]) -> QIcon:
     """A grey box of the suggestion's ratio while its thumbnail renders."""
     w, h = aspect
@@ -313,6 +317,35 @@ class SuggestionsPanel(QWidget):
         n = len(self._by_genre[genre])
         self.tabs.setTabText(i, f"{GENRES[i][1]} {n}" if n else GENRES[i][1])
 
+    def set_checks(self, checks: Mapping[str, Sequence[CheckWarning]]) -> None:
+        """New checks per suggestion id (the ticked presets changed): the tiles' counts and
+        tooltips follow; order, numbers and thumbnails stay."""
+        self._checks = dict(checks)
+        for genre, grid in self._grids.items():
+            people = _several_people(self._by_genre[genre])
+            for row in range(grid.count()):
+                item = grid.item(row)
+                suggestion = item.data(_SUGGESTION_ROLE)
+                self._describe(item, row + 1, suggestion, grid.fontMetrics(), people)
+
+    def _describe(
+        self,
+        item: QListWidgetItem,
+        number: int,
+        s: Suggestion,
+        metrics: QFontMetrics,
+        people: bool,
+    ) -> None:
+        """The tile's text and tooltip: ``people`` when the tab holds several people's crops."""
+        checks = self._checks.get(s.id, s.warnings)
+        item.setText(item_text(number, s, metrics, checks, person=people))
+        whose = f" · person {s.subject + 1}" if people and s.subject is not None else ""
+        tips = [f"{number}: {s.genre} · {s.label}{whose} · score {s.score:.0%}"]
+        if abs(s.angle_deg) >= 0.05:
+            tips.append(f"rotated {s.angle_deg:+.1f}°")
+        tips += [f"• {w.message}" for w in checks]
+        item.setToolTip("\n".join(tips))
+
     def _fill(self, genre: str) -> None:
         grid, found = self._grids[genre], self._by_genre[genre]
         grid.clear()
@@ -323,19 +356,12 @@ class SuggestionsPanel(QWidget):
             return
         self._stacks[genre].setCurrentIndex(0)
         # Several people's crops in one tab: each thumbnail says whose it is.
-        people = len({s.subject for s in found if s.subject is not None}) > 1
+        people = _several_people(found)
         for number, s in enumerate(found, start=1):
-            checks = self._checks.get(s.id, s.warnings)
-            text = item_text(number, s, grid.fontMetrics(), checks, person=people)
-            item = QListWidgetItem(_placeholder_icon(s.aspect), text)
+            item = QListWidgetItem(_placeholder_icon(s.aspect), "")
             item.setData(_SUGGESTION_ROLE, s)
             item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-            whose = f" · person {s.subject + 1}" if people and s.subject is not None else ""
-            tips = [f"{number}: {s.genre} · {s.label}{whose} · score {s.score:.0%}"]
-            if abs(s.angle_deg) >= 0.05:
-                tips.append(f"rotated {s.angle_deg:+.1f}°")
-            tips += [f"• {w.message}" for w in checks]
-            item.setToolTip("\n".join(tips))
+            self._describe(item, number, s, grid.fontMetrics(), people)
             grid.addItem(item)
         if self._preview is None:
             return
