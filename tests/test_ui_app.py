@@ -600,6 +600,7 @@ def test_one_upscale_figure_and_one_warning_count(
     for preset_id in ("print-8x10", "id-us"):
         click_preset_box(qtbot, window.preview.picker, preset_id)
         qtbot.waitUntil(lambda p=preset_id: p in window.preview.selected_presets(), timeout=2000)
+    qtbot.waitUntil(lambda: window.preview.tile("id-us") is not None, timeout=5000)
     qtbot.waitUntil(window.is_settled, timeout=ANALYSIS_TIMEOUT_MS)
     qtbot.waitUntil(lambda: not window.preview.is_rendering(), timeout=ANALYSIS_TIMEOUT_MS)
     for row in range(window.suggestions.grid("headshot").count()):
@@ -611,7 +612,9 @@ def test_one_upscale_figure_and_one_warning_count(
         tile_text = window.suggestions.grid("headshot").item(row).text().splitlines()[-1]
         if severe:
             assert tile_text == f"⚠ {severe} warning{'s' if severe != 1 else ''}", chosen.id
-        badge = window.preview.tile("print-8x10").badge
+        tile = window.preview.tile("print-8x10")
+        assert tile is not None, window.preview.selected_presets()
+        badge = tile.badge
         assert not badge.isHidden()
         factor = badge.text().removeprefix("upscaled ×")
         print_checks = [w.message for w in shown if w.message.startswith("Print 8 x 10")]
