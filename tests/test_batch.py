@@ -312,6 +312,18 @@ def test_chosen_crops_are_exported_without_a_detection_with_file_progress_and_ca
     assert [(d, t) for d, t, _m in seen] == [(1, 3), (2, 3), (3, 3), (3, 3)]
     assert seen[-1][2] == "a_hopper.jpg: done"
     assert not result.cancelled
+    # Every written file comes with core's checks of its crop; the CLI lists them under it.
+    from io import StringIO
+
+    from core.commands.export import print_summary
+
+    assert [c.code for c in result.items[0].checks_of(result.written[0])] == ["upscale-needed"]
+    summary = StringIO()
+    print_summary(result, summary)
+    assert "a_hopper_linkedin-profile.jpg (400 x 400" in summary.getvalue()
+    assert "  warning: crop is 300x300 px; 400x400 output needs 1.33x upscaling" in (
+        summary.getvalue()
+    )
 
     import threading
 

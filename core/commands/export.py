@@ -240,11 +240,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_summary(result: BatchResult, out: TextIO) -> None:
-    for written in result.written:
-        print(
-            f"wrote {written.path} ({written.width} x {written.height}, {written.bytes} bytes)",
-            file=out,
-        )
+    for item in result.items:
+        for written in item.written:
+            print(
+                f"wrote {written.path} ({written.width} x {written.height}, {written.bytes} bytes)",
+                file=out,
+            )
+            for check in item.checks_of(written):
+                print(f"  {check.severity}: {check.message}", file=out)
     for shared in result.shared.values():
         print(
             f"consistent {shared.preset}: eye line at {shared.eye_from_top:.1%} from the top, "
