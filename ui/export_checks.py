@@ -17,14 +17,19 @@ from ui.checks_panel import summary_text
 from ui.theme import icon
 
 
-def add_check_items(parent: QTreeWidgetItem, checks: Sequence[CheckWarning], column: int) -> None:
-    """One child row per check under ``parent``, its message in ``column``."""
+def add_check_items(
+    parent: QTreeWidgetItem, checks: Sequence[CheckWarning], column: int, *, span: bool = False
+) -> None:
+    """One child row per check under ``parent``, its message in ``column`` (with ``span``, in the
+    first column across the whole row: long messages need the room)."""
     for check in checks:
         child = QTreeWidgetItem(parent)
         child.setIcon(column, icon(f"severity-{check.severity}"))
         child.setText(column, check.message)
-        child.setToolTip(column, f"{check.severity}: {check.code}")
+        child.setToolTip(column, f"{check.severity}: {check.code}\n{check.message}")
         child.setData(column, Qt.ItemDataRole.UserRole, check.code)
+        if span:
+            child.setFirstColumnSpanned(True)
     parent.setExpanded(bool(checks))
 
 
@@ -53,7 +58,7 @@ class PresetChecksView(QTreeWidget):
             row = QTreeWidgetItem(self, [preset.name, summary_text(found)])
             row.setData(0, Qt.ItemDataRole.UserRole, preset.id)
             row.setIcon(1, icon(_worst_icon(found)))
-            add_check_items(row, found, 1)
+            add_check_items(row, found, 0, span=True)
 
     def show_note(self, text: str) -> None:
         self.clear()
