@@ -589,8 +589,8 @@ class ExportDialog(QDialog):
             item.setToolTip(0, str(written.path))
             tree.addTopLevelItem(item)
             add_check_items(item, result.checks.get(written.path, ()), 3)
-        for source, note in result.xmp:
-            item = QTreeWidgetItem([source.name, "XMP", "", note])
+        for photo, note in result.xmp:
+            item = QTreeWidgetItem([photo.name, "XMP", "", note])
             item.setToolTip(3, note)
             tree.addTopLevelItem(item)
         problems = [("failed", s, r) for s, r in result.failed]
