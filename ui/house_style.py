@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QVBoxLayout,
     QWidget,
 )
@@ -130,10 +131,10 @@ class HouseStyleController(QObject):
         )
         self.action.triggered.connect(self.use_for_all)
         for menu_action in window.menuBar().actions():
-            if menu_action.text().replace("&", "") == "Crop" and menu_action.menu() is not None:
-                menu = menu_action.menu()
-                menu.addSeparator()  # type: ignore[union-attr]
-                menu.addAction(self.action)  # type: ignore[union-attr]
+            menu = menu_action.menu()
+            if menu_action.text().replace("&", "") == "Crop" and isinstance(menu, QMenu):
+                menu.addSeparator()
+                menu.addAction(self.action)
                 break
 
     def _name_from_dialog(self, style: HouseStyle) -> str | None:
@@ -179,7 +180,7 @@ class HouseStyleController(QObject):
         status.say(f"Framing {len(photos) - 1} photos in house style '{name}'…")
         example = window.shown_path()
         window.runner.submit(
-            lambda: apply_style(analyzer, style, photos, example),  # type: ignore[arg-type]
+            lambda: apply_style(analyzer, style, photos, example),
             self._on_done,
             self._on_failed,
         )
