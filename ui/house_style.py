@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import HeadroomError
-from core.framing.house_style import HouseStyle, frame_in_style, measure_style
+from core.framing import HouseStyle, frame_in_style, measure_style
 from core.sidecar import read_sidecar, write_sidecar
 from core.styles import save_style
 

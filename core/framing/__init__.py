@@ -2,6 +2,7 @@
 rule book for manual crops. All boxes are in upright original-image pixels; a box with an angle
 lives in the frame of the photo rotated counter-clockwise about its centre (``core.geometry``)."""
 
+from core.framing.house_style import HouseStyle, frame_in_style, measure_style
 from core.framing.manual import (
     CropConstraints,
     Handle,
@@ -39,6 +40,7 @@ __all__ = [
     "CropPlan",
     "CropSource",
     "Handle",
+    "HouseStyle",
     "IdRule",
     "PlannedCrops",
     "blank_analysis",
@@ -50,10 +52,12 @@ __all__ = [
     "first_suggestion",
     "fit_aspect",
     "frame_headshot",
+    "frame_in_style",
     "is_group_photo",
     "load_framing_rules",
     "load_id_rules",
     "manual_suggestion",
+    "measure_style",
     "plan_checks",
     "plan_crops",
     "refit",
