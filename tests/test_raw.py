@@ -164,6 +164,7 @@ def test_bad_raw_is_one_clear_error(tmp_path: Path, content: bytes) -> None:
             load(path)
         message = str(caught.value)
         assert str(path) in message and "\n" not in message
+        assert "b'" not in message  # LibRaw's message as text, not a bytes repr
     assert path.read_bytes() == content
 
 

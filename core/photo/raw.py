@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -104,6 +105,10 @@ def _opened_raw(path: Path) -> Iterator[Any]:
 
 def _describe(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    # rawpy passes LibRaw's C message on as bytes: show b'Input/output error' as its text.
+    bytes_repr = re.fullmatch(r"b(['\"])(.*)\1", text)
+    if bytes_repr:
+        text = bytes_repr.group(2)
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
