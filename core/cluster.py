@@ -127,7 +127,7 @@ def start_local_cluster(workers: int) -> LocalCluster:
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",  # its HTTP endpoints: loopback, any free port
             silence_logs=logging.CRITICAL,
         )
 

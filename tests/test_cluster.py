@@ -255,3 +255,22 @@ def test_a_photo_whose_worker_dies_twice_is_failed_with_the_reason_and_the_rest_
         f"{stem}_{p.id}.jpg" for stem in ("a", "z") for p in PRESETS
     )
     assert _no_temp_files(tmp_path / "out")
+
+
+@needs_dask
+def test_a_local_cluster_listens_on_this_machine_only(cluster: Any) -> None:
+    """Scheduler, workers and their HTTP endpoints bind to 127.0.0.1 (Dask's dashboard default is
+    every interface, port 8787)."""
+    import psutil
+    from distributed import Client
+
+    with Client(cluster.scheduler_address, set_as_default=False) as client:
+        pids = {os.getpid(), *client.run(os.getpid).values()}
+    listening = [
+        (pid, conn.laddr.ip)
+        for pid in pids
+        for conn in psutil.Process(pid).net_connections(kind="inet")
+        if conn.status == psutil.CONN_LISTEN
+    ]
+    assert len({pid for pid, _ip in listening}) == 3  # the scheduler here, and two workers
+    assert {ip for _pid, ip in listening} == {"127.0.0.1"}
