@@ -44,8 +44,15 @@ MOMENTS = {
 }
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
-@pytest.mark.parametrize("moment", list(MOMENTS))
+CASES = [
+    *((sig, moment) for sig in (signal.SIGKILL, signal.SIGTERM) for moment in MOMENTS),
+    (signal.SIGINT, "first-file"),  # Ctrl-C to the export alone: the same clean stop as SIGTERM
+]
+
+
+@pytest.mark.parametrize(
+    ("sig", "moment"), CASES, ids=[f"{signal.Signals(s).name}-{m}" for s, m in CASES]
+)
 def test_killed_export_loses_nothing(
     sig: int, moment: str, face_photos: list[Path], tmp_path: Path, full_run: bool
 ) -> None:
@@ -84,9 +91,9 @@ def test_killed_export_loses_nothing(
         assert_decodable(out / name)
     assert files_in(tmp_path / "photos") == originals
     assert "Traceback" not in stderr
-    if sig == signal.SIGTERM:
-        # Like Ctrl-C: a clean stop, and the summary lists exactly what is on the disk.
-        assert proc.returncode == 128 + signal.SIGTERM, stderr
+    if sig in (signal.SIGTERM, signal.SIGINT):
+        # A clean stop, and the summary lists exactly what is on the disk.
+        assert proc.returncode == 128 + sig, stderr
         reported = reported_writes(stdout)
         assert sorted(w.path.name for w in reported) == _outputs(out)
         for wrote in reported:
