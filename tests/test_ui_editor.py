@@ -229,3 +229,38 @@ def test_until_its_faces_are_found_a_photo_shows_no_crop_and_no_verdict(
     finally:
         held.go.set()
         window.close()
+
+
+def test_guide_labels_say_each_thing_once_and_guides_none_is_the_photo_alone(
+    qtbot: QtBot, window: MainWindow, photo: Path
+) -> None:
+    session = opened(qtbot, window, photo)
+    canvas = window.canvas
+    window.set_guides({"headshot"})
+    grab_array(canvas)
+    labels = canvas.guide_labels
+    # Before: headroom, eyes, crown, eyes, chin, loose, standard, tight.
+    assert labels and len(labels) == len(set(labels)) and len(labels) <= 5
+    assert sum(word in ("loose", "standard", "tight") for word in labels) == 1
+
+    window.suggestions.set_current_genre("id")
+    press(qtbot, Qt.Key.Key_1)  # an ID crop turns its rule's bands on
+    assert window.guide_settings().id_rule is not None
+    grab_array(canvas)
+    assert canvas.guide_labels.count("crown") <= 1 and canvas.guide_labels.count("chin") <= 1
+
+    # Zoomed out far, the crop is small on screen: lines, no words over the face.
+    for _ in range(4):
+        press(qtbot, Qt.Key.Key_Minus)
+    grab_array(canvas)
+    crop = canvas.crop_rect_in_view()
+    assert crop is not None and crop.height() < 260
+    assert canvas.guide_labels == []
+    press(qtbot, Qt.Key.Key_0)
+
+    # Guides: none is the photo and the crop alone, without the face oval.
+    window.set_guides(())
+    with_faces = grab_array(canvas)
+    assert session.analysis is not None
+    canvas.set_faces((), None)
+    assert (grab_array(canvas) == with_faces).all()

@@ -102,6 +102,8 @@ class PhotoCanvas(QGraphicsView):
         self._fit_mode = True
         self._drawn_angle = 0.0
         self._photo_drawn_rough = False  # the cached photo was drawn fast during a live rotation
+        #: The guide labels written by the last paint (what the photographer can read).
+        self.guide_labels: list[str] = []
         self.destroyed.connect(self._forget_session_callbacks)
 
     # -- public API ----------------------------------------------------------------------------
@@ -325,6 +327,7 @@ class PhotoCanvas(QGraphicsView):
             painter.restore()
 
     def _paint_overlay(self, painter: QPainter) -> None:
+        self.guide_labels = []
         to_view = self.viewportTransform()
         painter.setWorldTransform(QTransform())  # device pixels from here on
         viewport = QRectF(self.viewport().rect())
@@ -336,9 +339,11 @@ class PhotoCanvas(QGraphicsView):
                 c = session.avatar_box()  # the circle export makes, not one drawn in the crop
                 circle = to_view.mapRect(QRectF(c.x, c.y, c.w, c.h))
             crop_overlay.paint_dimming(painter, viewport, crop, circle)
-            if self._guides.enabled and self._guides.visible(self._dragging()):
+            if self._guides_shown():
                 self._paint_guides(painter, to_view, crop)
-        if self._faces:
+        # The face ovals belong to the guides: "Guides: none" is the photo alone (a face can
+        # still be clicked to make it the subject; the pointer shows where).
+        if self._faces and self._guides_shown():
             face_markers.paint_faces(
                 painter,
                 self._faces,
@@ -358,6 +363,9 @@ class PhotoCanvas(QGraphicsView):
             a, b = self._straighten_line
             crop_overlay.paint_straighten_line(painter, to_view.map(a), to_view.map(b))
 
+    def _guides_shown(self) -> bool:
+        return bool(self._guides.enabled) and self._guides.visible(self._dragging())
+
     def _paint_guides(self, painter: QPainter, to_view: QTransform, crop: QRectF) -> None:
         assert self._session is not None
         state = self._session.state
@@ -374,7 +382,7 @@ class PhotoCanvas(QGraphicsView):
             id_rule=self._id_rule,
             image_size=(self._session.image_width, self._session.image_height),
         )
-        guide_painter.paint_shapes(
+        self.guide_labels = guide_painter.paint_shapes(
             painter, shapes, to_view, crop.adjusted(0, 0, 1, 1), fast=self._dragging()
         )
 

@@ -95,12 +95,13 @@ def paint_shapes(
     clip: QRectF | None = None,
     *,
     fast: bool = False,
-) -> None:
+) -> list[str]:
     """Paint ``shapes`` (scene units) with ``painter`` in device pixels; ``to_view`` maps scene to
-    viewport, ``clip`` (viewport px) keeps them inside the crop; ``fast`` while dragging."""
+    viewport, ``clip`` (viewport px) keeps them inside the crop; ``fast`` while dragging. Returns
+    the labels written."""
     painter.save()
     try:
-        _paint(painter, shapes, to_view, clip, fast)
+        return _paint(painter, shapes, to_view, clip, fast)
     finally:
         painter.restore()
 
@@ -111,7 +112,7 @@ def _paint(
     to_view: QTransform,
     clip: QRectF | None,
     fast: bool,
-) -> None:
+) -> list[str]:
     painter.setWorldTransform(QTransform())
     if clip is not None:
         painter.setClipRect(clip)
@@ -166,20 +167,56 @@ def _paint(
             r = to_view.mapRect(QRectF(shape.box.x, shape.box.y, shape.box.w, shape.box.h))
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             _stroke(painter, r, shape.role, fast=fast)
-    _paint_labels(painter, labels, clip)
+    return _paint_labels(painter, _worth_reading(labels, clip), clip)
+
+
+#: A crop drawn smaller than this (device px) gets its guide lines without words: on a small crop
+#: the labels would sit on the face.
+MIN_LABELLED_CROP = (220.0, 260.0)
+
+
+def _worth_reading(
+    labels: list[tuple[QPointF, str, Role, bool]], clip: QRectF | None
+) -> list[tuple[QPointF, str, Role, bool]]:
+    """The labels worth their space: none on a small crop; each word once (the detected eye line
+    and the eye band would both say "eyes", an ID rule's crown band and the detected crown both
+    "crown": the band keeps it); of the head-size ticks only the one nearest the chin (where the
+    head sits: tight, standard or loose)."""
+    if clip is not None and (
+        clip.width() < MIN_LABELLED_CROP[0] or clip.height() < MIN_LABELLED_CROP[1]
+    ):
+        return []
+    chin = next((a.y() for a, text, role, _ in labels if role == "face" and text == "chin"), None)
+    ticks = [lab for lab in labels if lab[2] == "target" and lab[3]]
+    nearest = (
+        min(ticks, key=lambda lab: abs(lab[0].y() + 17 - chin))
+        if chin is not None and ticks
+        else None
+    )
+    out: list[tuple[QPointF, str, Role, bool]] = []
+    seen: set[str] = set()
+    # Bands first: their words name the zone; a detected line of the same name needs none.
+    for label in sorted(labels, key=lambda lab: lab[2] == "face"):
+        text = label[1]
+        if text in seen or (label in ticks and nearest is not None and label is not nearest):
+            continue
+        seen.add(text)
+        out.append(label)
+    return out
 
 
 def _paint_labels(
     painter: QPainter, labels: Sequence[tuple[QPointF, str, Role, bool]], clip: QRectF | None
-) -> None:
+) -> list[str]:
     if not labels:
-        return
+        return []
     font = QFont(painter.font())
     font.setPixelSize(11)
     painter.setFont(font)
     metrics = QFontMetricsF(font)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     drawn: list[QRectF] = []
+    written: list[str] = []
     # What was detected (crown, eyes, chin) outranks the targets; on a small crop a label that
     # would sit on another is dropped rather than stacked into an unreadable pile.
     ordered = sorted(labels, key=lambda label: label[2] != "face")
@@ -201,3 +238,5 @@ def _paint_labels(
         painter.drawRoundedRect(box, 3, 3)
         painter.setPen(INK[role])
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        written.append(text)
+    return written
