@@ -341,8 +341,15 @@ class CropSession:
         self._commit(replace(s, box=box, aspect=aspect, suggestion_id=None))
 
     def nudge(self, dx: float, dy: float) -> None:
-        """Arrow keys: move the crop by (dx, dy) px, stopping at the image edge."""
-        box = constrain_crop(self._state.box.translated(dx, dy), self.constraints(), handle="move")
+        """Arrow keys: move the crop by (dx, dy) px, stopping at the image edge. A move that
+        stays on the photo is exact: it does not re-snap the box to its ratio (a suggestion's
+        whole-pixel box moved 1.1 px and changed size on its first nudge)."""
+        moved = self._state.box.translated(dx, dy)
+        s = self._state
+        if box_inside(moved, self.image_width, self.image_height, s.angle_deg, tol=1e-3):
+            box = moved
+        else:
+            box = constrain_crop(moved, self.constraints(), handle="move")
         self._commit(replace(self._state, box=box, suggestion_id=None))
 
     def apply_suggestion(self, s: Suggestion) -> None:

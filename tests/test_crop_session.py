@@ -311,3 +311,14 @@ def test_a_box_off_the_photo_is_brought_back_and_one_on_it_is_kept() -> None:
     good = CropState(Box(400.5, 200.25, 400, 500), (4, 5), 370.0)
     s.reset_to(good)
     assert s.state.box == good.box and s.state.angle_deg == pytest.approx(10.0)
+
+
+def test_a_nudge_moves_exactly_and_keeps_the_size() -> None:
+    # A suggestion's whole-pixel box is a hair off its ratio (1362 x 1703 for 4:5): the arrow keys
+    # move it by exactly the step without re-snapping it (it moved 1.1 px and changed size).
+    s = CropSession(6000, 4000, initial=CropState(Box(2363, 604, 1362, 1703), (4, 5)))
+    s.nudge(-1, 0)
+    s.nudge(0, 10)
+    assert s.state.box == Box(2362, 614, 1362, 1703)
+    s.nudge(-5000, 0)  # off the photo: stops at its edge
+    assert s.state.box.x == 0 and s.state.box.w == pytest.approx(1362, abs=2)
