@@ -264,3 +264,20 @@ def test_guide_labels_say_each_thing_once_and_guides_none_is_the_photo_alone(
     assert session.analysis is not None
     canvas.set_faces((), None)
     assert (grab_array(canvas) == with_faces).all()
+
+
+def test_the_right_panel_has_room_for_the_preset_names(
+    qtbot: QtBot, window: MainWindow, photo: Path
+) -> None:
+    opened(qtbot, window, photo)  # a first run at 1500 px: the splitters take first-run sizes
+    picker = window.preview.picker
+    social = picker.topLevelItem(0)
+    style = picker.style()
+    indicator = style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth)
+    room = picker.header().sectionSize(0) - picker.indentation() - indicator - 12
+    metrics = picker.fontMetrics()
+    names = [social.child(i).text(0) for i in range(social.childCount())]
+    # Before: "Instagram post, po..." in a 320 px panel.
+    cut = [n for n in names if metrics.horizontalAdvance(n) > room]
+    assert not cut, (cut, room)
+    assert window.canvas.width() >= window.width() // 2 - 40  # the photo keeps its room

@@ -358,10 +358,15 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._layout_restored:
             # First run: split by the real window width (sizes set before showing are rescaled).
+            # The right panel is the wider: preset names ("Instagram post, portrait 4:5") and
+            # previews with their badges need the room; the photo keeps at least half the window.
             self._layout_restored = True
             total = self.main_split.width()
-            side = max(280, min(360, total // 5))
-            self.main_split.setSizes([side, max(400, total - 2 * side), side])
+            left = max(280, min(360, total // 5))
+            right = max(280, min(440, total // 4))
+            if total - left - right < total // 2:
+                right = max(280, total - left - total // 2)
+            self.main_split.setSizes([left, max(400, total - left - right), right])
 
     def layout_was_restored(self) -> bool:
         """Whether the splitters came back from the settings (else first-run sizes apply)."""
