@@ -309,7 +309,7 @@ def render_outputs(
             xmp=output_xmp(xmp, keep_metadata=options.keep_metadata),
         )
         encoded = encode_within(rendered, settings, preset.max_bytes, label=label)
-        yield RenderedFile(
+        result = RenderedFile(
             WrittenFile(
                 source=source,
                 preset=preset.id,
@@ -321,6 +321,9 @@ def render_outputs(
             ),
             encoded.data,
         )
+        # A print-sized output is 100+ MB: let it go before the next one is rendered.
+        del rendered, encoded
+        yield result
 
 
 def write_rendered(
