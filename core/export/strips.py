@@ -91,7 +91,7 @@ def affine(
     size: tuple[int, int],
     coeffs: tuple[float, float, float, float, float, float],
     resample: Image.Resampling,
-    fill: tuple[int, ...],
+    fill: tuple[int, ...] | float,
 ) -> Image.Image:
     """``image.transform(size, AFFINE, coeffs, resample, fillcolor=fill)``, in strips for a large
     output: output row ``v`` of a strip starting at ``v0`` is row ``v0 + v`` of the whole."""
