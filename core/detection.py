@@ -404,15 +404,18 @@ class FaceAnalyzer:
             return
 
         def build() -> None:
-            with contextlib.suppress(Exception):
-                self.load_models()
+            with contextlib.suppress(Exception), self._lock:
+                self._ensure_models()
 
         threading.Thread(target=build, name="headroom-models", daemon=True).start()
 
     def load_models(self) -> None:
-        """Build the models ``analyze`` needs now (they are otherwise built on first use)."""
+        """Build every model now, the tile workers' detectors included (they are otherwise built
+        on first use): the app does this in the background so its first analysis waits for none."""
         with self._lock:
             self._ensure_models()
+            if self._tile_workers > 1:
+                self._ensure_tile_detectors()
 
     def _close_tasks(self) -> None:
         _close_tasks_quietly(self._tasks)

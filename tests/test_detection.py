@@ -366,6 +366,9 @@ def test_each_model_is_built_on_first_use(
         assert fresh.tasks_built == 3
         assert len(fresh.analyze(load_photo(astronaut_path)).faces) == 1
         assert fresh.tasks_built == 4  # the astronaut's checks run on two detectors
+    with FaceAnalyzer(model_store, tile_workers=2) as preloaded:
+        preloaded.load_models()  # the app's background load: everything, tile detector too
+        assert preloaded.tasks_built == 4
 
 
 def test_preloaded_models_serve_the_first_analysis(
