@@ -5,6 +5,8 @@ time from "open" to the preview on the canvas, to faces + suggestions, and to ev
     .venv/bin/python benchmarks/bench_gui_open.py [PHOTO ...]
 
 Default photos: the packaged samples (astronaut, Grace Hopper) and /work/shared/photos when present.
+"after preview" is how long the suggestions take to appear once the photo is on the canvas (target,
+issue #14: under 0.5 s for a 24 MP photo on a quiet machine; the load average is printed).
 """
 
 from __future__ import annotations
@@ -58,10 +60,13 @@ def main(argv: list[str]) -> int:
         t_shown = time.perf_counter() - t0
         wait_until(lambda: window.analyzer() is not None, 300)
         t_models = time.perf_counter() - t0
+        one, five, _ = os.getloadavg()
+        print(f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores")
         print(f"window shown        {t_shown * 1000:8.0f} ms")
         print(f"models ready        {t_models * 1000:8.0f} ms (cached models; background)")
         print(
-            f"{'photo':28} {'size':>11} {'preview':>9} {'analysis':>9} {'settled':>9} {'drag':>8}"
+            f"{'photo':28} {'size':>11} {'preview':>9} {'analysis':>9} {'after preview':>14} "
+            f"{'settled':>9} {'drag':>8}"
         )
         for source in photos:
             photo = Path(tmp) / source.name
@@ -87,7 +92,8 @@ def main(argv: list[str]) -> int:
             w, h = session.image_width, session.image_height
             print(
                 f"{source.name[:28]:28} {f'{w}x{h}':>11} {t_preview * 1000:7.0f}ms "
-                f"{t_analysis * 1000:7.0f}ms {t_settled * 1000:7.0f}ms {drag_ms:6.2f}ms"
+                f"{t_analysis * 1000:7.0f}ms {(t_analysis - t_preview) * 1000:12.0f}ms "
+                f"{t_settled * 1000:7.0f}ms {drag_ms:6.2f}ms"
             )
         window.close()
     return 0
