@@ -18,7 +18,10 @@ from __future__ import annotations
 import json
 import os
 import threading
-import urllib.request
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import urllib.request
 
 #: Where MediaPipe's usage client is sent instead: the discard port of this machine.
 BLOCKED_PROXY = "http://127.0.0.1:9"
@@ -78,4 +81,8 @@ def user_proxies() -> dict[str, str]:
 
 def download_opener() -> urllib.request.OpenerDirector:
     """A urllib opener for Headroom's own downloads, through the user's own proxies."""
+    # Imported here: urllib.request brings http.client, email and ssl (tens of milliseconds),
+    # and only a download needs them, never a command whose models are installed.
+    import urllib.request
+
     return urllib.request.build_opener(urllib.request.ProxyHandler(user_proxies()))
