@@ -9,10 +9,14 @@ from core.faces import Analysis
 from core.framing import checks as C
 from core.framing.finish import aspect_label, best_of_levelled, finish, ratio
 from core.framing.neighbours import avoid_neighbours, neighbour_heads
-from core.framing.placement import place
+from core.framing.placement import Placement, place
 from core.framing.rules import Aspect, FramingRules
 from core.framing.subject import frame_face, levelling_angle
 from core.suggestion import CheckWarning, Suggestion
+
+#: A crop made tighter than asked is placed again with the eye line its height calls for; the
+#: second pass settles it (the third only when the photo's top edge limits the first two).
+_HEADROOM_PASSES = 3
 
 
 def headshot(
@@ -63,29 +67,44 @@ def _headshot_at(
     hh = ff.head_height
     wanted_h = hh / head_share
     band = hs.eye_band
-    if eye_from_top is None:
-        room = hs.variants[0].headroom if headroom is None else headroom
-        e = room + (ff.eye.y - ff.crown_y) / wanted_h
-        e = min(max(e, band[0]), band[1])
-    else:
-        e = eye_from_top
     min_height = min(wanted_h, hh / min(hs.max_head_share, head_share * hs.max_tighten))
     # Keep a pixel and a half inside the band so snapping to whole pixels cannot push the eyes out.
     px = 1.5 / max(min_height, 1.0)
-    placement = place(
-        ff.eye,
-        aspect=ratio(aspect),
-        height=wanted_h,
-        x_frac=0.5,
-        y_frac=e,
-        y_range=(min(band[0] + px, e), max(band[1] - px, e)),
-        min_height=min_height,
-        width=analysis.width,
-        img_height=analysis.height,
-        angle_deg=angle,
-        keep=ff.face_box,
-        top_limit=ff.crown_y,
-    )
+    room = hs.variants[0].headroom if headroom is None else headroom
+
+    def eye_frac(height: float) -> float:
+        """Where the eyes sit in a crop of ``height`` so the crown has the asked headroom: a crop
+        made tighter than asked (no room at the sides) keeps its headroom share, it does not
+        push the crown up to the edge."""
+        if eye_from_top is not None:
+            return eye_from_top
+        e = room + (ff.eye.y - ff.crown_y) / max(height, 1.0)
+        return min(max(e, band[0]), band[1])
+
+    def place_at(e: float) -> Placement:
+        return place(
+            ff.eye,
+            aspect=ratio(aspect),
+            height=wanted_h,
+            x_frac=0.5,
+            y_frac=e,
+            y_range=(min(band[0] + px, e), max(band[1] - px, e)),
+            min_height=min_height,
+            width=analysis.width,
+            img_height=analysis.height,
+            angle_deg=angle,
+            keep=ff.face_box,
+            top_limit=ff.crown_y,
+        )
+
+    placement = place_at(eye_frac(wanted_h))
+    for _ in range(_HEADROOM_PASSES):
+        if not placement.tighter or placement.shifted:
+            break
+        again = place_at(eye_frac(placement.height))
+        if again.shifted or again.height < placement.height * (1 - 1e-3):
+            break  # the photo has no room above for the asked headroom at this size
+        placement = again
     box = placement.box
     if not placement.shifted:
         box = avoid_neighbours(
@@ -94,6 +113,7 @@ def _headshot_at(
             aspect=ratio(aspect),
             x_frac=(ff.eye.x - box.left) / box.w,
             y_frac=placement.y_frac,
+            y_frac_at=None if eye_from_top is not None else eye_frac,
             min_height=min(min_height, box.h),
             heads=neighbour_heads(analysis, subject, angle),
             keep=ff.face_box,

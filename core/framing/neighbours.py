@@ -9,7 +9,7 @@ was not possible (``faces-cut``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from core.faces import Analysis
@@ -69,11 +69,14 @@ def avoid_neighbours(
     img_height: int,
     angle_deg: float,
     rules: NeighbourRules,
+    y_frac_at: Callable[[float], float] | None = None,
 ) -> Box:
     """``box`` moved sideways by up to ``rules.max_shift`` of its width and/or tightened down to
     ``min_height`` (the anchor keeps its ``y_frac``) so that no head in ``heads`` is cut by an
     edge; among such crops the largest with every other head out wins, else the largest with them
-    wholly in. ``box`` itself when it cuts nobody or nothing better exists."""
+    wholly in. ``box`` itself when it cuts nobody or nothing better exists. ``y_frac_at(height)``,
+    when given, is where the anchor sits in a tightened crop of that height (a headshot keeps its
+    headroom share as it tightens)."""
     reach = rules.max_shift + 1e-9
     region = Box(box.left - reach * box.w, box.top, box.w * (1 + 2 * reach), box.h)
     near = [h for h in heads if h.box.intersection(region) is not None]
@@ -94,7 +97,9 @@ def avoid_neighbours(
     height = box.h
     while height >= min_height - 1e-6:
         for dx in shifts:
-            cand = box_at(anchor, height, aspect, x_frac + dx, y_frac)
+            tightened = y_frac_at is not None and height < box.h - 1e-6
+            y = y_frac_at(height) if y_frac_at is not None and tightened else y_frac
+            cand = box_at(anchor, height, aspect, x_frac + dx, y)
             if not cand.contains_box(keep, tol=0.5) or cut_heads(cand, near, rules):
                 continue
             if not (cand.contains_box(photo, tol=0.5) if upright else inside(cand)):
