@@ -293,7 +293,7 @@ def drive(tmp: Path, folder: Path, run: Run) -> int:
 
     # -- export through the dialog -------------------------------------------------------------
     key("ctrl+e")
-    dialog = window._export_dialog
+    dialog = window.export_wiring.dialog
     if not run.check(dialog is not None and dialog.isVisible(), "Ctrl+E opens the export dialog"):
         return report(run)
     assert dialog is not None

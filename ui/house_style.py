@@ -151,7 +151,7 @@ class HouseStyleController(QObject):
         False when it cannot start (the reason is in the status bar)."""
         window = self._window
         session, analyzer = window.session(), window.analyzer()
-        chosen = window._chosen_crop()
+        chosen = window.chosen_crop()
         status = window.status
         if session is None or session.analysis is None or chosen is None or analyzer is None:
             status.say("Open a photo and wait for its faces first")
@@ -175,7 +175,7 @@ class HouseStyleController(QObject):
         except (ValueError, OSError) as exc:
             status.say(f"The style was not saved: {exc}")
             return False
-        window._sidecar.flush()  # the example's own crop is on disk first
+        window.sidecar.flush()  # the example's own crop is on disk first
         self.action.setEnabled(False)
         status.say(f"Framing {len(photos) - 1} photos in house style '{name}'…")
         example = window.shown_path()
