@@ -87,9 +87,13 @@ def test_exact_round_previews_follow_the_crop(qtbot, runner, presets, astronaut:
     assert not panel.tile("linkedin-profile").badge.isHidden()
     assert panel.tile("instagram-portrait").name_label.text() == "Instagram post, portrait 4:5"
     assert "1080 × 1350 px" in panel.tile("instagram-portrait").size_label.text()
-    # True size: the label holds the full output.
-    shown = panel.tile("instagram-portrait").image_label.pixmap()
-    assert (shown.width(), shown.height()) == (1080, 1350)
+    # True size: a loupe, one output pixel per screen pixel, no wider than the panel.
+    tile = panel.tile("instagram-portrait")
+    loupe = tile.loupe_rect()
+    shown = tile.image_label.pixmap().toImage()
+    assert loupe is not None and (shown.width(), shown.height()) == (loupe.width(), loupe.height())
+    assert shown.width() <= panel.scroll_area.viewport().width()
+    assert shown.pixel(0, 0) == portrait.pixel(loupe.x(), loupe.y())
     before = (_digest(linkedin), _digest(portrait))
 
     # A committed crop change re-renders both, from the cached full-resolution decode.

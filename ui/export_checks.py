@@ -9,12 +9,40 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
 from core.presets import Preset
 from core.suggestion import CheckWarning
 from ui.checks_panel import summary_text
 from ui.theme import icon
+
+#: Where a check row keeps its message as written (its text may carry line breaks to fit).
+_MESSAGE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def wrap_to_width(text: str, metrics: QFontMetrics, width: int) -> str:
+    """``text`` with line breaks between words so no line is wider than ``width`` pixels (a word
+    longer than that keeps a line of its own)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if line and metrics.horizontalAdvance(candidate) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    if line:
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def add_check_items(
@@ -28,6 +56,7 @@ def add_check_items(
         child.setText(column, check.message)
         child.setToolTip(column, f"{check.severity}: {check.code}\n{check.message}")
         child.setData(column, Qt.ItemDataRole.UserRole, check.code)
+        child.setData(column, _MESSAGE_ROLE, check.message)
         if span:
             child.setFirstColumnSpanned(True)
     parent.setExpanded(bool(checks))
@@ -59,6 +88,26 @@ class PresetChecksView(QTreeWidget):
             row.setData(0, Qt.ItemDataRole.UserRole, preset.id)
             row.setIcon(1, icon(_worst_icon(found)))
             add_check_items(row, found, 0, span=True)
+        self._wrap_messages()
+
+    def _wrap_messages(self) -> None:
+        # A message row spans the view; Qt would cut it with "...", so it is wrapped to the width.
+        icon_side = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        room = self.viewport().width() - 2 * self.indentation() - icon_side - 16
+        metrics = self.fontMetrics()
+        for g in range(self.topLevelItemCount()):
+            row = self.topLevelItem(g)
+            if row is None:
+                continue
+            for c in range(row.childCount()):
+                child = row.child(c)
+                message = child.data(0, _MESSAGE_ROLE) if child is not None else None
+                if child is not None and isinstance(message, str):
+                    child.setText(0, wrap_to_width(message, metrics, max(80, room)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._wrap_messages()
 
     def show_note(self, text: str) -> None:
         self.clear()

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, Qt, QUrl, Signal
+from PySide6.QtCore import QObject, QSettings, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -255,7 +255,9 @@ class ExportDialog(QDialog):
         top.setStretchFactor(0, 2)
         top.setStretchFactor(1, 3)
         top.setChildrenCollapsible(False)
-        top.setSizes([360, 440])
+        # Every preset on view, whole: ID presets are not behind a scroll or a closed group.
+        self.picker.show_every_group()
+        top.setSizes([self.picker.minimumWidth(), 440])
 
         if not self._sources:
             sources_text = "No photo to export: open a photo or a folder first."
@@ -271,7 +273,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.status_label)
         layout.addWidget(self.results_tree, 1)
         layout.addLayout(buttons)
-        self.resize(820, 560)
+        self.resize(self.sizeHint().expandedTo(QSize(820, 560)))
 
     # -- settings ---------------------------------------------------------------------------------
 

@@ -1,9 +1,10 @@
 """The preview panel: the exact file each selected preset will produce, for the current crop.
 
 Renders run in the background (``ui.preview_render``) whenever the photo, the committed crop or the
-preset selection changes; a newer render supersedes an older one. Each tile shows the output at true
-pixel size or scaled to fit (toggle), round for circle-avatar presets, with the preset's name and
-output size under it and an "upscaled" badge when the crop has fewer pixels than the output.
+preset selection changes; a newer render supersedes an older one. Each tile shows the output scaled
+to fit the panel, or at actual pixels through a loupe on the subject's eyes (toggle; drag to look
+around), round for circle-avatar presets, with the preset's name and output size under it and an
+"upscaled" badge when the crop has fewer pixels than the output. Nothing is wider than the panel.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QMouseEvent, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -45,7 +46,12 @@ FIT_MAX_HEIGHT = 360
 
 
 class PreviewTile(QFrame):
-    """One preset's output: the image, its name, its size and an upscale warning."""
+    """One preset's output: the image, its name, its size and an upscale warning.
+
+    The tile is never wider than the panel gives it: in "fit" mode the image is scaled to the
+    width, and in "actual pixels" mode it is a 100 % loupe, the panel's width of the output
+    around the subject's eyes, that the user drags to look around (as Lightroom's 1:1 does).
+    """
 
     def __init__(self, preset: Preset, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,13 +61,17 @@ class PreviewTile(QFrame):
         self.rendered: RenderedPreview | None = None
         self._fit_width = 240
         self._true_size = False
-        self._shown_key: tuple[int, bool, int] | None = None
+        self._shown_key: tuple[int, bool, int, int, int] | None = None
+        #: Top-left of the loupe in output pixels; None: centred on the rendered focus point.
+        self._pan: QPoint | None = None
+        self._drag_from: QPoint | None = None
 
         self.image_label = QLabel(self)
         self.image_label.setObjectName("previewImage")
         self.image_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.image_label.setMinimumSize(64, 64)
         self.image_label.setText("Rendering…")
+        self.image_label.installEventFilter(self)
         self.name_label = QLabel(preset.name, self)
         self.name_label.setObjectName("previewName")
         self.name_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -69,6 +79,8 @@ class PreviewTile(QFrame):
         self.size_label = QLabel(preset_size_text(preset), self)
         self.size_label.setObjectName("previewSize")
         self.size_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # "2400 × 3000 px · 8 x 10 in at 300 ppi" is wider than a narrow panel: it wraps.
+        self.size_label.setWordWrap(True)
         self.badge = QLabel("upscaled", self)
         self.badge.setObjectName("upscaledBadge")
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -84,18 +96,17 @@ class PreviewTile(QFrame):
         layout.setSpacing(3)
         layout.addWidget(self.image_label, 1)
         layout.addWidget(self.name_label)
-        caption = QHBoxLayout()
-        caption.addStretch(1)
-        caption.addWidget(self.size_label)
-        caption.addWidget(self.badge)
-        caption.addStretch(1)
-        layout.addLayout(caption)
+        layout.addWidget(self.size_label)
+        # On its own line, so the size text beside it can never push it out of the tile.
+        layout.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignHCenter)
 
     @property
     def upscaled(self) -> bool:
         return self.rendered is not None and self.rendered.upscaled
 
     def set_rendered(self, rendered: RenderedPreview | None) -> None:
+        if rendered is None or self.rendered is None:
+            self._pan = None  # a new photo: the loupe goes back to its subject
         self.rendered = rendered
         self._shown_key = None
         if rendered is None:
@@ -123,17 +134,43 @@ class PreviewTile(QFrame):
     def set_display(self, *, true_size: bool, fit_width: int) -> None:
         self._true_size = true_size
         self._fit_width = max(64, fit_width)
+        self.image_label.setCursor(
+            Qt.CursorShape.OpenHandCursor if true_size else Qt.CursorShape.ArrowCursor
+        )
+        self.image_label.setToolTip("100 %: drag to look around the output" if true_size else "")
         self._refresh_pixmap()
+
+    def loupe_rect(self) -> QRect | None:
+        """The part of the output shown at 100 % (None in fit mode or before a render)."""
+        if self.rendered is None or not self._true_size:
+            return None
+        image = self.rendered.image
+        size = QSize(min(image.width(), self._fit_width), min(image.height(), FIT_MAX_HEIGHT))
+        if self._pan is None:
+            fx, fy = self.rendered.focus
+            origin = QPoint(
+                round(fx * image.width() - size.width() / 2),
+                round(fy * image.height() - size.height() / 2),
+            )
+        else:
+            origin = QPoint(self._pan)
+        origin.setX(max(0, min(origin.x(), image.width() - size.width())))
+        origin.setY(max(0, min(origin.y(), image.height() - size.height())))
+        return QRect(origin, size)
 
     def _refresh_pixmap(self) -> None:
         if self.rendered is None:
             return
-        key = (id(self.rendered), self._true_size, self._fit_width)
+        loupe = self.loupe_rect()
+        origin = loupe.topLeft() if loupe is not None else QPoint()
+        key = (id(self.rendered), self._true_size, self._fit_width, origin.x(), origin.y())
         if key == self._shown_key:
             return  # e.g. a resize that did not change the fit width
         self._shown_key = key
-        image = self.rendered.image if self._true_size else self.rendered.display
-        if not self._true_size:
+        if loupe is not None:
+            image = self.rendered.image.copy(loupe)
+        else:
+            image = self.rendered.display
             bound = QSize(self._fit_width, min(FIT_MAX_HEIGHT, self._fit_width * 2))
             if image.width() > bound.width() or image.height() > bound.height():
                 image = image.scaled(
@@ -143,6 +180,30 @@ class PreviewTile(QFrame):
                 )
         self.image_label.setPixmap(QPixmap.fromImage(image))
         self.image_label.setMinimumSize(image.width(), image.height())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.image_label and self._true_size and self.rendered is not None:
+            kind = event.type()
+            if kind == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
+                if event.button() == Qt.MouseButton.LeftButton:
+                    self._drag_from = event.position().toPoint()
+                    self.image_label.setCursor(Qt.CursorShape.ClosedHandCursor)
+                    return True
+            elif kind == QEvent.Type.MouseMove and isinstance(event, QMouseEvent):
+                if self._drag_from is not None:
+                    loupe = self.loupe_rect()
+                    assert loupe is not None
+                    here = event.position().toPoint()
+                    # The photo follows the hand: dragging left shows more of the right.
+                    self._pan = loupe.topLeft() - (here - self._drag_from)
+                    self._drag_from = here
+                    self._refresh_pixmap()
+                    return True
+            elif kind == QEvent.Type.MouseButtonRelease and self._drag_from is not None:
+                self._drag_from = None
+                self.image_label.setCursor(Qt.CursorShape.OpenHandCursor)
+                return True
+        return super().eventFilter(watched, event)
 
 
 class PreviewPanel(QWidget):
@@ -170,7 +231,10 @@ class PreviewPanel(QWidget):
         self.picker = PresetPicker(self._presets, self)
         self.picker.checkedChanged.connect(self._on_checked_changed)
         self.true_size_box = QCheckBox("Actual pixels (100%)", self)
-        self.true_size_box.setToolTip("Show each output at its real pixel size instead of fitting")
+        self.true_size_box.setToolTip(
+            "Show each output at its real pixel size (100 %), around the eyes;"
+            " drag a preview to look around"
+        )
         self.true_size_box.toggled.connect(self._apply_display)
         self.status_label = QLabel(self)
         self.status_label.setObjectName("previewStatus")
@@ -186,6 +250,9 @@ class PreviewPanel(QWidget):
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setWidget(self._tiles_host)
         self.scroll_area.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        # Tiles fit the width (fit mode scales, actual pixels is a loupe): never a sideways scroll
+        # that would hide the right half of a preview and its badge.
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # Fit mode follows the viewport's width, which changes after the panel's own resize.
         self.scroll_area.viewport().installEventFilter(self)
 
@@ -361,11 +428,6 @@ class PreviewPanel(QWidget):
     def _apply_display(self, *_args: object) -> None:
         fit_width = self.scroll_area.viewport().width() - 40  # tile frame, margins and spacing
         true_size = self.true_size()
-        self.scroll_area.setHorizontalScrollBarPolicy(
-            Qt.ScrollBarPolicy.ScrollBarAsNeeded
-            if true_size
-            else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
-        )
         for tile in self._tiles.values():
             tile.set_display(true_size=true_size, fit_width=fit_width)
 

@@ -21,7 +21,7 @@ from core.crop_session import CropState
 from core.export import render_crop, to_srgb
 from core.faces import Analysis
 from core.framing import CropChoice, CropPlan, blank_analysis, plan_crops, refit_to_presets
-from core.geometry import Box, upscale_factor
+from core.geometry import Box, Point, rotate_point, upscale_factor
 from core.photo import open_upright
 from core.presets import Preset
 from ui.qt_images import pil_to_qimage
@@ -52,6 +52,9 @@ class RenderedPreview:
     round: bool
     crop_size: tuple[int, int]  # the crop's size in upright original pixels
     upscale: float  # output px per crop px (> 1 means the output is enlarged)
+    #: Where the subject's eyes are in the output, as fractions of its width and height: the
+    #: centre of the actual-pixels loupe (the middle of the output when no face is in the crop).
+    focus: tuple[float, float] = (0.5, 0.5)
 
     @property
     def upscaled(self) -> bool:
@@ -120,6 +123,7 @@ def render_previews(request: PreviewRequest, cache: FullImageCache) -> list[Rend
         if preset.circle:
             pixels = circle_masked(pixels)
         upscale = upscale_factor(box, (preset.width, preset.height))
+        focus = eyes_in_crop(request.analysis, full.size, box, angle)
         results.append(
             RenderedPreview(
                 preset_id=preset.id,
@@ -128,9 +132,29 @@ def render_previews(request: PreviewRequest, cache: FullImageCache) -> list[Rend
                 round=preset.circle,
                 crop_size=(round(box.w), round(box.h)),
                 upscale=upscale,
+                focus=focus if focus is not None else (0.5, 0.5),
             )
         )
     return results
+
+
+def eyes_in_crop(
+    analysis: Analysis | None, size: tuple[int, int], box: Box, angle_deg: float
+) -> tuple[float, float] | None:
+    """The eyes of the largest face inside ``box`` (in the frame rotated by ``angle_deg``), as
+    fractions of the box; None when no face's eyes are in it."""
+    if analysis is None:
+        return None
+    centre = Point(size[0] / 2.0, size[1] / 2.0)
+    best: tuple[float, tuple[float, float]] | None = None
+    for face in analysis.faces:
+        eye = rotate_point(face.eye_center, centre, angle_deg)
+        if not box.contains_point(eye):
+            continue
+        at = ((eye.x - box.x) / box.w, (eye.y - box.y) / box.h)
+        if best is None or face.box.w > best[0]:
+            best = (face.box.w, at)
+    return best[1] if best is not None else None
 
 
 def preview_crops(

@@ -92,7 +92,6 @@ def take_screenshot(
     if panel == "export":
         dialog = window.open_export_dialog()
         if dialog is not None:
-            dialog.resize(760, 620)
             wait_until(lambda: False, 0.2)
             target = dialog
     wait_until(lambda: False, 0.1)  # let the last paints land
