@@ -9,6 +9,10 @@ never the full decode.
 The photo is painted in ``drawBackground`` with Qt's background cache, so a crop drag only repaints
 the overlay (dimming, frame, handles, guides), drawn in device pixels in ``drawForeground``.
 
+A suggestion applied (a thumbnail, 1-9, Compare, an undo back to one) is put in view: one too
+small to work on at fit zoom (a group member's headshot) is zoomed to as Z does, one partly off
+screen brings back the whole photo. Opening a photo leaves it at fit.
+
 The widget holds no framing logic: mouse and keys become calls on the :class:`CropSession`, which
 asks core for the constrained box; the canvas draws what the session and ``core.guides`` return.
 """
@@ -102,6 +106,8 @@ class PhotoCanvas(QGraphicsView):
         self._fit_mode = True
         self._drawn_angle = 0.0
         self._photo_drawn_rough = False  # the cached photo was drawn fast during a live rotation
+        #: The suggestion whose crop was last put in view (see _frame_applied_crop).
+        self._framed_suggestion: str | None = None
         #: The guide labels written by the last paint (what the photographer can read).
         self.guide_labels: list[str] = []
         self.destroyed.connect(self._forget_session_callbacks)
@@ -139,6 +145,8 @@ class PhotoCanvas(QGraphicsView):
             self._session.changed.disconnect(self._on_session_changed)
         self._session = session
         self._drag = None
+        # The crop a photo opens on is shown at fit, with the photo around it.
+        self._framed_suggestion = session.state.suggestion_id if session is not None else None
         if session is not None:
             session.changing.connect(self._on_session_changing)
             session.changed.connect(self._on_session_changed)
@@ -272,8 +280,23 @@ class PhotoCanvas(QGraphicsView):
         if self._photo_drawn_rough:
             self.resetCachedContent()  # a live rotation ended: redraw the photo smooth
         self._sync_from_state(state)
+        if state.suggestion_id is not None and state.suggestion_id != self._framed_suggestion:
+            self._framed_suggestion = state.suggestion_id
+            self._frame_applied_crop(state.box)
         self.viewport().update()
         self.cropFinished.emit()
+
+    def _frame_applied_crop(self, box: Box) -> None:
+        """A crop that would be small at fit zoom fills the view (as Z); one not wholly on
+        screen brings back the whole photo; otherwise the view stays as the user left it."""
+        if self._original_size is None:
+            return
+        if min(box.w, box.h) * self._fit_scale() < crop_overlay.SMALL_CROP_PX:
+            self.zoom_to_crop()
+            return
+        crop = self.crop_rect_in_view()
+        if crop is not None and not QRectF(self.viewport().rect()).contains(crop):
+            self.zoom_fit()
 
     # -- painting ------------------------------------------------------------------------------
     def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
@@ -634,7 +657,8 @@ class PhotoCanvas(QGraphicsView):
         return True
 
     def zoom_to_crop(self) -> None:
-        """The crop fills the view (with a margin to grab its handles): small faces get room."""
+        """The crop fills the view (with a margin to grab its handles): small faces get room.
+        (Z, and a small suggestion when it is applied.)"""
         if self._session is None or self._original_size is None:
             return
         b = self._session.state.box

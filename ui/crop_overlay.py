@@ -3,6 +3,10 @@
 Everything here works in viewport (device) pixels, so handles keep their on-screen size at any zoom
 and 1 px lines stay crisp. Hit-testing lives next to the painting so both agree on where a handle
 is.
+
+A crop shown small (a group member's headshot at fit zoom) keeps its inside for the face: its
+handles sit just outside the frame, the grab band reaches out to them and only a hair inside, so a
+press anywhere on the face moves the crop instead of resizing it.
 """
 
 from __future__ import annotations
@@ -27,6 +31,13 @@ from core.framing import Handle
 #: Half the side of a drawn handle square, and how far from a handle/edge a press still grabs it.
 HANDLE_HALF = 4.5
 GRAB = 8.0
+#: A crop whose shorter side is under this many screen px is "small": its handles move outside the
+#: frame (8 handles with their grab bands would cover half of a 55 px box and the face in it),
+#: and a suggestion applied that small is zoomed to (ui.canvas).
+SMALL_CROP_PX = 120.0
+#: Small crops: handle centres this far outside the frame line, and how far inside it still grabs.
+OUTSIDE_GAP = HANDLE_HALF + 3.0
+INNER_GRAB = 3.0
 
 DIM = QColor(0, 0, 0, 150)
 CIRCLE_DIM = QColor(0, 0, 0, 110)
@@ -87,19 +98,38 @@ def handle_points(r: QRectF) -> dict[Handle, QPointF]:
     }
 
 
+def is_small(r: QRectF) -> bool:
+    """Whether the crop is shown too small for handles on its frame (see SMALL_CROP_PX)."""
+    return min(r.width(), r.height()) < SMALL_CROP_PX
+
+
+def drawn_handle_points(r: QRectF) -> dict[Handle, QPointF]:
+    """Where the handles are drawn: on the frame, or just outside it for a small crop."""
+    if is_small(r):
+        g = OUTSIDE_GAP
+        return handle_points(r.adjusted(-g, -g, g, g))
+    return handle_points(r)
+
+
 def hit_handle(r: QRectF, pos: QPointF, grab: float = GRAB) -> Handle | None:
     """The handle under ``pos`` (viewport px): corners first, then anywhere along an edge, then
-    "move" inside; None outside."""
+    "move" inside; None outside. A small crop's edges grab from its handles outside down to
+    INNER_GRAB inside (its inside is for moving)."""
     x, y = pos.x(), pos.y()
-    near_l, near_r = abs(x - r.left()) <= grab, abs(x - r.right()) <= grab
-    near_t, near_b = abs(y - r.top()) <= grab, abs(y - r.bottom()) <= grab
+    outer, inner = grab, grab
+    if is_small(r):
+        outer, inner = max(grab, OUTSIDE_GAP + HANDLE_HALF + 1.0), min(grab, INNER_GRAB)
+    near_l = -outer <= x - r.left() <= inner
+    near_r = -inner <= x - r.right() <= outer
+    near_t = -outer <= y - r.top() <= inner
+    near_b = -inner <= y - r.bottom() <= outer
     # A crop shown tiny on screen: prefer the side nearer the pointer.
     if near_l and near_r:
         near_l, near_r = (x < r.center().x(), x >= r.center().x())
     if near_t and near_b:
         near_t, near_b = (y < r.center().y(), y >= r.center().y())
-    in_x = r.left() - grab <= x <= r.right() + grab
-    in_y = r.top() - grab <= y <= r.bottom() + grab
+    in_x = r.left() - outer <= x <= r.right() + outer
+    in_y = r.top() - outer <= y <= r.bottom() + outer
     if not (in_x and in_y):
         return None
     vertical = "n" if near_t else "s" if near_b else ""
@@ -175,7 +205,7 @@ def paint_frame(painter: QPainter, crop: QRectF, *, handles: bool = True) -> Non
     painter.setPen(_pen(FRAME_HALO, 1.0))
     painter.setBrush(FRAME_INK)
     h = HANDLE_HALF
-    for p in handle_points(r).values():
+    for p in drawn_handle_points(r).values():
         painter.drawRect(QRectF(round(p.x() - h) + 0.5, round(p.y() - h) + 0.5, 2 * h, 2 * h))
 
 
