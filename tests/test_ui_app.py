@@ -473,10 +473,16 @@ def test_a_group_photo_opens_on_its_group_framing(
     other = next(i for i, t in enumerate(texts) if not t.startswith("P1"))
     chosen = click_suggestion(qtbot, window, "headshot", other)
     assert session.state.suggestion_id == chosen.id and chosen.subject != 0
-    fit_crop = window.canvas.crop_rect_in_view()
+    # Applied, it is zoomed to (tests/test_ui_small_crops.py); 0 shows the whole photo, Z zooms
+    # back to the crop.
+    zoomed = window.canvas.crop_rect_in_view()
     focus_canvas(qtbot, window)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_0)
+    fit_crop = window.canvas.crop_rect_in_view()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z)
     crop = window.canvas.crop_rect_in_view()
+    assert zoomed is not None and crop is not None
+    assert crop.height() == pytest.approx(zoomed.height(), abs=1)
     assert fit_crop is not None and crop is not None and crop.height() > 1.5 * fit_crop.height()
     vp = window.canvas.viewport().rect()
     assert max(crop.width() / vp.width(), crop.height() / vp.height()) == pytest.approx(

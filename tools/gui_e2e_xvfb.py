@@ -9,10 +9,12 @@ folder, and sends real X input with xdotool (XTEST: the same path as a keyboard 
 crop drag, Esc during a drag, then with the focus in each panel (canvas, rotation slider, preset
 list, suggestion grid, filmstrip, ratio box, a tick box, a button) every crop key of the table
 (ui/keymap.py), checking each one's effect on the window's crop session; typing in a number field;
-the shortcut sheet (F1); Compare; the next photo; and an export through the dialog's Export button,
-checking each written file's pixel size. The window lives in this process so the checks can read
-its state; the X server only sees real input. Screenshots of the real X screen go to --out.
-Prints one line per check and exits 1 if any failed.
+the shortcut sheet (F1); Compare; the next photo; the right panel's previews, badges and preset
+names fitting the window (fit and actual pixels); on the group photo, a member's headshot zoomed to
+and moved from its face at fit; and an export through the dialog's Export button, checking each
+written file's pixel size. --screen 1280x800 runs it on a small laptop's screen. The window lives
+in this process so the checks can read its state; the X server only sees real input. Screenshots
+of the real X screen go to --out. Prints one line per check and exits 1 if any failed.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SHARED_PHOTOS = ROOT.parent / "shared" / "photos"
-SCREEN = (1600, 1000)
+SCREEN = (1600, 1000)  # the X screen; --screen 1280x800 tries a small laptop's
 
 
 class Run:
@@ -128,7 +130,10 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", type=Path, default=SHARED_PHOTOS)
     parser.add_argument("--out", type=Path, default=ROOT / "out" / "e2e")
+    parser.add_argument("--screen", default=f"{SCREEN[0]}x{SCREEN[1]}", metavar="WxH")
     args = parser.parse_args(argv)
+    global SCREEN
+    SCREEN = tuple(int(v) for v in args.screen.lower().split("x"))  # type: ignore[assignment]
     if not args.folder.is_dir():
         raise SystemExit(f"error: no photo folder at {args.folder}")
     args.out.mkdir(parents=True, exist_ok=True)
@@ -290,6 +295,8 @@ def drive(tmp: Path, folder: Path, run: Run) -> int:
         run.shot(f"photo-{window.shown_path().name if window.shown_path() else 'none'}")
     key("bracketleft")
     wait_until(window.is_settled, 120)
+    right_panel_fits(window, run)
+    small_faces(window, run)
 
     # -- export through the dialog -------------------------------------------------------------
     key("ctrl+e")
@@ -331,6 +338,90 @@ def drive(tmp: Path, folder: Path, run: Run) -> int:
     dialog.close()
     window.close()
     return report(run)
+
+
+def right_panel_fits(window, run: Run) -> None:
+    """Item 9 of issue #10: at this window size the previews, their badges and the preset names
+    fit the right panel, also at actual pixels."""
+    panel = window.preview
+    panel.set_selected_presets(["linkedin-profile", "instagram-portrait", "print-8x10", "id-us"])
+    from ui.screenshot import wait_until
+
+    wait_until(lambda: window.is_settled() and not panel.is_rendering(), 120)
+    for true_size in (False, True):
+        if panel.true_size() != true_size:
+            click(panel.true_size_box)
+            settle(0.5)
+        host, viewport = panel.scroll_area.widget(), panel.scroll_area.viewport()
+        badges = [t.badge for t in map(panel.tile, panel.selected_presets()) if t is not None]
+        run.check(
+            host.width() <= viewport.width()
+            and all(b.width() >= b.sizeHint().width() for b in badges if b.isVisible()),
+            f"right panel {'at actual pixels' if true_size else 'fit'}: previews and badges "
+            f"inside it ({host.width()} <= {viewport.width()} px)",
+        )
+        run.shot(f"right-panel-{'100' if true_size else 'fit'}")
+    picker = panel.picker
+    run.check(
+        picker.header().sectionSize(0) >= picker.names_need(),
+        "preset names whole in the right panel",
+    )
+    click(panel.true_size_box)
+
+
+def small_faces(window, run: Run) -> None:
+    """Item 11 of issue #10: on a group photo a member's headshot is zoomed to; at fit its
+    handles sit outside it, and a press on the face moves it."""
+    from PySide6.QtCore import QPoint
+
+    from ui import crop_overlay
+    from ui.screenshot import wait_until
+
+    strip = window.filmstrip
+    paths = strip.paths()
+    group = next((i for i, p in enumerate(paths) if "solvay" in p.name), None)
+    if group is None:
+        return
+    strip.scrollToItem(strip.item(group))
+    click(strip.viewport(), strip.visualItemRect(strip.item(group)).center())
+    wait_until(lambda: window.analysed_path == paths[group] and window.is_settled(), 120)
+    session, canvas = window.session(), window.canvas
+    if not run.check(session is not None, f"{paths[group].name} opened"):
+        return
+    window.suggestions.set_current_genre("headshot")
+    grid = window.suggestions.grid("headshot")
+    shots = window.suggestions.suggestions("headshot")
+    row = next((i for i, s in enumerate(shots) if s.subject not in (None, 0)), None)
+    if row is None:
+        return
+    fit = canvas._fit_scale()
+    small = min(shots[row].box.w, shots[row].box.h) * fit < crop_overlay.SMALL_CROP_PX
+    grid.scrollToItem(grid.item(row))
+    click(grid.viewport(), grid.visualItemRect(grid.item(row)).center())
+    settle(0.3)
+    crop = canvas.crop_rect_in_view()
+    run.check(
+        small
+        and crop is not None
+        and canvas.zoom > 2 * fit
+        and min(crop.width(), crop.height()) >= crop_overlay.SMALL_CROP_PX,
+        f"a group member's headshot (P{shots[row].subject + 1}) is zoomed to",
+    )
+    run.shot("small-face-zoomed")
+    key("0")  # the crop keys work wherever the focus is (the suggestion grid here)
+    crop = canvas.crop_rect_in_view()
+    run.shot("small-face-at-fit")
+    if crop is None:
+        return
+    before = session.state.box
+    start = QPoint(round(crop.left() + 5), round(crop.center().y()))
+    drag(canvas.viewport(), start, start + QPoint(10, 0))
+    after = session.state.box
+    run.check(
+        abs(after.w - before.w) < 1 and after.x > before.x,
+        "at fit, a press on the small crop's face by its edge moves it (handles are outside)",
+    )
+    key("ctrl+z")
 
 
 def every_crop_key(window, session, run: Run, label: str) -> None:
@@ -377,7 +468,8 @@ def every_crop_key(window, session, run: Run, label: str) -> None:
     run.check(window.canvas.zoom > zoom, f"{label} + zooms in")
     key("z")
     key("0")
-    run.check(abs(window.canvas.zoom - zoom) < 1e-9, f"{label} 0 fits again")
+    fit = window.canvas._fit_scale()
+    run.check(abs(window.canvas.zoom - fit) < 1e-9, f"{label} 0 fits again")
     found = window.suggestions.suggestions(window.suggestions.current_genre())
     if len(found) > 1:
         key("2")
