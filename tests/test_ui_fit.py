@@ -166,8 +166,8 @@ def test_the_export_dialog_shows_every_preset_whole_without_scrolling(
     window = sized_window
     opened(qtbot, window, photo)
     press(qtbot, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window._export_dialog is not None, timeout=3000)
-    dialog = window._export_dialog
+    qtbot.waitUntil(lambda: window.export_wiring.dialog is not None, timeout=3000)
+    dialog = window.export_wiring.dialog
     assert dialog is not None
     qtbot.waitExposed(dialog)
     # It fits a 1280x800 laptop screen, title bar and panel included.
