@@ -127,12 +127,12 @@ def start_xvfb() -> subprocess.Popen[bytes] | None:
 
 
 def main(argv: list[str]) -> int:
+    global SCREEN
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", type=Path, default=SHARED_PHOTOS)
     parser.add_argument("--out", type=Path, default=ROOT / "out" / "e2e")
     parser.add_argument("--screen", default=f"{SCREEN[0]}x{SCREEN[1]}", metavar="WxH")
     args = parser.parse_args(argv)
-    global SCREEN
     SCREEN = tuple(int(v) for v in args.screen.lower().split("x"))  # type: ignore[assignment]
     if not args.folder.is_dir():
         raise SystemExit(f"error: no photo folder at {args.folder}")
