@@ -178,10 +178,17 @@ def head_geometry(
     if crown is None:
         crown = geometric_crown_y(box, eyes, chin)
         source = "geometry"
-        if mask_confidence is not None and mask_head_reaches_top(
-            mask_confidence, mask_scale, box, eye_center
+        # The person mask running unbroken from the eyes to the top row means the head runs off
+        # the top (its crown at or above the edge) only when the top edge is no further above
+        # the eyes than a crown can be (MASK_CROWN_BAND); further up the mask ran into someone
+        # else (children standing behind the subject, seen from the back), and the crown is
+        # inside the photo.
+        within_head = eyes <= MASK_CROWN_BAND[1] * (chin - eyes)
+        if (
+            mask_confidence is not None
+            and within_head
+            and mask_head_reaches_top(mask_confidence, mask_scale, box, eye_center)
         ):
-            # The head runs off the top: its crown is at or above the photo's top edge.
             crown, source = min(crown, 0.0), "edge"
     if roll is None:
         roll = roll_deg(k, box)

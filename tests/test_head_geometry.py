@@ -188,3 +188,25 @@ def test_mask_crown_needs_face_large_against_the_segmenter_grid() -> None:
     big = np.zeros((3000, 2000), np.float32)
     big[:400, :300] = head_mask(70)
     assert mask_crown_y(big, 1.0, BOX, Point(150, 130), 130, 200) is None
+
+
+def shifted(k: FaceKeypoints, dy: float) -> FaceKeypoints:
+    return FaceKeypoints(*(Point(p.x, p.y + dy) for p in vars(k).values()))
+
+
+def test_mask_to_the_top_edge_is_a_cut_head_only_within_a_head_of_the_eyes() -> None:
+    # Person all the way up the face's column band (no background above the head).
+    mask = np.zeros((400, 300), np.float32)
+    mask[:, 110:190] = 0.95
+    mask[200:, 50:250] = 0.95
+    # Eyes 60 px under the top edge, chin 70 px under the eyes: the head runs off the top.
+    high = head_geometry(BOX.translated(0, -70), shifted(frontal(), -70), mask, 1.0)
+    assert high.crown_source == "edge"
+    assert high.crown_y <= 0.0
+    # Eyes 180 px under it (2.6 eye-to-chin distances): no head is that tall; the mask ran into
+    # someone behind (mmpose_13609937564_5: other children's heads above the girl's). The crown
+    # is the proportions' one, inside the photo, and no headshot says the head is cut.
+    low = head_geometry(BOX.translated(0, 50), shifted(frontal(), 50), mask, 1.0)
+    assert low.crown_source == "geometry"
+    assert low.crown_y == pytest.approx(geometric_crown_y(BOX.translated(0, 50), 180, 250))
+    assert low.crown_y > 0.0
