@@ -178,6 +178,21 @@ def test_head_with_room_above_has_no_crown_cut(analyzer: FaceAnalyzer) -> None:
         assert s.box.top <= analysis.faces[0].crown_y
 
 
+def test_heads_behind_the_subject_are_not_her_head(analyzer: FaceAnalyzer) -> None:
+    # Children seen from the back stand above the girl's head up to the photo's top edge; the
+    # person mask runs through them, which made her head "cut by the top": a full-height headshot
+    # holding their heads, with a false crown-cut.
+    analysis = analyse(analyzer, shared_photo("dev/mmpose_13609937564_5.jpg"))
+    face = analysis.faces[0]
+    assert face.crown_source != "edge"
+    assert face.crown_y > 0.0
+    s = suggestion_for(analysis, genre="headshot", framing="standard", aspect=(4, 5))
+    assert "crown-cut" not in codes(s)
+    assert face.crown_y - s.box.top >= 0.05 * s.box.h
+    # The top of the photo (the heads behind) is left out.
+    assert s.box.top >= 0.1 * analysis.height
+
+
 def test_group_keeps_the_shoulders_of_the_man_at_the_end_of_the_row(
     analyzer: FaceAnalyzer,
 ) -> None:
