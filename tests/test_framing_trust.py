@@ -93,9 +93,25 @@ def test_headshot_warns_when_the_neighbour_is_cut(analyzer: FaceAnalyzer) -> Non
     for s in suggest_all(analysis):
         if s.genre != "headshot" or s.subject is None:
             continue
-        heads = neighbour_heads(analysis, s.subject, s.angle_deg)
+        heads = neighbour_heads(analysis, s.subject, s.angle_deg, load_framing_rules().neighbours)
         if cut_heads(s.box, heads, rules.neighbours):
             assert "faces-cut" in codes(s), s.id
+
+
+def test_headshot_warns_when_it_cuts_the_back_of_a_turned_head(analyzer: FaceAnalyzer) -> None:
+    # A man turned aside beside the woman: his hair and ear reach x = 245 (measured by eye on the
+    # photo), 40 px past his face box and keypoints. Her headshot's left edge fell between the
+    # two and said nothing.
+    analysis = analyse(analyzer, shared_photo("dev/realesrgan_00017_gray.png"))
+    his_head_right = 245.0 - 3.0  # a 3 px sliver of hair is what measuring by eye can miss
+    woman = max(range(len(analysis.faces)), key=lambda i: analysis.faces[i].center_x)
+    assert analysis.faces[woman].box.left > his_head_right
+    for framing in ("tight", "standard", "loose"):
+        s = suggestion_for(
+            analysis, genre="headshot", framing=framing, aspect=(4, 5), subject=woman
+        )
+        if s.box.left < his_head_right:
+            assert "faces-cut" in codes(s), framing
 
 
 def test_crowd_headshot_moves_off_the_neighbours(analyzer: FaceAnalyzer) -> None:
@@ -108,7 +124,7 @@ def test_crowd_headshot_moves_off_the_neighbours(analyzer: FaceAnalyzer) -> None
     for s in suggest_all(analysis):
         if s.genre not in ("headshot", "portrait") or s.subject is None:
             continue
-        heads = neighbour_heads(analysis, s.subject, s.angle_deg)
+        heads = neighbour_heads(analysis, s.subject, s.angle_deg, load_framing_rules().neighbours)
         cut = cut_heads(s.box, heads, rules.neighbours)
         if cut and "faces-cut" not in codes(s):
             unwarned.append(s.id)

@@ -131,7 +131,8 @@ def subject_checks(
         )
     if spec.single_face and others:
         out.append(CheckWarning(SEVERAL_FACES, f"{len(others)} other face(s) in the crop"))
-    cut = cut_heads(box, neighbour_heads(analysis, ff.index, ff.angle_deg), rules.neighbours)
+    heads = neighbour_heads(analysis, ff.index, ff.angle_deg, rules.neighbours)
+    cut = cut_heads(box, heads, rules.neighbours)
     if cut:
         out.append(
             CheckWarning(

@@ -11,7 +11,8 @@ from core.framing.finish import aspect_label, best_of_levelled, finish, ratio
 from core.framing.neighbours import avoid_neighbours, neighbour_heads
 from core.framing.placement import Placement, place
 from core.framing.rules import Aspect, FramingRules
-from core.framing.subject import frame_face, levelling_angle
+from core.framing.subject import FramedFace, frame_face, levelling_angle
+from core.geometry import Box
 from core.suggestion import CheckWarning, Suggestion
 
 #: A crop made tighter than asked is placed again with the eye line its height calls for; the
@@ -115,22 +116,14 @@ def _headshot_at(
             y_frac=placement.y_frac,
             y_frac_at=None if eye_from_top is not None else eye_frac,
             min_height=min(min_height, box.h),
-            heads=neighbour_heads(analysis, subject, angle),
-            keep=ff.face_box,
+            heads=neighbour_heads(analysis, subject, angle, rules.neighbours),
+            keep=_face_and_neck(ff, box, rules),
             width=analysis.width,
             img_height=analysis.height,
             angle_deg=angle,
             rules=rules.neighbours,
         )
     extra: list[CheckWarning] = []
-    if box.h < placement.box.h * (1 - 1e-3):
-        extra.append(
-            CheckWarning(
-                C.TIGHTER_CROP,
-                "cropped tighter than asked to keep another person's face out of the edge",
-                "info",
-            )
-        )
     if placement.y_moved < -1e-3:
         extra.append(
             CheckWarning(
@@ -147,13 +140,23 @@ def _headshot_at(
         )
     off = abs(ff.cx - box.cx) / box.w if box.w > 0 else 0.0
     moved_sideways = placement.shifted and off > hs.centre_tolerance
-    if placement.tighter and not moved_sideways:
+    no_room = placement.tighter and not moved_sideways
+    if no_room:
         got = hh / placement.height
         extra.append(
             CheckWarning(
                 C.TIGHTER_CROP,
                 f"the photo has no room for a {framing} crop here: head fills {got:.0%} "
                 f"of the height instead of {head_share:.0%}",
+            )
+        )
+    elif box.h < placement.box.h * (1 - 1e-3):
+        # (Said once: a crop the photo already made tighter says so above.)
+        extra.append(
+            CheckWarning(
+                C.TIGHTER_CROP,
+                "cropped tighter than asked to keep another person's face out of the edge",
+                "info",
             )
         )
     if moved_sideways:
@@ -185,6 +188,16 @@ def _headshot_at(
         output_sizes=output_sizes,
         extra=extra,
     )
+
+
+def _face_and_neck(ff: FramedFace, box: Box, rules: FramingRules) -> Box:
+    """What a crop moved or tightened off a neighbour must still hold: the face and, when the
+    asked crop reaches past it, the neck (a bottom edge at the neck leaves a floating head, worse
+    than a neighbour's hair at the edge)."""
+    joints = dict(rules.joints.joints)
+    neck = ff.at_h(joints.get("neck", 0.0) + rules.joints.tolerance_h) + 1.0  # past the check
+    bottom = max(ff.face_box.bottom, min(neck, box.bottom))
+    return Box.from_edges(ff.face_box.left, ff.face_box.top, ff.face_box.right, bottom)
 
 
 def _is_tight(rules: FramingRules, head_share: float) -> bool:

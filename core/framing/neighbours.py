@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from core.faces import Analysis
-from core.framing.rotation import ANGLE_EPS, box_at, box_inside
+from core.framing.rotation import ANGLE_EPS, box_at, box_inside, to_frame
 from core.framing.rules import NeighbourRules
 from core.framing.subject import frame_face
 from core.geometry import Box, Point
@@ -25,15 +25,30 @@ class Head:
     box: Box  # head bounds (ears, crown to chin) in the crop's frame
 
 
-def neighbour_heads(analysis: Analysis, subject: int | None, angle_deg: float) -> list[Head]:
-    """Every face's head but the subject's, in the frame rotated by ``angle_deg``."""
+def neighbour_heads(
+    analysis: Analysis, subject: int | None, angle_deg: float, rules: NeighbourRules
+) -> list[Head]:
+    """Every face's head but the subject's, in the frame rotated by ``angle_deg``: the face box
+    widened to the ears, and to at least ``rules.head_half_width_h`` head heights either side of
+    the ears' midpoint, more behind a turned head (whose back reaches past the face box and its
+    keypoints)."""
+    w, h = analysis.width, analysis.height
     heads = []
-    for i in range(len(analysis.faces)):
+    for i, face in enumerate(analysis.faces):
         if i == subject:
             continue
         ff = frame_face(analysis, i, angle_deg)
-        box = Box.from_edges(ff.head_box.left, ff.crown_y, ff.head_box.right, ff.chin_y)
-        heads.append(Head(i, box))
+        ears = (face.keypoints.right_ear, face.keypoints.left_ear)
+        mid = sum(to_frame(p, w, h, angle_deg).x for p in ears) / 2.0
+        half = rules.head_half_width_h * ff.head_height
+        # The back of a turned head: yaw < 0 is a face turned toward image-left, its back right.
+        turn = min(1.0, abs(face.yaw) / rules.profile_yaw)
+        back = half + turn * (rules.turned_back_half_width_h - rules.head_half_width_h) * (
+            ff.head_height
+        )
+        left = min(ff.head_box.left, mid - (back if face.yaw > 0 else half))
+        right = max(ff.head_box.right, mid + (back if face.yaw < 0 else half))
+        heads.append(Head(i, Box.from_edges(left, ff.crown_y, right, ff.chin_y)))
     return heads
 
 
@@ -55,6 +70,12 @@ def _whole_inside(box: Box, heads: Sequence[Head]) -> int:
     return sum(1 for h in heads if box.contains_box(h.box, tol=1.0))
 
 
+def _cut_cost(box: Box, heads: Sequence[Head], rules: NeighbourRules) -> tuple[int, float]:
+    """How badly ``box`` cuts others: heads cut, then how much of them shows."""
+    cut = set(cut_heads(box, heads, rules))
+    return len(cut), sum(inside_share(h.box, box) for h in heads if h.index in cut)
+
+
 def avoid_neighbours(
     box: Box,
     anchor: Point,
@@ -74,10 +95,13 @@ def avoid_neighbours(
     """``box`` moved sideways by up to ``rules.max_shift`` of its width and/or tightened down to
     ``min_height`` (the anchor keeps its ``y_frac``) so that no head in ``heads`` is cut by an
     edge; among such crops the largest with every other head out wins, else the largest with them
-    wholly in. ``box`` itself when it cuts nobody or nothing better exists. ``y_frac_at(height)``,
-    when given, is where the anchor sits in a tightened crop of that height (a headshot keeps its
+    wholly in; failing both, the sideways move (same size) that cuts fewest heads and shows least
+    of them, when that is better than ``box``; else ``box`` itself. ``y_frac_at(height)``, when
+    given, is where the anchor sits in a tightened crop of that height (a headshot keeps its
     headroom share as it tightens)."""
-    reach = rules.max_shift + 1e-9
+    # A pixel inside the limit: snapping the crop to whole pixels must not push the face past
+    # the centring tolerance (off-centre) that max_shift mirrors.
+    reach = max(0.0, rules.max_shift - 1.0 / max(box.w, 1.0)) + 1e-9
     region = Box(box.left - reach * box.w, box.top, box.w * (1 + 2 * reach), box.h)
     near = [h for h in heads if h.box.intersection(region) is not None]
     if not cut_heads(box, near, rules) and _whole_inside(box, near) == 0:
@@ -88,6 +112,7 @@ def avoid_neighbours(
         shifts += [k * rules.step, -k * rules.step]
         k += 1
     best_in: Box | None = None
+    least_cut: tuple[tuple[int, float], Box] | None = None
     upright = abs(angle_deg) <= ANGLE_EPS
     photo = Box(0.0, 0.0, float(width), float(img_height))
 
@@ -100,9 +125,17 @@ def avoid_neighbours(
             tightened = y_frac_at is not None and height < box.h - 1e-6
             y = y_frac_at(height) if y_frac_at is not None and tightened else y_frac
             cand = box_at(anchor, height, aspect, x_frac + dx, y)
-            if not cand.contains_box(keep, tol=0.5) or cut_heads(cand, near, rules):
+            if not cand.contains_box(keep, tol=0.5):
                 continue
-            if not (cand.contains_box(photo, tol=0.5) if upright else inside(cand)):
+            if not (photo.contains_box(cand, tol=0.5) if upright else inside(cand)):
+                continue
+            if cut_heads(cand, near, rules):
+                # Moving sideways costs the subject nothing; tightening is worth it only to clear
+                # the others (a tighter crop that still cuts them ended at the neck).
+                if height >= box.h - 1e-6:
+                    cost = _cut_cost(cand, near, rules)
+                    if least_cut is None or cost < least_cut[0]:
+                        least_cut = (cost, cand)
                 continue
             if _whole_inside(cand, near) == 0:
                 return cand
@@ -113,4 +146,8 @@ def avoid_neighbours(
         height = max(min_height, height - rules.step * box.h)
     if best_in is not None and cut_heads(box, near, rules):
         return best_in
+    if least_cut is not None and least_cut[0] < _cut_cost(box, near, rules):
+        # No crop within the limits leaves everyone whole or out: the sideways move that shows
+        # least of the others' cut heads (it still says faces-cut).
+        return least_cut[1]
     return box

@@ -321,7 +321,7 @@ def length_framing(
         x_frac=(ff.eye.x - box.left) / box.w,
         y_frac=(ff.eye.y - box.top) / box.h,
         min_height=min(box.h, max(1.0, shortest)),
-        heads=neighbour_heads(analysis, subject, subj.angle),
+        heads=neighbour_heads(analysis, subject, subj.angle, rules.neighbours),
         keep=ff.head_box,
         width=analysis.width,
         img_height=analysis.height,

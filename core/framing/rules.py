@@ -129,6 +129,9 @@ class NeighbourRules:
     cut_min_share: float  # share of a head inside the crop from which it counts as cut
     max_shift: float  # share of the crop width the subject may move off centre to avoid one
     step: float  # search step for shifts and tightening (share of the width / height)
+    head_half_width_h: float  # a head's least half width from its ears' midpoint, in H
+    turned_back_half_width_h: float  # ... behind a head in profile
+    profile_yaw: float  # |yaw| of a profile (the back half width grows linearly up to it)
 
 
 @dataclass(frozen=True)
@@ -354,6 +357,9 @@ def parse_framing_rules(data: Mapping[str, Any], source: Path) -> FramingRules:
         cut_min_share=r.number(nt, "cut_min_share", 0.0, 1.0),
         max_shift=r.number(nt, "max_shift", 0.0, 0.5),
         step=r.number(nt, "step", 0.001, 0.2),
+        head_half_width_h=r.number(nt, "head_half_width_h", 0.0, 1.0),
+        turned_back_half_width_h=r.number(nt, "turned_back_half_width_h", 0.0, 1.5),
+        profile_yaw=r.number(nt, "profile_yaw", 0.05, 1.0),
     )
     return FramingRules(
         roll_threshold_deg=r.number(straighten, "roll_threshold_deg", 0.0, 45.0),
