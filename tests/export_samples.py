@@ -3,77 +3,39 @@
 from __future__ import annotations
 
 import hashlib
-import struct
 from pathlib import Path
 
 from PIL import Image
 
-_D50 = (0.9642, 1.0, 0.8249)
+from core.export.icc import D50, curve_tag, description_tag, icc_v2_profile, text_tag, xyz_tag
+
 # sRGB primaries adapted to D50 (the PCS white): the columns of sRGB's RGB -> XYZ(D50) matrix.
 _SRGB_RED = (0.4360747, 0.2225045, 0.0139322)
 _SRGB_GREEN = (0.3850649, 0.7168786, 0.0971045)
 _SRGB_BLUE = (0.1430804, 0.0606169, 0.7141733)
 
 
-def _s15(value: float) -> bytes:
-    return struct.pack(">i", round(value * 65536))
-
-
-def _xyz(values: tuple[float, float, float]) -> bytes:
-    return b"XYZ " + b"\0" * 4 + b"".join(_s15(v) for v in values)
-
-
-def _desc(text: str) -> bytes:
-    raw = text.encode("ascii") + b"\0"
-    return (
-        b"desc" + b"\0" * 4 + struct.pack(">I", len(raw)) + raw + b"\0" * 8 + b"\0" * 3 + b"\0" * 67
-    )
-
-
 def swapped_primaries_profile(description: str = "Headroom swapped RB test RGB") -> bytes:
     """A valid ICC v2 RGB matrix/TRC display profile whose red primary is sRGB's blue and whose blue
     primary is sRGB's red (gamma 2.2). Pixels (255, 0, 0) described by it are sRGB blue: a correct
     conversion to sRGB swaps the red and blue channels (up to the tone curve difference)."""
-    gamma = b"curv" + b"\0" * 4 + struct.pack(">I", 1) + struct.pack(">H", 0x0233)  # 2.2
-    tags = [
-        (b"desc", _desc(description)),
-        (b"cprt", b"text" + b"\0" * 4 + b"No copyright, test profile\0"),
-        (b"wtpt", _xyz(_D50)),
-        (b"rXYZ", _xyz(_SRGB_BLUE)),
-        (b"gXYZ", _xyz(_SRGB_GREEN)),
-        (b"bXYZ", _xyz(_SRGB_RED)),
-        (b"rTRC", gamma),
-        (b"gTRC", gamma),
-        (b"bTRC", gamma),
-    ]
-    table_size = 4 + 12 * len(tags)
-    offset = 128 + table_size
-    table = struct.pack(">I", len(tags))
-    body = b""
-    for signature, data in tags:
-        table += signature + struct.pack(">II", offset + len(body), len(data))
-        body += data + b"\0" * (-len(data) % 4)
-    size = 128 + table_size + len(body)
-    header = (
-        struct.pack(">I", size)
-        + b"lcms"
-        + struct.pack(">I", 0x02100000)
-        + b"mntr"
-        + b"RGB "
-        + b"XYZ "
-        + struct.pack(">6H", 2026, 1, 1, 0, 0, 0)
-        + b"acsp"
-        + b"\0" * 4
-        + struct.pack(">I", 0)
-        + b"\0" * 8
-        + b"\0" * 8
-        + struct.pack(">I", 0)
-        + b"".join(_s15(v) for v in _D50)
-        + b"\0" * 4
-        + b"\0" * 44
+    gamma = curve_tag(0x0233)  # 2.2
+    return icc_v2_profile(
+        b"mntr",
+        b"RGB ",
+        b"XYZ ",
+        [
+            (b"desc", description_tag(description)),
+            (b"cprt", text_tag("No copyright, test profile")),
+            (b"wtpt", xyz_tag(D50)),
+            (b"rXYZ", xyz_tag(_SRGB_BLUE)),
+            (b"gXYZ", xyz_tag(_SRGB_GREEN)),
+            (b"bXYZ", xyz_tag(_SRGB_RED)),
+            (b"rTRC", gamma),
+            (b"gTRC", gamma),
+            (b"bTRC", gamma),
+        ],
     )
-    assert len(header) == 128
-    return header + table + body
 
 
 GPS_IFD = 0x8825

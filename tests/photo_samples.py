@@ -18,6 +18,16 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFilter
 
+from core.export.icc import (
+    D50,
+    curve_tag,
+    description_tag,
+    icc_v2_profile,
+    s15f16,
+    text_tag,
+    xyz_tag,
+)
+
 ORIENTATION_TAG = 0x0112
 
 #: The transpose that turns an *upright* image into the pixels a camera stores with a given EXIF
@@ -213,7 +223,6 @@ def to_16bit(rgb8: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint16]:
 # ------------------------------------------------------------------------------------------------
 # A real (minimal) CMYK ICC profile, so CMYK colour management can be tested without shipping one.
 
-_D50 = (0.9642, 1.0, 0.8249)
 _SRGB_TO_XYZ_D50 = np.array(
     [
         [0.4360747, 0.3850649, 0.1430804],
@@ -225,29 +234,12 @@ _SRGB_TO_XYZ_D50 = np.array(
 
 def _srgb_to_lab_d50(rgb: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
-    xyz = linear @ _SRGB_TO_XYZ_D50.T / np.array(_D50)
+    xyz = linear @ _SRGB_TO_XYZ_D50.T / np.array(D50)
     f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
     lightness = 116 * f[..., 1] - 16
     a = 500 * (f[..., 0] - f[..., 1])
     b = 200 * (f[..., 1] - f[..., 2])
     return np.stack([lightness, a, b], axis=-1)
-
-
-def _s15(value: float) -> bytes:
-    return struct.pack(">i", round(value * 65536))
-
-
-def _desc_tag(text: str) -> bytes:
-    ascii_text = text.encode("ascii") + b"\0"
-    return (
-        b"desc"
-        + b"\0" * 4
-        + struct.pack(">I", len(ascii_text))
-        + ascii_text
-        + struct.pack(">II", 0, 0)  # no Unicode description
-        + struct.pack(">HB", 0, 0)
-        + b"\0" * 67  # no ScriptCode description
-    )
 
 
 def make_cmyk_icc_profile(
@@ -271,12 +263,12 @@ def make_cmyk_icc_profile(
         b"mft1"
         + b"\0" * 4
         + struct.pack(">BBBB", 4, 3, grid_points, 0)
-        + b"".join(_s15(v) for v in (1, 0, 0, 0, 1, 0, 0, 0, 1))
+        + b"".join(s15f16(v) for v in (1, 0, 0, 0, 1, 0, 0, 0, 1))
         + identity_curve * 4
         + clut
         + identity_curve * 3
     )
-    return _icc_profile(b"prtr", b"CMYK", b"Lab ", [(b"A2B0", lut)], "Headroom test CMYK")
+    return _test_profile(b"prtr", b"CMYK", b"Lab ", (b"A2B0", lut), "Headroom test CMYK")
 
 
 def make_grey_icc_profile(gamma: float = 1.8) -> bytes:
@@ -285,54 +277,20 @@ def make_grey_icc_profile(gamma: float = 1.8) -> bytes:
     1.8 differs enough from sRGB's ~2.2 curve that converting through the profile visibly lightens
     mid-tones: a test can tell it from a profile-blind grey-to-RGB copy.
     """
-    curve = b"curv" + b"\0" * 4 + struct.pack(">IH", 1, round(gamma * 256)) + b"\0" * 2
-    return _icc_profile(b"mntr", b"GRAY", b"XYZ ", [(b"kTRC", curve)], "Headroom test grey")
+    curve = curve_tag(round(gamma * 256))
+    return _test_profile(b"mntr", b"GRAY", b"XYZ ", (b"kTRC", curve), "Headroom test grey")
 
 
-def _icc_profile(
-    device_class: bytes,
-    colour_space: bytes,
-    pcs: bytes,
-    own_tags: list[tuple[bytes, bytes]],
-    description: str,
+def _test_profile(
+    device_class: bytes, colour_space: bytes, pcs: bytes, tag: tuple[bytes, bytes], description: str
 ) -> bytes:
-    white = b"XYZ " + b"\0" * 4 + b"".join(_s15(v) for v in _D50)
-    copyright_tag = b"text" + b"\0" * 4 + b"No copyright, test profile\0"
-    tags = [
-        (b"desc", _desc_tag(description)),
-        (b"cprt", copyright_tag),
-        (b"wtpt", white),
-        *own_tags,
+    """Core's ICC writer with a description, a copyright, the D50 white and ``tag``."""
+    common = [
+        (b"desc", description_tag(description)),
+        (b"cprt", text_tag("No copyright, test profile")),
+        (b"wtpt", xyz_tag(D50)),
     ]
-    table_size = 4 + 12 * len(tags)
-    offset = 128 + table_size
-    table = struct.pack(">I", len(tags))
-    body = b""
-    for signature, data in tags:
-        padded = data + b"\0" * (-len(data) % 4)
-        table += signature + struct.pack(">II", offset + len(body), len(data))
-        body += padded
-    size = 128 + table_size + len(body)
-    header = (
-        struct.pack(">I", size)
-        + b"lcms"
-        + struct.pack(">I", 0x02100000)
-        + device_class
-        + colour_space
-        + pcs
-        + struct.pack(">6H", 2026, 1, 1, 0, 0, 0)
-        + b"acsp"
-        + b"\0" * 4  # platform
-        + struct.pack(">I", 0)  # flags
-        + b"\0" * 8  # manufacturer, model
-        + b"\0" * 8  # attributes
-        + struct.pack(">I", 0)  # perceptual
-        + b"".join(_s15(v) for v in _D50)
-        + b"\0" * 4  # creator
-        + b"\0" * 44
-    )
-    assert len(header) == 128, len(header)
-    return header + table + body
+    return icc_v2_profile(device_class, colour_space, pcs, [*common, tag])
 
 
 def mean_abs_diff(a: npt.ArrayLike, b: npt.ArrayLike) -> float:
