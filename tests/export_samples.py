@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from core.export.icc import D50, curve_tag, description_tag, icc_v2_profile, text_tag, xyz_tag
+from core.export.icc import rgb_matrix_profile
 
 # sRGB primaries adapted to D50 (the PCS white): the columns of sRGB's RGB -> XYZ(D50) matrix.
 _SRGB_RED = (0.4360747, 0.2225045, 0.0139322)
@@ -19,23 +19,8 @@ def swapped_primaries_profile(description: str = "Headroom swapped RB test RGB")
     """A valid ICC v2 RGB matrix/TRC display profile whose red primary is sRGB's blue and whose blue
     primary is sRGB's red (gamma 2.2). Pixels (255, 0, 0) described by it are sRGB blue: a correct
     conversion to sRGB swaps the red and blue channels (up to the tone curve difference)."""
-    gamma = curve_tag(0x0233)  # 2.2
-    return icc_v2_profile(
-        b"mntr",
-        b"RGB ",
-        b"XYZ ",
-        [
-            (b"desc", description_tag(description)),
-            (b"cprt", text_tag("No copyright, test profile")),
-            (b"wtpt", xyz_tag(D50)),
-            (b"rXYZ", xyz_tag(_SRGB_BLUE)),
-            (b"gXYZ", xyz_tag(_SRGB_GREEN)),
-            (b"bXYZ", xyz_tag(_SRGB_RED)),
-            (b"rTRC", gamma),
-            (b"gTRC", gamma),
-            (b"bTRC", gamma),
-        ],
-    )
+    primaries = (_SRGB_BLUE, _SRGB_GREEN, _SRGB_RED)
+    return rgb_matrix_profile(description, "No copyright, test profile", primaries, 0x0233)  # 2.2
 
 
 GPS_IFD = 0x8825

@@ -26,13 +26,16 @@ GAMMA_U8F8 = 563
 
 DESCRIPTION = "Adobe RGB (1998) compatible (Headroom)"
 
+#: CIE XYZ, the connection space's coordinates.
+XYZ = tuple[float, float, float]
+
 
 def s15f16(value: float) -> bytes:
     """ICC's s15Fixed16Number."""
     return struct.pack(">i", round(value * 65536))
 
 
-def xyz_tag(values: tuple[float, float, float]) -> bytes:
+def xyz_tag(values: XYZ) -> bytes:
     return b"XYZ " + b"\0" * 4 + b"".join(s15f16(v) for v in values)
 
 
@@ -110,23 +113,34 @@ def icc_v2_profile(
     return header + table + data
 
 
-@functools.lru_cache(maxsize=1)
-def adobe_rgb_profile_bytes() -> bytes:
-    """The profile's bytes (the same in every process and run: no date is stamped)."""
-    curve = curve_tag(GAMMA_U8F8)
+def rgb_matrix_profile(
+    description: str, copyright: str, primaries: tuple[XYZ, XYZ, XYZ], gamma_u8f8: int
+) -> bytes:
+    """A matrix/TRC display profile for RGB pixels: the D50-adapted XYZ of its red, green and
+    blue ``primaries`` and one pure gamma (times 256) for every channel."""
+    red, green, blue = primaries
+    curve = curve_tag(gamma_u8f8)
     return icc_v2_profile(
         b"mntr",
         b"RGB ",
         b"XYZ ",
         [
-            (b"desc", description_tag(DESCRIPTION)),
-            (b"cprt", text_tag("No copyright, use freely")),
+            (b"desc", description_tag(description)),
+            (b"cprt", text_tag(copyright)),
             (b"wtpt", xyz_tag(D50)),
-            (b"rXYZ", xyz_tag(_RED)),
-            (b"gXYZ", xyz_tag(_GREEN)),
-            (b"bXYZ", xyz_tag(_BLUE)),
+            (b"rXYZ", xyz_tag(red)),
+            (b"gXYZ", xyz_tag(green)),
+            (b"bXYZ", xyz_tag(blue)),
             (b"rTRC", curve),
             (b"gTRC", curve),
             (b"bTRC", curve),
         ],
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def adobe_rgb_profile_bytes() -> bytes:
+    """The profile's bytes (the same in every process and run: no date is stamped)."""
+    return rgb_matrix_profile(
+        DESCRIPTION, "No copyright, use freely", (_RED, _GREEN, _BLUE), GAMMA_U8F8
     )
