@@ -164,13 +164,8 @@ def export_photo(
     Safe to call from a worker thread (no shared state); ``cancel`` is checked between outputs.
     """
     source = Path(source)
-    check_options(options)
-    _check_crops(source, presets, crops)
-    out_dir = prepare_out_dir(out_dir)
-    planned = plan_outputs(source, presets, out_dir, options, index=index)
-    guard = InputGuard([source, *inputs])
-    refuse_inputs([p.path for p in planned], guard)
-    refuse_existing([p.path for p in planned], options.overwrite)
+    planned = _checked_plan(source, presets, out_dir, options, crops, index, make_dir=True)
+    guard = _guard_outputs([p.path for p in planned], [source, *inputs], options.overwrite)
     written: list[WrittenFile] = []
     total = len(planned)
     with _reporting_written(written):
@@ -214,10 +209,36 @@ def render_photo(
     memory, with the path it is meant for in ``out_dir`` (not looked at; see ``write_rendered``).
     For a machine that cannot see the output folder (a cluster worker)."""
     source = Path(source)
+    planned = _checked_plan(source, presets, out_dir, options, crops, index, make_dir=False)
+    return list(render_outputs(source, planned, options, crops))
+
+
+def _checked_plan(
+    source: Path,
+    presets: Sequence[Preset],
+    out_dir: Path,
+    options: ExportOptions,
+    crops: Mapping[str, tuple[Box, float]],
+    index: int,
+    *,
+    make_dir: bool,
+) -> list[PlannedOutput]:
+    """What every export of one photo starts with: the options and crops checked, then (with
+    ``make_dir``) the output folder made ready, then each output's path and format planned."""
     check_options(options)
     _check_crops(source, presets, crops)
-    planned = plan_outputs(source, presets, out_dir, options, index=index)
-    return list(render_outputs(source, planned, options, crops))
+    if make_dir:  # only for a request known to be good: a bad one leaves no new folder
+        out_dir = prepare_out_dir(out_dir)
+    return plan_outputs(source, presets, out_dir, options, index=index)
+
+
+def _guard_outputs(paths: Sequence[Path], inputs: Sequence[Path], overwrite: bool) -> InputGuard:
+    """Refuse, before the first file is written, outputs that are inputs of the run or (unless
+    ``overwrite``) exist; the guard then keeps each write off the inputs."""
+    guard = InputGuard(inputs)
+    refuse_inputs(paths, guard)
+    refuse_existing(paths, overwrite)
+    return guard
 
 
 def _check_crops(
@@ -332,9 +353,8 @@ def write_rendered(
     """Write one photo's rendered outputs with ``export_photo``'s rules: every name is checked
     before the first is written, none is an input of the run (its source or ``inputs``), each
     file is written atomically and never replaces one unless ``overwrite``."""
-    guard = InputGuard([*{f.file.source for f in files}, *inputs])
-    refuse_inputs([f.file.path for f in files], guard)
-    refuse_existing([f.file.path for f in files], overwrite)
+    sources = {f.file.source for f in files}
+    guard = _guard_outputs([f.file.path for f in files], [*sources, *inputs], overwrite)
     written: list[WrittenFile] = []
     with _reporting_written(written):
         for rendered in files:
