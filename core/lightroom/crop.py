@@ -58,21 +58,6 @@ class CrsCrop:
         )
 
 
-def _to_stored(u: float, v: float, orientation: int) -> tuple[float, float]:
-    """Upright fractions -> stored fractions (inverse of the EXIF orientation's turn)."""
-    table = {
-        1: (u, v),
-        2: (1 - u, v),
-        3: (1 - u, 1 - v),
-        4: (u, 1 - v),
-        5: (v, u),
-        6: (v, 1 - u),
-        7: (1 - v, 1 - u),
-        8: (1 - v, u),
-    }
-    return table.get(orientation, (u, v))
-
-
 def _to_upright(u: float, v: float, orientation: int) -> tuple[float, float]:
     """Stored fractions -> upright fractions (the EXIF orientation's turn)."""
     table = {
@@ -86,6 +71,15 @@ def _to_upright(u: float, v: float, orientation: int) -> tuple[float, float]:
         8: (v, 1 - u),
     }
     return table.get(orientation, (u, v))
+
+
+#: The orientation whose turn undoes each one's: 6 and 8 undo each other, every other undoes itself.
+_INVERSE = {6: 8, 8: 6}
+
+
+def _to_stored(u: float, v: float, orientation: int) -> tuple[float, float]:
+    """Upright fractions -> stored fractions (the EXIF orientation's turn undone)."""
+    return _to_upright(u, v, _INVERSE.get(orientation, orientation))
 
 
 #: Orientations whose turn maps the stored image's top-left/bottom-right diagonal onto the upright
