@@ -54,14 +54,8 @@ class CropState:
         """The export/sidecar record of this crop; genre and framing come from the suggestion it
         still is (``suggestions``), else it is a manual crop."""
         source = next((s for s in suggestions if s.id == self.suggestion_id), None)
-        return CropChoice(
-            box=self.box,
-            angle_deg=self.angle_deg,
-            aspect=self.aspect,
-            suggestion_id=self.suggestion_id,
-            subject=self.subject,
-            genre=source.genre if source is not None else "manual",
-            framing=source.framing if source is not None else None,
+        return CropChoice.of_crop(
+            self.box, self.angle_deg, self.aspect, self.subject, self.suggestion_id, source
         )
 
     @classmethod

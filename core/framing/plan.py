@@ -57,16 +57,30 @@ class CropChoice:
     preset: str | None = None
 
     @classmethod
-    def from_suggestion(cls, suggestion: Suggestion) -> CropChoice:
+    def of_crop(
+        cls,
+        box: Box,
+        angle_deg: float,
+        aspect: tuple[int, int] | None,
+        subject: int | None,
+        suggestion_id: str | None,
+        source: Suggestion | None,
+    ) -> CropChoice:
+        """A crop with the genre and framing of the suggestion it still is (``source``); without
+        one, a manual crop."""
         return cls(
-            box=suggestion.box,
-            angle_deg=suggestion.angle_deg,
-            aspect=suggestion.aspect,
-            suggestion_id=suggestion.id,
-            subject=suggestion.subject,
-            genre=suggestion.genre,
-            framing=suggestion.framing,
+            box=box,
+            angle_deg=angle_deg,
+            aspect=aspect,
+            suggestion_id=suggestion_id,
+            subject=subject,
+            genre=source.genre if source is not None else "manual",
+            framing=source.framing if source is not None else None,
         )
+
+    @classmethod
+    def from_suggestion(cls, s: Suggestion) -> CropChoice:
+        return cls.of_crop(s.box, s.angle_deg, s.aspect, s.subject, s.id, s)
 
     def to_json(self) -> dict[str, Any]:
         return {
