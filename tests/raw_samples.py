@@ -14,20 +14,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from tests.photo_samples import stored_pixels
+
 #: XYZ (D65) -> linear sRGB: the sensor of these DNGs "sees" linear sRGB.
 _XYZ_TO_SRGB = (3.2406, -1.5372, -0.4986, -0.9689, 1.8758, 0.0415, 0.0557, -0.2040, 1.0570)
 WHITE_LEVEL = 4095
-
-#: EXIF orientation -> the turn that stores an upright picture so that orientation shows it upright.
-_STORE_TURN = {
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_90,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_270,
-}
 
 
 def bayer_mosaic(rgb: np.ndarray) -> np.ndarray:
@@ -58,8 +49,7 @@ def write_dng(upright: Image.Image, path: Path, orientation: int = 1) -> Path:
 
     rgb = upright.convert("RGB")
     rgb = rgb.crop((0, 0, rgb.width - rgb.width % 2, rgb.height - rgb.height % 2))
-    turn = _STORE_TURN.get(orientation)
-    stored = rgb.transpose(turn) if turn is not None else rgb
+    stored = stored_pixels(rgb, orientation)
     mosaic = bayer_mosaic(np.asarray(stored))
     height, width = mosaic.shape
     tag = pidng_core.Tag
