@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from core.detection import FaceAnalyzer
     from core.models import ModelStore
 
 
@@ -65,3 +68,13 @@ def model_store() -> ModelStore:
     store = default_store()
     store.ensure_all()
     return store
+
+
+@pytest.fixture(scope="session")
+def analyzer(model_store: ModelStore) -> Iterator[FaceAnalyzer]:
+    """One real FaceAnalyzer for the session (its models are built on first use, as in the CLI).
+    Imported here, not at the top: a test session that needs no faces never loads MediaPipe."""
+    from core.detection import FaceAnalyzer
+
+    with FaceAnalyzer(model_store) as fa:
+        yield fa

@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,19 +17,12 @@ from core.detection import FaceAnalyzer
 from core.errors import ExportError
 from core.framing.plan import CropChoice
 from core.geometry import Box
-from core.models import ModelStore
 from core.presets import load_presets
 from core.sidecar import write_sidecar
 from tests.export_samples import sha256
 
 REPO = Path(__file__).resolve().parent.parent
 BOOK = load_presets(None)
-
-
-@pytest.fixture(scope="module")
-def analyzer(model_store: ModelStore) -> Iterator[FaceAnalyzer]:
-    with FaceAnalyzer(model_store) as fa:
-        yield fa
 
 
 @pytest.fixture()

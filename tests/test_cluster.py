@@ -19,7 +19,6 @@ import pytest
 from core.batch import BatchItem, BatchResult, run_batch
 from core.detection import FaceAnalyzer
 from core.errors import ExportError
-from core.models import ModelStore
 from core.presets import load_presets
 from tests.shared_photos import shared_photo
 
@@ -61,12 +60,6 @@ def photos(tmp_path: Path) -> Path:
     (folder / "skimage_coffee.png").write_bytes(shared_photo("skimage_coffee.png").read_bytes())
     (folder / "torn.jpg").write_bytes(shared_photo(SHARED[0]).read_bytes()[:3000])
     return folder
-
-
-@pytest.fixture(scope="module")
-def analyzer(model_store: ModelStore) -> Iterator[FaceAnalyzer]:
-    with FaceAnalyzer(model_store) as fa:
-        yield fa
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@ files on disk; the faces in the outputs are detected again to check where they l
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,18 +13,11 @@ from core.export import ExportOptions, export_photo
 from core.framing import suggest_all
 from core.framing.plan import plan_crops
 from core.framing.rules import load_framing_rules
-from core.models import ModelStore
 from core.presets import load_presets
 from tests.export_samples import sha256
 from tests.photo_samples import make_large_jpeg, posed_photo
 
 BOOK = load_presets(None)
-
-
-@pytest.fixture(scope="module")
-def analyzer(model_store: ModelStore) -> Iterator[FaceAnalyzer]:
-    with FaceAnalyzer(model_store) as fa:
-        yield fa
 
 
 @pytest.fixture(scope="module")

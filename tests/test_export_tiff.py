@@ -5,7 +5,6 @@ the file, and the CLI / batch path."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +26,6 @@ from tests.raw_samples import upright_even, write_dng
 
 if TYPE_CHECKING:
     from core.detection import FaceAnalyzer
-    from core.models import ModelStore
 
 BOOK = load_presets()
 
@@ -92,14 +90,6 @@ def test_16bit_source_keeps_its_bits(tmp_path: Path) -> None:
 
 
 # --- through the batch: a raw's 16-bit develop ------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def analyzer(model_store: ModelStore) -> Iterator[FaceAnalyzer]:
-    from core.detection import FaceAnalyzer
-
-    with FaceAnalyzer(model_store) as fa:
-        yield fa
 
 
 def test_tiff_export_from_a_raw_is_16_bit_and_matches_the_jpeg(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,15 +15,8 @@ from core.framing import first_suggestion, suggest_all, suggestion_for
 from core.framing.rotation import box_inside
 from core.framing.rules import load_framing_rules, load_id_rules
 from core.framing.subject import frame_face
-from core.models import ModelStore
 from core.suggestion import Suggestion
 from tests.photo_samples import make_group_photo
-
-
-@pytest.fixture(scope="module")
-def analyzer(model_store: ModelStore) -> Iterator[FaceAnalyzer]:
-    with FaceAnalyzer(model_store) as fa:
-        yield fa
 
 
 @pytest.fixture(scope="module")

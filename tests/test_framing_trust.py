@@ -4,7 +4,6 @@ by a headshot's edge, every variant is offered, on real shared photos and on con
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,15 +14,8 @@ from core.faces import Analysis
 from core.framing import suggest_all, suggestion_for
 from core.framing.neighbours import cut_heads, neighbour_heads
 from core.framing.rules import load_framing_rules
-from core.models import ModelStore
 from core.suggestion import Suggestion
 from tests.shared_photos import shared_photo
-
-
-@pytest.fixture(scope="module")
-def analyzer(model_store: ModelStore) -> Iterator[FaceAnalyzer]:
-    with FaceAnalyzer(model_store) as fa:
-        yield fa
 
 
 def codes(s: Suggestion) -> set[str]:

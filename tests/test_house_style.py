@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,17 +26,8 @@ from tests.shared_photos import shared_photo
 if TYPE_CHECKING:
     from core.detection import FaceAnalyzer
     from core.faces import Analysis
-    from core.models import ModelStore
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def analyzer(model_store: ModelStore) -> Iterator[FaceAnalyzer]:
-    from core.detection import FaceAnalyzer
-
-    with FaceAnalyzer(model_store) as fa:
-        yield fa
 
 
 #: The example: Grace Hopper (512 x 600) cropped 4:5, a loose-ish headshot a little left of centre.

@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +23,6 @@ from core.lightroom.xmp import XmpFormatError, merge_crop, read_crop
 
 if TYPE_CHECKING:
     from core.detection import FaceAnalyzer
-    from core.models import ModelStore
 
 EXIFTOOL = shutil.which("exiftool")
 
@@ -353,14 +351,6 @@ def test_non_raw_sidecar_name_and_embedded_xmp_read_back(tmp_path: Path) -> None
 
 
 # --- through the export: a headshot day of raws, crops into XMP, read back next time ----------
-
-
-@pytest.fixture(scope="module")
-def analyzer(model_store: ModelStore) -> Iterator[FaceAnalyzer]:
-    from core.detection import FaceAnalyzer
-
-    with FaceAnalyzer(model_store) as fa:
-        yield fa
 
 
 def test_export_writes_xmp_beside_raws_and_reads_it_back(

@@ -5,7 +5,6 @@ raw through face detection to exported files that agree with the source photo.""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +30,6 @@ from tests.shared_photos import shared_photo
 
 if TYPE_CHECKING:
     from core.detection import FaceAnalyzer
-    from core.models import ModelStore
 
 
 def _correlation(a: Image.Image, b: Image.Image, size: tuple[int, int] = (64, 64)) -> float:
@@ -178,14 +176,6 @@ def test_truncated_dng_is_one_clear_error(tmp_path: Path, wide: Image.Image) -> 
 
 
 # --- the real path: detection, crops and exports from a raw agree with the source photo ------
-
-
-@pytest.fixture(scope="module")
-def analyzer(model_store: ModelStore) -> Iterator[FaceAnalyzer]:
-    from core.detection import FaceAnalyzer
-
-    with FaceAnalyzer(model_store) as fa:
-        yield fa
 
 
 def test_faces_crops_and_exports_from_a_raw_agree_with_the_photo(

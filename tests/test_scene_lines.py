@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from core.faces import Analysis
 from core.framing.rules import load_framing_rules
 from core.framing.subject import levelling_angle
 from core.framing.suggest import suggest_all
-from core.models import ModelStore
 from core.scene_lines import SceneLines, measure_scene_lines
 from tests.framing_factory import make_analysis, make_face
 from tests.photo_samples import posed_photo
@@ -132,12 +130,6 @@ def test_a_turned_face_is_not_levelled_by_its_eyes_unasked() -> None:
 
 
 # -- the real path: MediaPipe on a photo made from packaged real photos -----------------------
-
-
-@pytest.fixture(scope="module")
-def analyzer(model_store: ModelStore) -> Iterator[FaceAnalyzer]:
-    with FaceAnalyzer(model_store) as fa:
-        yield fa
 
 
 def test_posed_tilt_in_front_of_a_brick_wall_is_kept(
