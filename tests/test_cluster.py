@@ -258,6 +258,9 @@ def test_a_local_cluster_listens_on_this_machine_only(cluster: Any) -> None:
     from distributed import Client
 
     with Client(cluster.scheduler_address, set_as_default=False) as client:
+        # A worker killed by an earlier test is restarted by its nanny; under load that takes a
+        # while, and run() only reaches the workers up at the time.
+        client.wait_for_workers(2, timeout=120)
         pids = {os.getpid(), *client.run(os.getpid).values()}
     listening = [
         (pid, conn.laddr.ip)
