@@ -622,3 +622,21 @@ def test_unusable_crop_box_is_an_export_error(
             grace_hopper_path, [preset], tmp_path / "out", ExportOptions(), {preset.id: (box, 0.0)}
         )
     assert not (tmp_path / "out").exists()
+
+
+def test_only_a_large_full_decode_gives_the_freed_heap_back_first(
+    grace_hopper_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Giving glibc's free heap back costs page faults on the next decode: only worth it before
+    a decode large enough for the peak memory to matter (``RELEASE_HEAP_MIN_PIXELS``)."""
+    from core.export import source
+
+    released: list[bool] = []
+    monkeypatch.setattr(source, "release_free_heap", lambda: released.append(True))
+    source.open_for_export(grace_hopper_path, 1.0)  # 512 x 600: full size, small
+    assert released == []
+    monkeypatch.setattr(source, "RELEASE_HEAP_MIN_PIXELS", 512 * 600)
+    source.open_for_export(grace_hopper_path, 0.1)  # reduced decode: nothing to give back
+    assert released == []
+    source.open_for_export(grace_hopper_path, 1.0)
+    assert released == [True]

@@ -19,12 +19,17 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from core.errors import PhotoLoadError
-from core.photo import is_raw_file, open_upright, srgb_profile_bytes
+from core.errors import HeadroomError, PhotoLoadError
+from core.photo import is_raw_file, open_upright, read_image_size, srgb_profile_bytes
 from core.photo.raw import develop_raw_half
 
 #: Decode at no less than this many source pixels per output pixel along the crop.
 MIN_OVERSAMPLING = 2.0
+#: Before a full-size decode of at least this many pixels, the heap the analysis freed goes back
+#: to the system (``release_free_heap``). Below it the decode reuses that heap instead: returning
+#: it cost ~40 ms a photo in page faults (a 24 MP decode took 89 ms against 48 ms, measured in a
+#: batch), a tenth of a print set's time, to lower a peak set by the process's fixed ~250 MB.
+RELEASE_HEAP_MIN_PIXELS = 40_000_000
 
 _TRANSPOSES: dict[int, tuple[Image.Transpose, ...]] = {
     2: (Image.Transpose.FLIP_LEFT_RIGHT,),
@@ -49,13 +54,23 @@ def open_for_export(path: Path, needed_scale: float) -> tuple[Image.Image, float
         image, scale = develop_raw_half(Path(path))
         image.info = {"icc_profile": srgb_profile_bytes()}
         return image, scale
-    if target > 0.5:
+    if target > 0.5 and _full_pixels(Path(path)) >= RELEASE_HEAP_MIN_PIXELS:
         release_free_heap()
     plain = _open_plain_jpeg(Path(path), target)
     if plain is not None:
         return plain
     image = open_upright(Path(path))
     return image, 1.0
+
+
+def _full_pixels(path: Path) -> int:
+    """Pixels of the file's full-size decode, from its header (0 when it cannot be read: the
+    decode that follows gives the error)."""
+    try:
+        width, height = read_image_size(path)
+    except (HeadroomError, OSError, ValueError):
+        return 0
+    return width * height
 
 
 def release_free_heap() -> None:
