@@ -16,12 +16,19 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import dataclasses
 import multiprocessing
 import os
 import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,6 +213,10 @@ class _InProcess:
     cancel: threading.Event | None = None
     on_file: Callable[[int, str], None] | None = None  # (files this photo wrote, message)
     after_photo: Callable[[_Job, BatchItem], None] | None = None
+    ahead: _AnalysisAhead | None = None  # the next photo's analysis, started early
+
+    def analysis(self, source: Path) -> Analysis:
+        return self.ahead.analysis(source) if self.ahead is not None else _analyze(source)
 
 
 def run_batch(
@@ -307,13 +318,18 @@ _WORKER_ANALYZER: FaceAnalyzer | None = None
 _ANALYZER_LOCK = threading.Lock()
 
 
-def _init_worker(parent_pid: int | None = None) -> None:
+def _init_worker(parent_pid: int | None = None, strip_threads: int | None = None) -> None:
     """Pool initializer: stop when the parent ``parent_pid`` goes away (``core.process_guard``);
-    one analyzer per process, single-threaded (the processes are the parallelism)."""
+    one analyzer per process, single-threaded (the processes are the parallelism), and at most
+    ``strip_threads`` threads for one output (``core.export.strips``; None: its default)."""
     if parent_pid is not None:
         from core.process_guard import stop_with_parent
 
         stop_with_parent(parent_pid)
+    if strip_threads is not None:
+        from core.export import strips
+
+        strips.set_thread_budget(strip_threads)
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from core.detection import FaceAnalyzer
@@ -323,12 +339,18 @@ def _init_worker(parent_pid: int | None = None) -> None:
     atexit.register(_close_analyzer, _WORKER_ANALYZER)
 
 
-def start_worker_analyzer() -> None:
+def start_worker_analyzer(strip_threads: int | None = None) -> None:
     """Give this worker process its analyzer now (a Dask worker's plugin; see ``_init_worker``)."""
     with _ANALYZER_LOCK:
         ready = _WORKER_ANALYZER is not None
     if not ready:
-        _init_worker()
+        _init_worker(strip_threads=strip_threads)
+
+
+def strip_threads_per_worker(processes: int) -> int:
+    """Threads one output may use in each of ``processes`` worker processes on this machine: the
+    cores they leave over (one each when they fill the machine)."""
+    return max(1, (os.cpu_count() or 1) // max(1, processes))
 
 
 def stop_worker_analyzer() -> None:
@@ -362,6 +384,46 @@ def _close_analyzer(analyzer: FaceAnalyzer) -> None:
 def _analyze(source: Path) -> Analysis:
     _loaded, analysis = _analyzer().analyze_path(source)
     return analysis
+
+
+def _needs_analysis(job: _Job) -> bool:
+    """Whether ``_plan`` analyses the photo (see there)."""
+    if job.crops is not None:
+        return False
+    if job.chosen is None:
+        return True
+    return job.chosen.analysis is None and any(is_id_preset(p) for p in job.presets)
+
+
+class _AnalysisAhead:
+    """In-process runs: the next photo's analysis (its reduced decode and MediaPipe's passes,
+    which let go of the GIL) runs on a second thread while this photo is rendered and written, so
+    one process keeps a second core busy. Nothing else changes: the same analyzer analyses the
+    same file, and an error comes out where the photo's own analysis would raise it."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="headroom-ahead")
+        self._pending: dict[Path, Future[Analysis]] = {}
+        self._lock = threading.Lock()
+
+    def start(self, job: _Job) -> None:
+        if not _needs_analysis(job):
+            return
+        with self._lock:
+            if job.source not in self._pending:
+                self._pending[job.source] = self._pool.submit(_analyze, job.source)
+
+    def analysis(self, source: Path) -> Analysis:
+        with self._lock:
+            future = self._pending.pop(source, None)
+        return future.result() if future is not None else _analyze(source)
+
+    def close(self) -> None:
+        with self._lock:
+            pending, self._pending = list(self._pending.values()), {}
+        for future in pending:
+            future.cancel()
+        self._pool.shutdown(wait=True)
 
 
 def _files_reporter(
@@ -419,7 +481,7 @@ def _photo_job(job: _Job, local: _InProcess, *, write: bool) -> RenderedJob:
     files: tuple[RenderedFile, ...] = ()
     saved: CropChoice | None = None
     try:
-        planned, checks, crop_from, saved = _plan(job)
+        planned, checks, crop_from, saved = _plan(job, local.analysis)
         crops, unframed = planned.crops, planned.unframed
         presets = [p for p in job.presets if p.id in crops]
         if not presets:
@@ -481,11 +543,13 @@ def _photo_job(job: _Job, local: _InProcess, *, write: bool) -> RenderedJob:
 
 
 def _plan(
-    job: _Job,
+    job: _Job, analyze: Callable[[Path], Analysis] | None = None
 ) -> tuple[PlannedCrops, dict[str, tuple[CheckWarning, ...]], str, CropChoice | None]:
     """The crops for the presets this photo can be framed for (with the reasons for the others),
     each crop's checks, where the crops came from, and the saved crop they were fitted from (if
-    any)."""
+    any). ``analyze`` gives a photo's analysis (``_needs_analysis`` says when it is asked;
+    default ``_analyze``)."""
+    analyze = analyze or _analyze
     if job.crops is not None:
         return PlannedCrops(job.crops, dict(job.unframed)), dict(job.checks), "consistent", None
     source: CropSource = None
@@ -494,12 +558,12 @@ def _plan(
         analysis = job.chosen.analysis
         if analysis is None:
             if any(is_id_preset(p) for p in job.presets):
-                analysis = _analyze(job.source)  # the ID rules need the face
+                analysis = analyze(job.source)  # the ID rules need the face
             else:
                 analysis = blank_analysis(*job.chosen.image_size, job.source)
         source, crop_from = job.chosen.choice, "chosen"
     else:
-        analysis = _analyze(job.source)
+        analysis = analyze(job.source)
         crop_from = "suggestion"
         if job.style is not None:
             from core.framing.house_style import frame_in_style
@@ -566,9 +630,10 @@ class _Analysed:
     error: str | None
 
 
-def _analyse_job(job: _Job, _local: _InProcess | None = None) -> _Analysed:
+def _analyse_job(job: _Job, local: _InProcess | None = None) -> _Analysed:
     try:
-        return _Analysed(job, _analyze(job.source), None)
+        analysis = local.analysis(job.source) if local is not None else _analyze(job.source)
+        return _Analysed(job, analysis, None)
     except HeadroomError as exc:
         return _Analysed(job, None, str(exc))
     except Exception as exc:
@@ -685,11 +750,13 @@ class _Runner:
                 self.workers,
                 mp_context=_pool_context(),
                 initializer=_init_worker,
-                initargs=(os.getpid(),),
+                initargs=(os.getpid(), strip_threads_per_worker(self.workers)),
             )
-        elif self._given_analyzer is not None:
-            with _ANALYZER_LOCK:
-                self._previous, _WORKER_ANALYZER = _WORKER_ANALYZER, self._given_analyzer
+        else:
+            if self._given_analyzer is not None:
+                with _ANALYZER_LOCK:
+                    self._previous, _WORKER_ANALYZER = _WORKER_ANALYZER, self._given_analyzer
+            self._local = dataclasses.replace(self._local, ahead=_AnalysisAhead())
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -702,7 +769,11 @@ class _Runner:
                     with contextlib.suppress(Exception):
                         process.terminate()
             self._pool.shutdown(wait=True, cancel_futures=True)
-        elif self._given_analyzer is not None:
+            return
+        if self._local.ahead is not None:
+            self._local.ahead.close()  # before the given analyzer is handed back
+            self._local = dataclasses.replace(self._local, ahead=None)
+        if self._given_analyzer is not None:
             with _ANALYZER_LOCK:
                 _WORKER_ANALYZER = self._previous
 
@@ -728,9 +799,12 @@ class _Runner:
         cancel: threading.Event | None,
     ) -> Iterator[tuple[int, Any]]:
         if self._pool is None:
+            ahead = self._local.ahead if fn in (_export_job, _analyse_job) else None
             for position, job in enumerate(jobs):
                 if cancel is not None and cancel.is_set():
                     return
+                if ahead is not None and position + 1 < len(jobs):
+                    ahead.start(jobs[position + 1])
                 result = fn(job, self._local)
                 if isinstance(result, BatchItem) and self._local.after_photo is not None:
                     self._local.after_photo(job, result)

@@ -90,8 +90,13 @@ class FaceAnalyzerPlugin(distributed.WorkerPlugin):  # type: ignore[misc]
     name = "headroom-face-analyzer"
     idempotent = True
 
+    def __init__(self, strip_threads: int | None = None) -> None:
+        # local:N knows how many worker processes share this machine's cores; workers of a
+        # cluster of your own keep the default (see core.export.strips).
+        self.strip_threads = strip_threads
+
     def setup(self, worker: Any) -> None:
-        batch.start_worker_analyzer()
+        batch.start_worker_analyzer(self.strip_threads)
 
     def teardown(self, worker: Any) -> None:
         batch.stop_worker_analyzer()
@@ -147,7 +152,9 @@ class ClusterRunner:
     def __enter__(self) -> ClusterRunner:
         try:
             self._client = self._connect()
-            self._client.register_plugin(FaceAnalyzerPlugin())
+            local = self.local_workers
+            threads = None if local is None else batch.strip_threads_per_worker(local)
+            self._client.register_plugin(FaceAnalyzerPlugin(threads))
         except BaseException:
             self.__exit__()
             raise

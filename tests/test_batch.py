@@ -337,3 +337,46 @@ def test_chosen_crops_are_exported_without_a_detection_with_file_progress_and_ca
     assert first.status == "done" and len(first.written) == 1 and first.reason == "cancelled"
     assert second.status == "skipped" and second.reason == "cancelled"
     assert sorted(p.name for p in (tmp_path / "out2").iterdir()) == [first.written[0].path.name]
+
+
+def test_in_process_batch_analyses_the_next_photo_while_this_one_is_written(
+    folder: Path, tmp_path: Path, analyzer: FaceAnalyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One worker: photo 2's analysis starts on a second thread before photo 1's first file is
+    written and is still running when it is (it waits for that file), and the files and the
+    report are those of a run without the overlap."""
+    import core.batch
+
+    presets = [BOOK.require("x-profile"), BOOK.require("id-us")]
+    sources = sources_in(folder)
+    real = core.batch._analyze
+    first_file = threading.Event()
+    overlapped: list[bool] = []
+    threads: dict[str, str] = {}
+
+    def analyse(source: Path) -> object:
+        threads[source.name] = threading.current_thread().name
+        if source == sources[1]:
+            overlapped.append(not first_file.is_set() and first_file.wait(timeout=60))
+        return real(source)
+
+    monkeypatch.setattr(core.batch, "_analyze", analyse)
+    ahead = run_batch(
+        sources,
+        presets,
+        tmp_path / "ahead",
+        analyzer=analyzer,
+        file_progress=lambda *_a: first_file.set(),
+    )
+    assert overlapped == [True]
+    assert threads[sources[0].name] == threading.current_thread().name
+    assert {threads[s.name] for s in sources[1:]} != {threading.current_thread().name}
+
+    monkeypatch.setattr(core.batch, "_analyze", real)
+    monkeypatch.setattr(core.batch._AnalysisAhead, "start", lambda self, job: None)
+    inline = run_batch(sources, presets, tmp_path / "inline", analyzer=analyzer)
+    report = json.dumps(ahead.to_json()).replace(str(tmp_path / "ahead"), "OUT")
+    assert report == json.dumps(inline.to_json()).replace(str(tmp_path / "inline"), "OUT")
+    assert [i.status for i in ahead.items] == ["done", "done", "skipped", "failed"]
+    for written in inline.written:
+        assert sha256(tmp_path / "ahead" / written.path.name) == sha256(written.path)

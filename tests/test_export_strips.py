@@ -68,3 +68,33 @@ def test_small_outputs_are_one_call(photo: Image.Image) -> None:
     box = (0.0, 0.0, float(photo.width), float(photo.height))
     small = strips.resize(photo, (400, 400), box)
     assert small.size == (400, 400)
+
+
+def test_a_thread_budget_of_one_renders_in_one_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch's worker processes that fill the cores get one thread per output: no strips."""
+    calls: list[tuple[int, int]] = []
+
+    def strip(top: int, bottom: int) -> Image.Image:
+        calls.append((top, bottom))
+        return Image.new("RGB", (1600, bottom - top))
+
+    monkeypatch.setattr(strips.os, "cpu_count", lambda: 2)
+    try:
+        strips.set_thread_budget(1)
+        strips._in_strips("RGB", (1600, 2000), strip)
+        assert calls == [(0, 2000)]
+        strips.set_thread_budget(None)
+        calls.clear()
+        strips._in_strips("RGB", (1600, 2000), strip)
+        assert len(calls) >= 2
+    finally:
+        strips.set_thread_budget(None)
+
+
+def test_pool_workers_share_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.batch import strip_threads_per_worker
+
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert [strip_threads_per_worker(n) for n in (1, 2, 3)] == [2, 1, 1]
+    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    assert [strip_threads_per_worker(n) for n in (1, 2, 4)] == [8, 4, 2]
