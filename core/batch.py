@@ -291,6 +291,9 @@ def run_batch(
     workers = max(1, min(int(workers), len(jobs)))
     runner: JobRunner
     if cluster is not None:
+        from core import cluster_start
+
+        cluster_start.prepare(cluster)  # local:N's worker process, importing while Dask does
         from core.cluster import ClusterRunner  # Dask is imported only for a cluster run
 
         runner = ClusterRunner(cluster)

@@ -27,7 +27,6 @@ reported failed with the reason and the batch goes on.
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import threading
 import time
@@ -36,6 +35,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from core import batch
+from core.cluster_start import parse_cluster, start_fork_server
 from core.errors import ExportError
 
 try:
@@ -53,7 +53,6 @@ if TYPE_CHECKING:
 #: A batch's per-photo function: (job, in-process extras or None) -> result.
 BatchFn = Callable[[batch._Job, batch._InProcess | None], Any]
 
-LOCAL_PREFIX = "local"
 #: How long to wait for a remote scheduler to answer, and for its first worker.
 CONNECT_TIMEOUT_S = 10.0
 WORKER_TIMEOUT_S = 60.0
@@ -64,22 +63,6 @@ IN_FLIGHT_PER_THREAD = 2
 POLL_S = 0.25
 #: How often the worker threads are counted again (an RPC to the scheduler).
 THREADS_REFRESH_S = 2.0
-
-
-def parse_cluster(address: str) -> int | None:
-    """The worker count of ``local:N`` (``local`` alone: one per CPU), None for a scheduler address.
-    ExportError for a malformed ``local:`` value."""
-    text = address.strip()
-    if text == LOCAL_PREFIX:
-        return max(1, os.cpu_count() or 1)
-    if not text.startswith(LOCAL_PREFIX + ":"):
-        if not text:
-            raise ExportError("--cluster needs a Dask scheduler address or local:N")
-        return None
-    count = text[len(LOCAL_PREFIX) + 1 :]
-    if not count.isdigit() or int(count) < 1:
-        raise ExportError(f"--cluster {address}: use local:N with N worker processes, e.g. local:2")
-    return int(count)
 
 
 class FaceAnalyzerPlugin(distributed.WorkerPlugin):  # type: ignore[misc]
@@ -108,8 +91,12 @@ def start_local_cluster(workers: int) -> LocalCluster:
     it runs (``worker-saturation`` 1.0: the rest wait at the scheduler) and fails a photo on the
     second worker that dies running it (``allowed-failures`` 1): a worker that dies takes only its
     own photo with it, and that photo runs again elsewhere."""
+    # Workers forked from a server that has Dask, Headroom and MediaPipe's tasks imported
+    # (``core.cluster_start``): each is ready at once instead of importing them all again.
+    method = "forkserver" if start_fork_server() else "spawn"
     with dask.config.set(
         {
+            "distributed.worker.multiprocessing-method": method,
             "distributed.scheduler.allowed-failures": 1,
             "distributed.scheduler.worker-saturation": 1.0,
             # Workers as lean as the local pool's processes. Dask's sampling profiler walks every

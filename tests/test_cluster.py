@@ -270,3 +270,26 @@ def test_a_local_cluster_listens_on_this_machine_only(cluster: Any) -> None:
     ]
     assert len({pid for pid, _ip in listening}) == 3  # the scheduler here, and two workers
     assert {ip for _pid, ip in listening} == {"127.0.0.1"}
+
+
+@needs_dask
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc (Linux)")
+def test_local_workers_are_forked_from_a_server_with_headroom_imported(cluster: Any) -> None:
+    """local:N's workers come from Python's fork server, which imported Dask, Headroom and
+    MediaPipe's tasks once (``core.cluster_start``), instead of each spawning a fresh interpreter
+    that imports them again; no MediaPipe task ran there (each worker builds its own)."""
+    from distributed import Client
+
+    from core.cluster_start import WORKER_MODULES
+
+    def parent() -> tuple[str, list[str]]:
+        ppid = os.getppid()
+        command = Path(f"/proc/{ppid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        return command, sorted(name for name in WORKER_MODULES if name in sys.modules)
+
+    with Client(cluster.scheduler_address, set_as_default=False) as client:
+        seen = list(client.run(parent).values())
+    assert len(seen) == 2
+    for command, modules in seen:
+        assert "multiprocessing.forkserver" in command
+        assert modules == sorted(WORKER_MODULES)
