@@ -93,10 +93,12 @@ def start_local_cluster(workers: int) -> LocalCluster:
     own photo with it, and that photo runs again elsewhere."""
     # Workers forked from a server that has Dask, Headroom and MediaPipe's tasks imported
     # (``core.cluster_start``): each is ready at once instead of importing them all again.
+    # Set for the whole process, not just below: a nanny reads it again when it restarts a
+    # worker that died.
     method = "forkserver" if start_fork_server() else "spawn"
+    dask.config.set({"distributed.worker.multiprocessing-method": method})
     with dask.config.set(
         {
-            "distributed.worker.multiprocessing-method": method,
             "distributed.scheduler.allowed-failures": 1,
             "distributed.scheduler.worker-saturation": 1.0,
             # Workers as lean as the local pool's processes. Dask's sampling profiler walks every
