@@ -67,3 +67,23 @@ def test_a_turned_neighbours_head_reaches_past_its_face_box_behind() -> None:
     behind = 0.4 + (0.55 - 0.4) * 0.4 / 0.6
     assert head.box.right == pytest.approx(ears_mid + behind * h)
     assert head.box.right > face.head_box.right
+
+
+def test_heads_and_framed_faces_are_remembered_per_analysis_and_go_with_it() -> None:
+    # A group photo's suggestions ask for every head again and again: they are computed once per
+    # analysis and angle, and an analysis no longer used takes its entries with it (a batch of
+    # thousands of photos must not keep their analyses alive).
+    import gc
+
+    from core.framing import neighbours, subject
+
+    a = make_analysis(3000, 2000, make_face(1000, 800, 400), make_face(2000, 800, 400))
+    first = neighbour_heads(a, 0, 2.0, RULES)
+    assert neighbour_heads(a, 0, 2.0, RULES) == first
+    assert neighbour_heads(a, 1, 2.0, RULES) != first  # the subject is left out
+    assert subject.frame_face(a, 1, 2.0) is subject.frame_face(a, 1, 2.0)
+    assert a in neighbours._HEADS and a in subject._FRAMED
+    before = (len(neighbours._HEADS), len(subject._FRAMED))
+    del a
+    gc.collect()
+    assert (len(neighbours._HEADS), len(subject._FRAMED)) == (before[0] - 1, before[1] - 1)

@@ -9,6 +9,7 @@ was not possible (``faces-cut``).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -32,24 +33,40 @@ def neighbour_heads(
     widened to the ears, and to at least ``rules.head_half_width_h`` head heights either side of
     the ears' midpoint, more behind a turned head (whose back reaches past the face box and its
     keypoints)."""
+    known = _HEADS.get(analysis)
+    if known is None:
+        known = {}
+        _HEADS[analysis] = known
+    key = (angle_deg, rules)
+    heads = known.get(key)
+    if heads is None:
+        heads = tuple(_head(analysis, i, angle_deg, rules) for i in range(len(analysis.faces)))
+        known[key] = heads
+    return [h for h in heads if h.index != subject]
+
+
+#: Each analysis's heads by (angle, rules): every suggestion of a group photo asks for all of them
+#: (a 29-face photo: 105 times per set of suggestions); they go with their analysis.
+_HEADS: weakref.WeakKeyDictionary[
+    Analysis, dict[tuple[float, NeighbourRules], tuple[Head, ...]]
+] = weakref.WeakKeyDictionary()
+
+
+def _head(analysis: Analysis, i: int, angle_deg: float, rules: NeighbourRules) -> Head:
+    face = analysis.faces[i]
+    ff = frame_face(analysis, i, angle_deg)
+    ears = (face.keypoints.right_ear, face.keypoints.left_ear)
     w, h = analysis.width, analysis.height
-    heads = []
-    for i, face in enumerate(analysis.faces):
-        if i == subject:
-            continue
-        ff = frame_face(analysis, i, angle_deg)
-        ears = (face.keypoints.right_ear, face.keypoints.left_ear)
-        mid = sum(to_frame(p, w, h, angle_deg).x for p in ears) / 2.0
-        half = rules.head_half_width_h * ff.head_height
-        # The back of a turned head: yaw < 0 is a face turned toward image-left, its back right.
-        turn = min(1.0, abs(face.yaw) / rules.profile_yaw)
-        back = half + turn * (rules.turned_back_half_width_h - rules.head_half_width_h) * (
-            ff.head_height
-        )
-        left = min(ff.head_box.left, mid - (back if face.yaw > 0 else half))
-        right = max(ff.head_box.right, mid + (back if face.yaw < 0 else half))
-        heads.append(Head(i, Box.from_edges(left, ff.crown_y, right, ff.chin_y)))
-    return heads
+    mid = sum(to_frame(p, w, h, angle_deg).x for p in ears) / 2.0
+    half = rules.head_half_width_h * ff.head_height
+    # The back of a turned head: yaw < 0 is a face turned toward image-left, its back right.
+    turn = min(1.0, abs(face.yaw) / rules.profile_yaw)
+    back = half + turn * (rules.turned_back_half_width_h - rules.head_half_width_h) * (
+        ff.head_height
+    )
+    left = min(ff.head_box.left, mid - (back if face.yaw > 0 else half))
+    right = max(ff.head_box.right, mid + (back if face.yaw < 0 else half))
+    return Head(i, Box.from_edges(left, ff.crown_y, right, ff.chin_y))
 
 
 def inside_share(head: Box, box: Box) -> float:
@@ -127,15 +144,17 @@ def avoid_neighbours(
             cand = box_at(anchor, height, aspect, x_frac + dx, y)
             if not cand.contains_box(keep, tol=0.5):
                 continue
+            cuts = bool(cut_heads(cand, near, rules))
+            # Moving sideways costs the subject nothing; tightening is worth it only to clear
+            # the others (a tighter crop that still cuts them ended at the neck).
+            if cuts and height < box.h - 1e-6:
+                continue
             if not (photo.contains_box(cand, tol=0.5) if upright else inside(cand)):
                 continue
-            if cut_heads(cand, near, rules):
-                # Moving sideways costs the subject nothing; tightening is worth it only to clear
-                # the others (a tighter crop that still cuts them ended at the neck).
-                if height >= box.h - 1e-6:
-                    cost = _cut_cost(cand, near, rules)
-                    if least_cut is None or cost < least_cut[0]:
-                        least_cut = (cost, cand)
+            if cuts:
+                cost = _cut_cost(cand, near, rules)
+                if least_cut is None or cost < least_cut[0]:
+                    least_cut = (cost, cand)
                 continue
             if _whole_inside(cand, near) == 0:
                 return cand
