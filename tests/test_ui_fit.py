@@ -161,7 +161,7 @@ def test_the_right_panel_fits_names_previews_badges_and_actual_pixels(
 
 
 def test_the_export_dialog_shows_every_preset_whole_without_scrolling(
-    qtbot: QtBot, sized_window: MainWindow, photo: Path
+    qtbot: QtBot, sized_window: MainWindow, photo: Path, tmp_path: Path
 ) -> None:
     window = sized_window
     opened(qtbot, window, photo)
@@ -207,4 +207,18 @@ def test_the_export_dialog_shows_every_preset_whole_without_scrolling(
             widest = max(metrics.horizontalAdvance(line) for line in lines)
             indent = view.visualItemRect(child).left()
             assert indent + widest <= room, child.text(0)
+
+    # Exported (a click on Export), the written files get rows of their own on the same screen:
+    # before, the list of every preset kept its height and the results got one row.
+    dialog.set_output_folder(tmp_path / "exports")
+    qtbot.mouseClick(dialog.export_button, LEFT, NO_MODS)
+    qtbot.waitUntil(
+        lambda: dialog.last_result() is not None and not dialog.is_running(), timeout=60000
+    )
+    results = dialog.results_tree
+    assert results.isVisible() and results.topLevelItemCount() >= 2
+    rows = results.sizeHintForRow(0)
+    assert results.viewport().height() >= 6 * rows, (results.viewport().height(), rows)
+    screen = dialog.screen().availableGeometry()
+    assert dialog.frameGeometry().height() <= max(screen.height(), 740)
     dialog.close()

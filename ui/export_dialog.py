@@ -76,6 +76,8 @@ DEFAULT_QUALITY = 92
 DEFAULT_EXPORT_PRESETS = ("linkedin-profile",)
 #: Files listed in the clash question before "and N more".
 MAX_CLASHES_LISTED = 12
+#: Rows the list of written files gets once an export is done (the preset list gives way).
+RESULT_ROWS = 8
 
 _SETTINGS_PREFIX = "export/"
 FAILED_COLOUR = "#e07070"
@@ -525,6 +527,7 @@ class ExportDialog(QDialog):
         analyzer = self._analyzer_of() if self._analyzer_of is not None else None
         self.results_tree.clear()
         self.results_tree.hide()
+        self.picker.show_every_group()  # the choice is being made again: all of it on view
         self.show_folder_button.hide()
         self.progress_bar.setRange(0, 0)  # busy until the first progress report gives a total
         self.progress_bar.show()
@@ -607,6 +610,8 @@ class ExportDialog(QDialog):
                     item.setForeground(column, QColor(FAILED_COLOUR))
             tree.addTopLevelItem(item)
         tree.setVisible(tree.topLevelItemCount() > 0)
+        if tree.isVisible():
+            self._make_room_for_results()
         self.show_folder_button.setVisible(bool(result.written))
         parts = [f"{len(result.written)} file(s) written"]
         warned = sum(
@@ -623,6 +628,28 @@ class ExportDialog(QDialog):
         if result.cancelled:
             parts.append("cancelled")
         self.status_label.setText(", ".join(parts) + ".")
+
+    def _make_room_for_results(self) -> None:
+        """The written files get rows of their own: the dialog grows as far as its screen allows,
+        and past that the preset list (a choice already made) scrolls instead of the results."""
+        self.picker.setMinimumHeight(0)
+        rows = self.results_tree.sizeHintForRow(0) if self.results_tree.topLevelItemCount() else 0
+        row = max(rows, self.fontMetrics().height() + 4)
+        room = RESULT_ROWS * row
+        # At least half of that whatever the screen: the preset list gives way first.
+        header = self.results_tree.header().sizeHint().height()
+        self.results_tree.setMinimumHeight(room // 2 + header)
+        screen = self.screen()
+        available = screen.availableGeometry() if screen is not None else None
+        extra = max(0, self.frameGeometry().height() - self.height())  # the title bar
+        height = self.height() + room
+        if available is not None:
+            height = min(height, available.height() - extra)
+        self.resize(self.width(), max(self.height(), height))
+        if available is not None and self.frameGeometry().bottom() > available.bottom():
+            self.move(
+                self.x(), max(available.top(), available.bottom() - self.frameGeometry().height())
+            )
 
     def show_folder(self) -> None:
         folder = self.output_folder()
