@@ -14,45 +14,55 @@ person, in focus, facing the camera, and usually the biggest of those. So:
 - **size, sharpness, frontality**: multiplied into one score; a turned or blurred face needs to
   be clearly bigger than a frontal, sharp one to come first.
 
-Pure functions on numpy arrays; the numbers are below with the reasons.
+Pure functions on numpy arrays; the numbers are in resources/faces.toml with the reasons.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from core.faces import Face
+from core.paths import resource_path
 
-#: The mask "works" on a photo when some face's centre is at least this much person.
-#: Measured on the dev photos: real faces in colour photos 0.95-1.0; all 29 faces of the
-#: black-and-white Solvay photo 0.0 (the segmenter finds nobody there); crowds 0.3-0.6.
-MASK_INFORMATIVE_SUPPORT = 0.8
-#: ... and then a face whose centre is less than this much person has nobody behind it (the
-#: composited TV logo: 0.15).
-MIN_PERSON_SUPPORT = 0.25
-#: The selfie segmenter works on a 256 px grid whatever the photo's size: a face under this share
-#: of the photo's long side covers too few mask cells (under ~20) for its support to mean anything
-#: (six real faces of 30-70 px pasted on a 1600 px photo got 0.0-0.3), so it is never dropped.
-MIN_FACE_SHARE_FOR_SUPPORT = 0.08
-#: Inset of the face box (share of its size, each side) where support is measured: the box edges
-#: hold background beside the cheeks.
-SUPPORT_INSET = 0.2
-#: Frontality: a profile (|yaw| at or above ``PROFILE_YAW``) scores this much less than a frontal
-#: face of the same size.
-PROFILE_YAW = 0.6
-PROFILE_PENALTY = 0.35
-#: Sharpness: the blurriest face scores this much less than the sharpest of the same size
-#: (background faces in bokeh). Measured as the Laplacian's variance on the face resampled to
-#: ``SHARPNESS_SIDE`` px, so faces of different sizes compare.
-BLUR_PENALTY = 0.25
-SHARPNESS_SIDE = 48
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on 3.10
+    import tomli as tomllib
+
+
+def _numbers() -> dict[str, Any]:
+    """This module's numbers: the ``[ranking]`` table of ``resources/faces.toml`` (the reasons
+    and measurements are written beside them there)."""
+    with resource_path("faces.toml").open("rb") as fh:
+        table: dict[str, Any] = tomllib.load(fh)["ranking"]
+    return table
+
+
+_N = _numbers()
+#: The mask "works" on a photo when some face's centre is at least this much person ...
+MASK_INFORMATIVE_SUPPORT = float(_N["mask_informative_support"])
+#: ... and then a face whose centre is less than this much person has nobody behind it.
+MIN_PERSON_SUPPORT = float(_N["min_person_support"])
+#: Faces under this share of the photo's long side are never dropped (too few mask cells).
+MIN_FACE_SHARE_FOR_SUPPORT = float(_N["min_face_share_for_support"])
+#: Inset of the face box (share of its size, each side) where support is measured.
+SUPPORT_INSET = float(_N["support_inset"])
+#: Frontality: a profile (|yaw| at or above PROFILE_YAW) scores PROFILE_PENALTY less.
+PROFILE_YAW = float(_N["profile_yaw"])
+PROFILE_PENALTY = float(_N["profile_penalty"])
+#: Sharpness: the blurriest face scores this much less than the sharpest of the same size,
+#: measured on the face resampled to SHARPNESS_SIDE px.
+BLUR_PENALTY = float(_N["blur_penalty"])
+SHARPNESS_SIDE = int(_N["sharpness_side"])
 #: Keypoint plausibility tolerance, in eye-to-mouth distances along the face's axis.
-KEYPOINT_SLACK = 0.15
+KEYPOINT_SLACK = float(_N["keypoint_slack"])
 
 
 def person_support(face: Face, confidence: npt.NDArray[np.float32], scale: float) -> float:

@@ -7,33 +7,45 @@ upright original pixels). Conventions are those documented on ``core.faces.Face`
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from core.faces import FaceKeypoints
 from core.geometry import Box, Point
+from core.paths import resource_path
 
-#: Chin below the mouth, in eye-to-mouth distances. Adult faces: eye line to mouth ~ 65-70 mm,
-#: mouth to chin ~ 45-50 mm, so the chin sits about 0.7 eye-to-mouth distances under the mouth.
-CHIN_BELOW_MOUTH = 0.7
-#: The face box bottom is taken as the chin when it lies within this band under the mouth
-#: (eye-to-mouth units); outside it the box is short or long and the ratio above wins.
-CHIN_BOX_BAND = (0.45, 1.0)
-#: Crown from the mask is believed only when eye-to-crown is this many eye-to-chin distances:
-#: below the band the mask cut the head (dark hair on a dark background), above it the mask ran
-#: into something else (another person, a raised hand, a tall hat is still inside the band).
-MASK_CROWN_BAND = (0.55, 1.6)
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on 3.10
+    import tomli as tomllib
+
+
+def _numbers() -> dict[str, Any]:
+    """This module's numbers: the ``[head]`` table of ``resources/faces.toml`` (the reasons are
+    written beside them there)."""
+    with resource_path("faces.toml").open("rb") as fh:
+        table: dict[str, Any] = tomllib.load(fh)["head"]
+    return table
+
+
+_N = _numbers()
+#: Chin below the mouth, in eye-to-mouth distances.
+CHIN_BELOW_MOUTH = float(_N["chin_below_mouth"])
+#: The face box bottom is the chin when within this band under the mouth (eye-to-mouth units).
+CHIN_BOX_BAND = (float(_N["chin_box_band"][0]), float(_N["chin_box_band"][1]))
+#: Eye-to-crown from the mask, in eye-to-chin distances, that is believed.
+MASK_CROWN_BAND = (float(_N["mask_crown_band"][0]), float(_N["mask_crown_band"][1]))
 #: Mean person confidence in the face's column band that still counts as head.
-MASK_HEAD_CONFIDENCE = 0.5
-#: Eye keypoints closer than this share of the face box width give no usable roll (profiles).
-MIN_EYE_SPAN = 0.2
-#: Faces smaller than this many mask pixels high, or than this share of the mask's long side, give
-#: no usable crown from the mask: the segmenter works on a 256 px grid whatever the mask size, so a
-#: face under ~10 of its cells has a crown edge too coarse to trust.
-MASK_MIN_FACE_PX = 12.0
-MASK_MIN_FACE_SHARE = 0.04
+MASK_HEAD_CONFIDENCE = float(_N["mask_head_confidence"])
+#: Eye keypoints closer than this share of the face box width give no usable roll.
+MIN_EYE_SPAN = float(_N["min_eye_span"])
+#: Smallest face (mask px, share of the mask's long side) whose crown the mask can give.
+MASK_MIN_FACE_PX = float(_N["mask_min_face_px"])
+MASK_MIN_FACE_SHARE = float(_N["mask_min_face_share"])
 
 
 def eye_line_y(k: FaceKeypoints) -> float:
