@@ -14,7 +14,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem, QTreeWidget, QTreeWidgetItem, QWidget
 from pytestqt.qtbot import QtBot
 
-from tests import test_ui_app
+from tests import test_ui_app, test_ui_small_crops
 from tests.qt_clicks import click_preset_box, preset_item
 from tests.test_ui_app import LEFT, NO_MODS, drag_on
 from tests.test_ui_keys import opened, press
@@ -24,6 +24,7 @@ from ui.settings import settings_at
 from ui.theme import stylesheet
 
 analyzer, photo = test_ui_app.analyzer, test_ui_app.photo
+group_photo = test_ui_small_crops.group_photo
 
 #: The app's first-run size (MainWindow._restore) and a small laptop's screen.
 SIZES = [(1500, 940), (1280, 800)]
@@ -222,3 +223,18 @@ def test_the_export_dialog_shows_every_preset_whole_without_scrolling(
     screen = dialog.screen().availableGeometry()
     assert dialog.frameGeometry().height() <= max(screen.height(), 740)
     dialog.close()
+
+
+def test_the_suggestion_tabs_show_every_genre_and_count_whole(
+    qtbot: QtBot, sized_window: MainWindow, group_photo: Path
+) -> None:
+    window = sized_window
+    opened(qtbot, window, group_photo)
+    bar = window.suggestions.tabs.tabBar()
+    texts = [bar.tabText(i) for i in range(bar.count())]
+    assert any(t.split()[-1].isdigit() and int(t.split()[-1]) >= 10 for t in texts), texts
+    # Before: "Headshot 36 | Portrait 12 | Group 4 | I" and scroll arrows in a 296 px panel.
+    for i in range(bar.count()):
+        assert bar.tabRect(i).width() >= bar.tabSizeHint(i).width(), texts[i]
+    assert bar.tabRect(bar.count() - 1).right() < bar.width()
+    assert window.canvas.width() >= window.width() // 2 - 40  # the photo keeps its room

@@ -198,6 +198,10 @@ class SuggestionsPanel(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        # Every genre tab whole, with its count ("Headshot 37"): the panel widens to the tabs
+        # rather than hiding the last one behind scroll arrows in a 1280 px window.
+        self.tabs.tabBar().setUsesScrollButtons(False)
+        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
         for genre, name in GENRES:
             grid = SuggestionGrid()
             grid.itemClicked.connect(self._on_item_clicked)
@@ -316,6 +320,10 @@ class SuggestionsPanel(QWidget):
         i = [g for g, _ in GENRES].index(genre)
         n = len(self._by_genre[genre])
         self.tabs.setTabText(i, f"{GENRES[i][1]} {n}" if n else GENRES[i][1])
+        # Counts make the tabs wider ("Headshot 37"): the panel never gets narrower than them.
+        tabs_width = self.tabs.tabBar().sizeHint().width()
+        if tabs_width > self.minimumWidth():
+            self.setMinimumWidth(tabs_width)
 
     def set_checks(self, checks: Mapping[str, Sequence[CheckWarning]]) -> None:
         """New checks per suggestion id (the ticked presets changed): the tiles' counts and
