@@ -91,7 +91,8 @@ class BatchItem:
     #: With ``write_xmp``: what happened to the photo's XMP sidecar ("wrote ...", "XMP not
     #: written: reason"); None when no XMP was asked for.
     xmp: str | None = None
-    #: Per written preset, core's checks of the crop it got (what the export dialog lists).
+    #: Per written preset, core's checks of the crop it got (what the export dialog lists);
+    #: from ``check_batch``, per preset it would write.
     checks: tuple[tuple[str, tuple[CheckWarning, ...]], ...] = ()
 
     def checks_of(self, written: WrittenFile) -> tuple[CheckWarning, ...]:
@@ -214,9 +215,50 @@ class _InProcess:
     on_file: Callable[[int, str], None] | None = None  # (files this photo wrote, message)
     after_photo: Callable[[_Job, BatchItem], None] | None = None
     ahead: _AnalysisAhead | None = None  # the next photo's analysis, started early
+    #: Analyses photos in place of this process's own analyzer (``check_batch``'s caller's).
+    analyzer: FaceAnalyzer | None = None
+    #: Analyses kept across runs over the same photos (``AnalysisMemo``).
+    memo: AnalysisMemo | None = None
 
     def analysis(self, source: Path) -> Analysis:
-        return self.ahead.analysis(source) if self.ahead is not None else _analyze(source)
+        if self.ahead is not None:
+            return self.ahead.analysis(source)
+        return _analyze(source, self.analyzer, self.memo)
+
+
+class AnalysisMemo:
+    """The analyses of a batch's photos, kept for a later run over the same photos in this
+    process (the export dialog checks a batch, then exports it): each photo is analysed once
+    while its file is unchanged, and a second run asking for a photo being analysed waits for
+    that analysis rather than starting its own. Thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._found: dict[Path, tuple[tuple[int, int], Future[Analysis]]] = {}
+
+    def get(self, source: Path, analyze: Callable[[Path], Analysis]) -> Analysis:
+        try:
+            stat = source.stat()
+        except OSError:
+            return analyze(source)  # it raises the clear error for a missing photo
+        key = (stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            entry = self._found.get(source)
+            mine = entry is None or entry[0] != key
+            if mine:
+                entry = (key, Future())
+                self._found[source] = entry
+        assert entry is not None
+        future = entry[1]
+        if mine:
+            try:
+                future.set_result(analyze(source))
+            except BaseException as exc:
+                future.set_exception(exc)
+                with self._lock:  # a failure is not kept: the next run tries again
+                    if self._found.get(source) is entry:
+                        del self._found[source]
+        return future.result()
 
 
 def run_batch(
@@ -237,6 +279,7 @@ def run_batch(
     cluster: str | None = None,
     write_xmp: bool = False,
     style: HouseStyle | None = None,
+    memo: AnalysisMemo | None = None,
 ) -> BatchResult:
     """Export every photo in ``sources`` to every preset in ``presets`` into ``out_dir``.
 
@@ -253,6 +296,8 @@ def run_batch(
     each item's ``xmp`` says what happened. Not with ``cluster``.
     ``style`` frames every photo in that house style (``core.framing.house_style``; it wins over
     saved crops); a photo that cannot meet it is skipped with the reason.
+    ``memo`` keeps the analyses of an in-process run (and uses those of an earlier one, e.g.
+    ``check_batch``'s) so a photo is not analysed twice.
     Raises ExportError before any work when the folder or the names are unusable.
     """
     options = options or ExportOptions()
@@ -298,13 +343,62 @@ def run_batch(
 
         runner = ClusterRunner(cluster)
     else:
-        reporter = _files_reporter(file_progress, len(jobs) * len(presets), cancel)
+        reporter = _files_reporter(file_progress, len(jobs) * len(presets), cancel, memo)
         runner = _Runner(workers, analyzer, reporter)
     with runner:
         if not consistent:
             items = runner.run(_export_job, jobs, progress, cancel, len(jobs))
             return BatchResult(tuple(items))
         return _run_consistent(runner, jobs, progress, cancel)
+
+
+def check_batch(
+    sources: Sequence[Path],
+    presets: Sequence[Preset],
+    out_dir: Path,
+    options: ExportOptions | None = None,
+    *,
+    suggestion_id: str | None = None,
+    use_sidecars: bool = True,
+    chosen: Mapping[Path, ChosenCrop] | None = None,
+    analyzer: FaceAnalyzer | None = None,
+    cancel: threading.Event | None = None,
+    progress: BatchProgress | None = None,
+    style: HouseStyle | None = None,
+    memo: AnalysisMemo | None = None,
+) -> BatchResult:
+    """What ``run_batch`` with the same arguments (without ``consistent``) would make of each
+    photo, before anything is rendered or written: "done" when it would be exported (``checks``
+    then holds each planned preset's checks, ``unframed`` the presets left out, and ``written``
+    is empty), else "skipped" or "failed" with the reason; each photo is planned exactly as the
+    export plans it. Runs in this thread, one photo after another, analysing with ``analyzer``
+    (else this process's own); stops between photos once ``cancel`` is set (the photos not
+    reached are "skipped", "cancelled"). Looks at neither ``out_dir`` nor the names."""
+    options = options or ExportOptions()
+    given = {Path(k): v for k, v in (chosen or {}).items()}
+    local = _InProcess(cancel=cancel, analyzer=analyzer, memo=memo)
+    items: list[BatchItem] = []
+    sources = [Path(s) for s in sources]
+    for i, src in enumerate(sources):
+        if cancel is not None and cancel.is_set():
+            item = BatchItem(src, "skipped", reason=CANCELLED)
+        else:
+            job = _Job(
+                i + 1,
+                src,
+                tuple(presets),
+                Path(out_dir),
+                options,
+                suggestion_id,
+                use_sidecars,
+                chosen=given.get(src),
+                style=style,
+            )
+            item = _photo_job(job, local, mode="plan")[0]
+        items.append(item)
+        if progress is not None:
+            progress(i + 1, len(sources), item)
+    return BatchResult(tuple(items))
 
 
 def _preflight_names(
@@ -384,9 +478,15 @@ def _close_analyzer(analyzer: FaceAnalyzer) -> None:
         analyzer.close()
 
 
-def _analyze(source: Path) -> Analysis:
-    _loaded, analysis = _analyzer().analyze_path(source)
-    return analysis
+def _analyze(
+    source: Path, analyzer: FaceAnalyzer | None = None, memo: AnalysisMemo | None = None
+) -> Analysis:
+    """``source``'s analysis by ``analyzer`` (else this process's own), kept in ``memo``."""
+
+    def analyze(path: Path) -> Analysis:
+        return (analyzer or _analyzer()).analyze_path(path)[1]
+
+    return memo.get(source, analyze) if memo is not None else analyze(source)
 
 
 def _needs_analysis(job: _Job) -> bool:
@@ -404,22 +504,29 @@ class _AnalysisAhead:
     one process keeps a second core busy. Nothing else changes: the same analyzer analyses the
     same file, and an error comes out where the photo's own analysis would raise it."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self, analyzer: FaceAnalyzer | None = None, memo: AnalysisMemo | None = None
+    ) -> None:
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="headroom-ahead")
         self._pending: dict[Path, Future[Analysis]] = {}
         self._lock = threading.Lock()
+        self._analyzer, self._memo = analyzer, memo
 
     def start(self, job: _Job) -> None:
         if not _needs_analysis(job):
             return
         with self._lock:
             if job.source not in self._pending:
-                self._pending[job.source] = self._pool.submit(_analyze, job.source)
+                self._pending[job.source] = self._pool.submit(
+                    _analyze, job.source, self._analyzer, self._memo
+                )
 
     def analysis(self, source: Path) -> Analysis:
         with self._lock:
             future = self._pending.pop(source, None)
-        return future.result() if future is not None else _analyze(source)
+        if future is not None:
+            return future.result()
+        return _analyze(source, self._analyzer, self._memo)
 
     def close(self) -> None:
         with self._lock:
@@ -430,11 +537,14 @@ class _AnalysisAhead:
 
 
 def _files_reporter(
-    progress: ProgressCallback | None, total: int, cancel: threading.Event | None
+    progress: ProgressCallback | None,
+    total: int,
+    cancel: threading.Event | None,
+    memo: AnalysisMemo | None,
 ) -> _InProcess:
     """Turns each photo's file count into the batch's running count of files."""
     if progress is None:
-        return _InProcess(cancel)
+        return _InProcess(cancel, memo=memo)
     done_before = [0]  # files planned for the photos finished so far
 
     def on_file(done_in_photo: int, message: str) -> None:
@@ -444,12 +554,12 @@ def _files_reporter(
         done_before[0] += len(job.presets)
         progress(done_before[0], total, f"{job.source.name}: {item.status}")
 
-    return _InProcess(cancel, on_file, after_photo)
+    return _InProcess(cancel, on_file, after_photo, memo=memo)
 
 
 def _export_job(job: _Job, local: _InProcess | None = None) -> BatchItem:
     """Plan and write one photo's files. ``local`` is given in-process only (see ``_InProcess``)."""
-    return _photo_job(job, local or _InProcess(), write=True)[0]
+    return _photo_job(job, local or _InProcess(), mode="write")[0]
 
 
 #: One photo rendered by a machine that does not write (a cluster worker): its report, and the
@@ -460,7 +570,7 @@ RenderedJob = tuple[BatchItem, tuple[RenderedFile, ...]]
 def render_job(job: _Job, _local: _InProcess | None = None) -> RenderedJob:
     """``_export_job`` without writing: crops planned and every output encoded in memory (on a
     cluster worker: no cancel or per-file progress inside a photo)."""
-    return _photo_job(job, _InProcess(), write=False)
+    return _photo_job(job, _InProcess(), mode="render")
 
 
 def write_rendered_job(job: _Job, rendered: RenderedJob) -> BatchItem:
@@ -480,9 +590,15 @@ def write_rendered_job(job: _Job, rendered: RenderedJob) -> BatchItem:
     return item
 
 
-def _photo_job(job: _Job, local: _InProcess, *, write: bool) -> RenderedJob:
+#: What ``_photo_job`` does once the crops are planned: write the files, render them in memory
+#: (a cluster worker), or nothing (``check_batch``).
+_Mode = Literal["write", "render", "plan"]
+
+
+def _photo_job(job: _Job, local: _InProcess, *, mode: _Mode) -> RenderedJob:
     files: tuple[RenderedFile, ...] = ()
     saved: CropChoice | None = None
+    write = mode == "write"
     try:
         planned, checks, crop_from, saved = _plan(job, local.analysis)
         crops, unframed = planned.crops, planned.unframed
@@ -490,6 +606,16 @@ def _photo_job(job: _Job, local: _InProcess, *, write: bool) -> RenderedJob:
         if not presets:
             reasons = "; ".join(f"{pid}: {why}" for pid, why in unframed.items())
             return BatchItem(job.source, "skipped", reason=reasons or "nothing to export"), ()
+        if mode == "plan":
+            planned_checks = tuple((p.id, checks.get(p.id, ())) for p in presets)
+            item = BatchItem(
+                job.source,
+                "done",
+                crop_from=crop_from,
+                unframed=tuple(unframed.items()),
+                checks=planned_checks,
+            )
+            return item, ()
         if not write:
             files = tuple(
                 render_photo(job.source, presets, job.out_dir, job.options, crops, index=job.index)
@@ -759,7 +885,8 @@ class _Runner:
             if self._given_analyzer is not None:
                 with _ANALYZER_LOCK:
                     self._previous, _WORKER_ANALYZER = _WORKER_ANALYZER, self._given_analyzer
-            self._local = dataclasses.replace(self._local, ahead=_AnalysisAhead())
+            ahead = _AnalysisAhead(self._local.analyzer, self._local.memo)
+            self._local = dataclasses.replace(self._local, ahead=ahead)
         return self
 
     def __exit__(self, *exc: object) -> None:

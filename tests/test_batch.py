@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from core.batch import BatchItem, run_batch
+from core.batch import AnalysisMemo, BatchItem, ChosenCrop, check_batch, run_batch
 from core.detection import FaceAnalyzer
 from core.errors import ExportError
 from core.framing.plan import CropChoice
 from core.geometry import Box
 from core.presets import load_presets
 from core.sidecar import write_sidecar
+from tests.analyzer_spy import count_analyses
 from tests.export_samples import sha256
 
 REPO = Path(__file__).resolve().parent.parent
@@ -354,11 +355,11 @@ def test_in_process_batch_analyses_the_next_photo_while_this_one_is_written(
     overlapped: list[bool] = []
     threads: dict[str, str] = {}
 
-    def analyse(source: Path) -> object:
+    def analyse(source: Path, *given: object) -> object:  # given: the analyzer and the memo
         threads[source.name] = threading.current_thread().name
         if source == sources[1]:
             overlapped.append(not first_file.is_set() and first_file.wait(timeout=60))
-        return real(source)
+        return real(source, *given)
 
     monkeypatch.setattr(core.batch, "_analyze", analyse)
     ahead = run_batch(
@@ -380,3 +381,56 @@ def test_in_process_batch_analyses_the_next_photo_while_this_one_is_written(
     assert [i.status for i in ahead.items] == ["done", "done", "skipped", "failed"]
     for written in inline.written:
         assert sha256(tmp_path / "ahead" / written.path.name) == sha256(written.path)
+
+
+def test_check_batch_says_what_run_batch_then_does_without_writing_or_analysing_twice(
+    folder: Path, tmp_path: Path, analyzer: FaceAnalyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue #12 item 3: the export dialog checked only the photo on screen. check_batch plans
+    # every photo as run_batch will (a chosen crop, a sidecar crop, the framing engine, a photo
+    # with no face, a corrupt file) and writes nothing; the export then reuses its analyses.
+    sources = sources_in(folder)
+    hopper, astronaut = sources[0], sources[1]
+    presets = [BOOK.require("linkedin-profile"), BOOK.require("linkedin-cover")]
+    tight = CropChoice(box=Box(150.0, 60.0, 220.0, 275.0), aspect=(4, 5))
+    write_sidecar(
+        astronaut, CropChoice(box=Box(150.0, 20.0, 200.0, 250.0), aspect=(4, 5)), (512, 512)
+    )
+    chosen = {hopper: ChosenCrop(tight, (512, 600))}
+    analysed = count_analyses(analyzer, monkeypatch)
+    memo = AnalysisMemo()
+    seen: list[tuple[int, int, str]] = []
+    checked = check_batch(
+        sources,
+        presets,
+        tmp_path / "out",
+        chosen=chosen,
+        analyzer=analyzer,
+        memo=memo,
+        progress=lambda d, t, item: seen.append((d, t, item.source.name)),
+    )
+    assert not (tmp_path / "out").exists()
+    assert [d for d, _t, _n in seen] == [1, 2, 3, 4]
+    analysed_by_check = list(analysed)
+    # The hopper's crop is chosen and no ID preset needs its face: it is not analysed.
+    assert sorted(p.name for p in analysed_by_check) == [
+        "b_astronaut.png",
+        "c_coffee.png",
+        "d_corrupt.jpg",
+    ]
+
+    exported = run_batch(
+        sources, presets, tmp_path / "out", chosen=chosen, analyzer=analyzer, memo=memo
+    )
+    # Only the corrupt file is tried again (a failure is not kept).
+    assert [p.name for p in analysed[len(analysed_by_check) :]] == ["d_corrupt.jpg"]
+    assert [i.status for i in checked.items] == [i.status for i in exported.items]
+    assert [i.reason for i in checked.items] == [i.reason for i in exported.items]
+    assert [i.status for i in checked.items] == ["done", "done", "skipped", "failed"]
+    for before, after in zip(checked.items, exported.items, strict=True):
+        assert before.crop_from == after.crop_from
+        assert before.unframed == after.unframed
+        assert not before.written
+        assert {w.preset: after.checks_of(w) for w in after.written} == dict(before.checks)
+    assert checked.items[1].crop_from == "sidecar"
+    assert checked.items[0].crop_from == "chosen"

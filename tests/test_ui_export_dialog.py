@@ -15,6 +15,7 @@ from core.framing.plan import CropChoice
 from core.geometry import Box
 from core.paths import resource_path
 from core.presets import load_presets
+from tests.analyzer_spy import count_analyses
 from tests.qt_clicks import click_preset_box
 from ui.export_dialog import ExportDialog
 from ui.export_job import ExportRunResult
@@ -305,14 +306,7 @@ def test_photos_without_a_crop_are_framed_with_the_windows_analyzer(
 
         # Any second set of MediaPipe models built from here on would show up in ``built``.
         monkeypatch.setattr(FaceAnalyzer, "__init__", counting_init)
-        calls: list[Path] = []
-        real_analyze = window_analyzer.analyze_path
-
-        def watched(path: Path):  # type: ignore[no-untyped-def]
-            calls.append(Path(path))
-            return real_analyze(path)
-
-        monkeypatch.setattr(window_analyzer, "analyze_path", watched)
+        calls = count_analyses(window_analyzer, monkeypatch)
         dialog = ExportDialog(
             None, runner, presets, [(astronaut, None)], settings, analyzer=lambda: window_analyzer
         )
@@ -444,3 +438,64 @@ def test_id_preset_follows_its_rule_and_the_dialog_shows_each_presets_checks(
         assert listed == [w.message for w in expected[written.preset]]
         assert result.checks[written.path] == expected[written.preset]
     assert "with warnings" in dialog.status_label.text()
+
+
+def test_a_batch_is_checked_per_photo_and_preset_before_writing(
+    qtbot, runner, presets, settings, analyzer, tmp_path: Path, grace_hopper_path: Path,
+    astronaut_path: Path, coffee_path: Path,
+) -> None:  # fmt: skip
+    # Issue #12 item 3: with several photos the dialog listed the checks of the photo on screen
+    # only (or nothing at all when it had no crop), under "Checks of each output". Now each photo
+    # has its row, with what each ticked preset will get, as core will plan it at export.
+    from core.batch import check_batch
+
+    folder = tmp_path / "day"
+    folder.mkdir()
+    hopper, astronaut, coffee = folder / "a.jpg", folder / "b.png", folder / "c.png"
+    for src, dst in (
+        (grace_hopper_path, hopper),
+        (astronaut_path, astronaut),
+        (coffee_path, coffee),
+    ):
+        shutil.copy(src, dst)
+    on_screen = ChosenCrop(
+        CropChoice(box=Box(150.0, 60.0, 220.0, 275.0), aspect=(4, 5)), (512, 600)
+    )
+    sources = [(hopper, on_screen), (astronaut, None), (coffee, None)]
+    dialog = ExportDialog(None, runner, presets, sources, settings, analyzer=lambda: analyzer)
+    qtbot.addWidget(dialog)
+    dialog.set_output_folder(tmp_path / "out")
+    dialog.set_consistent(False)
+    dialog.set_presets(["linkedin-profile", "linkedin-cover"])
+    view = dialog.preset_checks
+    qtbot.waitUntil(lambda: len(view.shown_photos()) == 3, timeout=60000)
+    assert dialog.checks_title.text() == "Checks of each photo's outputs, before writing"
+    chosen = [presets.require("linkedin-profile"), presets.require("linkedin-cover")]
+    expected = check_batch(
+        [hopper, astronaut, coffee], chosen, tmp_path / "out", chosen={hopper: on_screen},
+        analyzer=analyzer,
+    )  # fmt: skip
+    assert list(view.shown_photos().values()) == list(expected.items)
+    assert not (tmp_path / "out").exists()  # checking writes nothing, makes no folder
+    rows = [view.topLevelItem(i) for i in range(view.topLevelItemCount())]
+    assert [r.text(0) for r in rows] == ["a.jpg", "b.png", "c.png"]  # no "Checking…" row left
+    assert rows[2].text(1) == "Not exported" and "no face" in rows[2].child(0).text(0)
+    for row, item in zip(rows[:2], expected.items[:2], strict=True):
+        assert [row.child(c).text(0) for c in range(row.childCount())] == [p.name for p in chosen]
+        unframed = dict(item.unframed)
+        for c, preset in enumerate(chosen):
+            if preset.id in unframed:
+                assert row.child(c).text(1) == "Not exported"
+                shown = row.child(c).child(0).data(0, Qt.ItemDataRole.ToolTipRole)
+                assert unframed[preset.id].endswith(shown)
+            else:
+                found = dict(item.checks)[preset.id]
+                assert row.child(c).childCount() == len(found)
+    _screenshot(dialog, "export_dialog_batch_checks.png")
+
+    # Consistent framing decides the crops across the set at export: the list says so.
+    dialog.set_consistent(True)
+    assert view.shown_photos() == {}
+    assert "together as they are exported" in view.topLevelItem(0).text(1)
+    dialog.set_consistent(False)
+    qtbot.waitUntil(lambda: len(view.shown_photos()) == 3, timeout=60000)

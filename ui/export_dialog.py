@@ -37,14 +37,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.batch import ChosenCrop
+from core.batch import AnalysisMemo, BatchItem, ChosenCrop
 from core.errors import HeadroomError
 from core.export import default_out_dir
-from core.presets import PresetBook
+from core.presets import Preset, PresetBook
 from ui.export_checks import PresetChecksView, add_check_items
 from ui.export_job import (
     ExportJob,
     ExportRunResult,
+    check_export,
     check_output_folder,
     checks_before_export,
     find_clashes,
@@ -98,6 +99,13 @@ class _ProgressRelay(QObject):
     progress = Signal(int, int, str)
 
 
+class _CheckRelay(QObject):
+    """Carries each photo ``check_batch`` has checked to the GUI thread. It has no parent: the
+    checking task keeps it alive, so a dialog closed meanwhile only loses the connection."""
+
+    checked = Signal(int, int, int, object)  # run, done, total, BatchItem
+
+
 class ExportDialog(QDialog):
     """Export ``sources`` (photo + committed crop, or None: its sidecar or core's framing).
 
@@ -135,9 +143,17 @@ class ExportDialog(QDialog):
         self._close_when_done = False
         self._relay = _ProgressRelay(self)
         self._relay.progress.connect(self._on_progress)
+        #: Stops the background check of a batch (presets changed, export started, closed).
+        self._checking: threading.Event | None = None
+        self._check_run = 0  # which check run the rows shown belong to
+        #: The photos' analyses, found by the check and used again by the export.
+        self._analyses = AnalysisMemo()
+        self._check_presets: list[Preset] = []
+        self._built = False  # no check starts while the fields are being filled in
         self._build()
         self._load_settings()
         self._update_example()
+        self._built = True
         self._update_preset_checks()
         self._update_enabled()
 
@@ -186,6 +202,7 @@ class ExportDialog(QDialog):
             "Headroom frames every photo of the batch itself with one shared eye line and head"
             " size, so a team page lines up (crops made by hand are not used then)"
         )
+        self.consistent_box.toggled.connect(lambda _on: self._update_preset_checks())
 
         form = QFormLayout()
         form.addRow("Output folder", folder_row)
@@ -376,20 +393,82 @@ class ExportDialog(QDialog):
         self._update_example()
         self._update_enabled()
 
+    def refresh_checks(self) -> None:
+        """Check again (the window's face detection has loaded)."""
+        if not self._running:
+            self._update_preset_checks()
+
     def _update_preset_checks(self) -> None:
-        """The checks of what each ticked preset will get from the photo on screen (the batch's
-        other photos are framed, and checked, when they are exported)."""
+        """Before writing, the checks of what each ticked preset will get: for one photo, of its
+        crop on screen; for several, per photo, each planned by core as the export will plan it
+        (in the background, photo after photo). With consistent framing the set is framed
+        together at export: its checks come with the result."""
+        self._stop_checking()
+        if not self._built:
+            return
         presets = [p for p in map(self._presets.get, self.picker.checked_ids()) if p is not None]
-        crop = next((c for _p, c in self._sources if c is not None), None)
+        view = self.preset_checks
+        several = len(self._sources) > 1
+        self.checks_title.setText(
+            "Checks of each photo's outputs, before writing"
+            if several
+            else "Checks of each output, before writing"
+        )
+        crop = self._sources[0][1] if len(self._sources) == 1 else None
+        analyzer = self._analyzer_of() if self._analyzer_of is not None else None
         if not presets:
-            self.preset_checks.show_note("Choose a preset to see its checks.")
-        elif crop is None:
-            self.preset_checks.show_note("Each photo is framed and checked as it is exported.")
-        else:
+            view.show_note("Choose a preset to see its checks.")
+        elif crop is not None:
             try:
-                self.preset_checks.show_checks(presets, checks_before_export(crop, presets))
+                view.show_checks(presets, checks_before_export(crop, presets))
             except HeadroomError as exc:
-                self.preset_checks.show_note(f"Checks unavailable: {exc}")
+                view.show_note(f"Checks unavailable: {exc}")
+        elif several and self.consistent_box.isChecked():
+            view.show_note(
+                "Consistent framing frames the photos together as they are exported: each "
+                "file's checks are listed with the result."
+            )
+        elif self._analyzer_of is not None and analyzer is None:
+            view.show_note("The photos are checked once face detection has loaded.")
+        elif self._sources:
+            self._start_checking(presets, analyzer)
+
+    def _start_checking(self, presets: list[Preset], analyzer: FaceAnalyzer | None) -> None:
+        cancel = self._checking = threading.Event()
+        self._check_run += 1
+        run = self._check_run
+        relay = self._check_relay = _CheckRelay()
+        relay.checked.connect(self._on_photo_checked)
+        self._check_presets = presets
+        # The job the Export button would start now (its folder need not exist yet).
+        job = self._job(False, self.output_folder() or default_out_dir(self._sources[0][0]))
+        book, memo = self._presets, self._analyses
+
+        def report(done: int, total: int, item: BatchItem) -> None:
+            if not cancel.is_set():
+                relay.checked.emit(run, done, total, item)
+
+        self.preset_checks.start_photos(len(self._sources))
+        self._runner.submit(
+            lambda: check_export(job, book, cancel, report, analyzer=analyzer, memo=memo),
+            lambda _result: None,  # each photo came through the relay
+            lambda exc: self.preset_checks.show_note(f"Checks unavailable: {describe_error(exc)}"),
+            key="export-checks",
+        )
+
+    def _on_photo_checked(self, run: int, done: int, total: int, item: BatchItem) -> None:
+        if run == self._check_run and self._checking is not None:
+            self.preset_checks.add_photo(self._check_presets, item, done, total)
+
+    def _stop_checking(self, note: str | None = None) -> None:
+        """Stop the background check between photos and drop what it still delivers; ``note``
+        says why on the list (else it is about to be replaced)."""
+        if self._checking is not None:
+            self._checking.set()
+            self._checking = None
+            self._runner.cancel("export-checks")
+            if note is not None:
+                self.preset_checks.stop_photos(note)
 
     def _update_example(self) -> None:
         ids = self.picker.checked_ids()
@@ -450,8 +529,8 @@ class ExportDialog(QDialog):
         if chosen:
             self.folder_edit.setText(chosen)
 
-    def _job(self, overwrite: bool) -> ExportJob:
-        folder = self.output_folder()
+    def _job(self, overwrite: bool, folder: Path | None = None) -> ExportJob:
+        folder = folder or self.output_folder()
         assert folder is not None
         return ExportJob(
             sources=tuple(self._sources),
@@ -519,12 +598,15 @@ class ExportDialog(QDialog):
         return answer == QMessageBox.StandardButton.Yes
 
     def _begin(self, job: ExportJob) -> None:
+        # The export's own checks come with the result.
+        self._stop_checking("Not checked further: the export started.")
         self._running = True
         self._cancel = threading.Event()
         cancel = self._cancel
         relay = self._relay
         presets = self._presets
         analyzer = self._analyzer_of() if self._analyzer_of is not None else None
+        memo = self._analyses
         self.results_tree.clear()
         self.results_tree.hide()
         self.picker.show_every_group()  # the choice is being made again: all of it on view
@@ -534,7 +616,9 @@ class ExportDialog(QDialog):
         self.status_label.setText("Exporting…")
         self._update_enabled()
         self._runner.submit(
-            lambda: run_export(job, presets, cancel, relay.progress.emit, analyzer=analyzer),
+            lambda: run_export(
+                job, presets, cancel, relay.progress.emit, analyzer=analyzer, memo=memo
+            ),
             self._on_done,
             self._on_failed,
         )
@@ -655,6 +739,10 @@ class ExportDialog(QDialog):
         folder = self.output_folder()
         if folder is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def done(self, result: int) -> None:
+        self._stop_checking()
+        super().done(result)
 
     def reject(self) -> None:
         if self._running:

@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.batch import ChosenCrop, run_batch
+from core.batch import (
+    AnalysisMemo,
+    BatchProgress,
+    BatchResult,
+    ChosenCrop,
+    check_batch,
+    run_batch,
+)
 from core.export import (
     ExportOptions,
     WrittenFile,
@@ -112,6 +119,7 @@ def run_export(
     progress: Progress | None = None,
     *,
     analyzer: FaceAnalyzer | None = None,
+    memo: AnalysisMemo | None = None,
 ) -> ExportRunResult:
     """Export every source of ``job`` (worker thread) with core's batch loop: a photo with a
     chosen crop gets it re-fitted to each preset, the others their sidecar crop or core's framing.
@@ -129,6 +137,7 @@ def run_export(
         chosen={source: crop for source, crop in job.sources if crop is not None},
         file_progress=progress,
         write_xmp=job.write_xmp,
+        memo=memo,
     )
     return ExportRunResult(
         written=tuple(result.written),
@@ -138,6 +147,31 @@ def run_export(
         cancelled=result.cancelled,
         xmp=tuple((i.source, i.xmp) for i in result.items if i.xmp is not None),
         checks={w.path: i.checks_of(w) for i in result.items for w in i.written},
+    )
+
+
+def check_export(
+    job: ExportJob,
+    book: PresetBook,
+    cancel: threading.Event,
+    progress: BatchProgress | None = None,
+    *,
+    analyzer: FaceAnalyzer | None = None,
+    memo: AnalysisMemo | None = None,
+) -> BatchResult:
+    """What ``run_export`` of ``job`` would make of each photo, before anything is written: core's
+    ``check_batch`` (per photo, each preset's checks, or why it will not be exported). Give
+    ``run_export`` the same ``memo`` and it analyses no photo again."""
+    return check_batch(
+        [source for source, _crop in job.sources],
+        job_presets(job, book),
+        job.out_dir,
+        job.options(),
+        chosen={source: crop for source, crop in job.sources if crop is not None},
+        analyzer=analyzer,
+        cancel=cancel,
+        progress=progress,
+        memo=memo,
     )
 
 
@@ -153,6 +187,7 @@ def checks_before_export(
 __all__ = [
     "ExportJob",
     "ExportRunResult",
+    "check_export",
     "check_output_folder",
     "checks_before_export",
     "find_clashes",

@@ -54,6 +54,7 @@ class ExportWiring(WindowPart):
         dialog.set_presets(window.preview.selected_presets())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.exportFinished.connect(self._on_finished)
+        window.modelsReady.connect(dialog.refresh_checks)
         self.dialog = dialog
         dialog.destroyed.connect(lambda *_: setattr(self, "dialog", None))
         dialog.show()
