@@ -66,6 +66,7 @@ def test_a_group_members_headshot_is_zoomed_to_and_a_group_crop_shows_the_whole_
     )
     assert view.contains(crop)
     assert crop.center().x() == pytest.approx(view.center().x(), abs=3)
+    assert "zoomed to the crop (0: whole photo)" in window.status.text()
 
     # A group crop, picked by its number key on the group tab, is shown whole again.
     window.suggestions.set_current_genre("group")

@@ -106,8 +106,10 @@ class PhotoCanvas(QGraphicsView):
         self._fit_mode = True
         self._drawn_angle = 0.0
         self._photo_drawn_rough = False  # the cached photo was drawn fast during a live rotation
-        #: The suggestion whose crop was last put in view (see _frame_applied_crop).
+        #: The suggestion whose crop was last put in view (see _frame_applied_crop), and the one
+        #: that was zoomed to for being small.
         self._framed_suggestion: str | None = None
+        self._zoomed_suggestion: str | None = None
         #: The guide labels written by the last paint (what the photographer can read).
         self.guide_labels: list[str] = []
         self.destroyed.connect(self._forget_session_callbacks)
@@ -286,13 +288,19 @@ class PhotoCanvas(QGraphicsView):
         self.viewport().update()
         self.cropFinished.emit()
 
+    def zoomed_to_suggestion(self, suggestion_id: str) -> bool:
+        """Whether applying ``suggestion_id`` zoomed the view to its (small) crop."""
+        return suggestion_id == self._zoomed_suggestion
+
     def _frame_applied_crop(self, box: Box) -> None:
         """A crop that would be small at fit zoom fills the view (as Z); one not wholly on
         screen brings back the whole photo; otherwise the view stays as the user left it."""
         if self._original_size is None:
             return
+        self._zoomed_suggestion = None
         if min(box.w, box.h) * self._fit_scale() < crop_overlay.SMALL_CROP_PX:
             self.zoom_to_crop()
+            self._zoomed_suggestion = self._framed_suggestion
             return
         crop = self.crop_rect_in_view()
         if crop is not None and not QRectF(self.viewport().rect()).contains(crop):

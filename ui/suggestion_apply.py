@@ -52,7 +52,10 @@ class SuggestionApply(WindowPart):
             window.guides.show_id_bands(suggestion.framing)
         if suggestion.subject is not None and self.result is not None:
             window.canvas.set_faces(self.result.analysis.faces, suggestion.subject)
-        window.status.say(f"Applied {suggestion.genre} · {suggestion.label}")
+        zoomed = window.canvas.zoomed_to_suggestion(suggestion.id)
+        # Say why the view moved: a small crop is zoomed to, and how to see the whole photo.
+        hint = " · zoomed to the crop (0: whole photo)" if zoomed else ""
+        window.status.say(f"Applied {suggestion.genre} · {suggestion.label}{hint}")
 
     def apply_from_compare(self, suggestion: Suggestion) -> None:
         self.apply(suggestion)
