@@ -69,6 +69,29 @@ def test_logo_on_press_wall_is_not_the_subject(
     assert s.box.left < subject.center_x < s.box.right
 
 
+@pytest.mark.parametrize("artwork", ["ipadapter_vermeer.jpg", "ipadapter_statue.png"])
+def test_a_painting_or_statue_beside_a_person_is_not_the_subject(
+    analyzer: FaceAnalyzer, tmp_path: Path, artwork: str
+) -> None:
+    # A painted face (Vermeer) or a marble bust hung beside a man on a press wall, its face as
+    # large as his: the segmenter calls it half to two-thirds person, so it stays, ranked after
+    # the man.
+    with Image.open(shared_photo("dev/facenet_shea_whigham_1.jpg")) as im:
+        photo = im.convert("RGB")
+    with Image.open(shared_photo(f"dev/{artwork}")) as im:
+        art = im.convert("RGB").resize((im.width * 3, im.height * 3))
+    wall = Image.new("RGB", (photo.width + art.width + 40, photo.height), (128, 128, 128))
+    wall.paste(photo, (0, 0))
+    wall.paste(art, (photo.width + 20, 60))
+    path = tmp_path / "wall.jpg"
+    wall.save(path, quality=92)
+    analysis = analyse(analyzer, path)
+    assert len(analysis.faces) == 2  # the artwork's face is found: the ranking decides
+    assert analysis.faces[0].center_x < photo.width  # the man
+    s = suggestion_for(analysis, genre="headshot", framing="standard", aspect=(4, 5))
+    assert s.box.right <= photo.width + 20
+
+
 def test_old_press_print_keeps_its_faces_when_the_mask_sees_nobody(analyzer: FaceAnalyzer) -> None:
     # The segmenter finds no person in the black-and-white Solvay print: the mask says nothing
     # there, so no face may be dropped for lack of it.
