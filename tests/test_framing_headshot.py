@@ -185,3 +185,19 @@ def test_headshot_made_tighter_at_the_side_keeps_its_headroom() -> None:
     headroom = (f.crown_y - s.box.top) / s.box.h
     assert headroom >= 0.08
     assert 0.30 <= eye_from_top(s.box, f.eye_line_y) <= 0.42
+
+
+def test_photo_ending_at_the_neck_says_no_crop_shows_the_shoulders() -> None:
+    # A face filling the frame: the photo's bottom edge is 0.29 head heights under the chin (the
+    # neck). Every headshot ends there; none can show shoulders, and none said so (the body
+    # "ended" at the photo's edge, so nothing counted as cut): u2net_img_1585/1588, newmayor.
+    a = make_analysis(1000, 1000, make_face(500, 450, 700))
+    for variant in ("tight", "standard", "loose"):
+        s = suggestion_for(a, genre="headshot", framing=variant, aspect=(4, 5))
+        assert s.box.bottom == pytest.approx(1000, abs=1)
+        necks = [w for w in s.warnings if w.code == "cut-at-neck"]
+        assert necks and "photo ends at the neck" in necks[0].message, variant
+    # With room under the chin the headshot shows the shoulders and says nothing of the kind.
+    roomy = make_analysis(1000, 2000, make_face(500, 450, 700))
+    s = suggestion_for(roomy, genre="headshot", framing="tight", aspect=(4, 5))
+    assert "cut-at-neck" not in {w.code for w in s.warnings}

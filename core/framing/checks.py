@@ -181,14 +181,28 @@ def _joint_checks(
     analysis: Analysis, ff: FramedFace, box: Box, rules: FramingRules
 ) -> list[CheckWarning]:
     hh = ff.head_height
-    if box.bottom >= body_end_y(analysis, ff.index, rules.portrait.body_band_h) - 0.5:
-        return []  # the whole visible body is inside: nothing is cut
     at = ff.in_h(box.bottom)
     tol = rules.joints.tolerance_h
     joints = dict(rules.joints.joints)
     neck = joints.get("neck")
     chin_h = (ff.chin_y - ff.crown_y) / hh
-    if neck is not None and chin_h - 1e-9 <= at <= neck + tol:
+    at_neck = neck is not None and chin_h - 1e-9 <= at <= neck + tol
+    end = body_end_y(analysis, ff.index, rules.portrait.body_band_h)
+    if box.bottom >= end - 0.5:
+        # The whole visible body is inside: the crop cuts nothing. But when the photo itself
+        # ends at the neck (a face filling the frame), no crop shows shoulders, and the
+        # photographer should know before sending out a floating head.
+        if at_neck and end >= analysis.height - 0.5:
+            return [
+                CheckWarning(
+                    CUT_AT_NECK,
+                    f"the photo ends at the neck ({at:.2f} H under the crown): "
+                    "no crop of it shows the shoulders",
+                    "warning",
+                )
+            ]
+        return []
+    if at_neck:
         return [
             CheckWarning(
                 CUT_AT_NECK,
