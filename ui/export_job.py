@@ -58,6 +58,13 @@ class ExportJob:
     write_xmp: bool = False  # each photo's crop into its XMP sidecar for Lightroom
     tiff_colour: str = "srgb"  # colour space of 16-bit TIFF outputs
 
+    def photos(self) -> list[Path]:
+        return [source for source, _crop in self.sources]
+
+    def chosen_crops(self) -> dict[Path, ChosenCrop]:
+        """The photos given a crop (the one on screen): the others get theirs from core."""
+        return {source: crop for source, crop in self.sources if crop is not None}
+
     def options(self) -> ExportOptions:
         return ExportOptions(
             format=self.format,
@@ -107,7 +114,7 @@ def check_output_folder(folder: Path) -> Path:
 def find_clashes(job: ExportJob, book: PresetBook) -> list[Path]:
     """Existing files the job would replace. ExportError when two outputs of the job itself would
     get the same name (a template without {stem}/{index} in a batch)."""
-    sources = [source for source, _crop in job.sources]
+    sources = job.photos()
     planned = plan_batch_outputs(sources, job_presets(job, book), job.out_dir, job.options())
     return [path for path in planned if path.exists()]
 
@@ -127,14 +134,14 @@ def run_export(
     export. With ``consistent`` (a batch), core frames every photo itself with one shared framing
     so the set lines up; hand-made crops are not used then."""
     result = run_batch(
-        [source for source, _crop in job.sources],
+        job.photos(),
         job_presets(job, book),
         job.out_dir,
         job.options(),
         consistent=job.consistent and len(job.sources) > 1,
         cancel=cancel,
         analyzer=analyzer,
-        chosen={source: crop for source, crop in job.sources if crop is not None},
+        chosen=job.chosen_crops(),
         file_progress=progress,
         write_xmp=job.write_xmp,
         memo=memo,
@@ -163,11 +170,11 @@ def check_export(
     ``check_batch`` (per photo, each preset's checks, or why it will not be exported). Give
     ``run_export`` the same ``memo`` and it analyses no photo again."""
     return check_batch(
-        [source for source, _crop in job.sources],
+        job.photos(),
         job_presets(job, book),
         job.out_dir,
         job.options(),
-        chosen={source: crop for source, crop in job.sources if crop is not None},
+        chosen=job.chosen_crops(),
         analyzer=analyzer,
         cancel=cancel,
         progress=progress,

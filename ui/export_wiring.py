@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 
 from core.batch import ChosenCrop
 from ui.export_dialog import ExportDialog
+from ui.export_job import ExportRunResult
 from ui.window_part import WindowPart
 
 if TYPE_CHECKING:
@@ -60,9 +61,6 @@ class ExportWiring(WindowPart):
         dialog.show()
         return dialog
 
-    def _on_finished(self, result: object) -> None:
-        written = getattr(result, "written", None)
-        if written is not None:
-            self._window.status.say(
-                f"Exported {len(written)} file{'s' if len(written) != 1 else ''}"
-            )
+    def _on_finished(self, result: ExportRunResult) -> None:
+        n = len(result.written)
+        self._window.status.say(f"Exported {n} file{'s' if n != 1 else ''}")
