@@ -302,6 +302,8 @@ class MainWindow(QMainWindow):
         self.suggestions.set_suggestions(result.suggestions, result.checks)
         if shown.saved is None and not session.can_undo:
             self.suggestion_apply.start_at_first(session, result)
+        # A new photo's suggestions: the tab of the crop it opened on, not the last photo's tab.
+        self.suggestion_apply.show_tab_of_crop(shown.saved.genre if shown.saved else None)
         if self.awaiting_first_crop():
             self.attach_session(session)
         self.suggestions.set_active(session.state.suggestion_id)

@@ -15,6 +15,7 @@ from core.geometry import Box
 from core.suggestion import CheckWarning, Suggestion
 from ui.photo_jobs import PhotoAnalysis, suggest_for, suggestion_checks
 from ui.photo_loading import FOREGROUND
+from ui.suggestions_panel import GENRES
 from ui.window_part import WindowPart
 
 if TYPE_CHECKING:
@@ -72,10 +73,27 @@ class SuggestionApply(WindowPart):
             session.start_at(first)
         finally:
             self.auto_applying = False
-        if first.genre == "group":
-            # A group photo opens on the group: show where that crop came from (other photos
-            # leave the tab the photographer chose).
-            self._window.suggestions.set_current_genre("group")
+
+    def show_tab_of_crop(self, saved_genre: str | None = None) -> None:
+        """The suggestions panel shows the tab of the crop on screen: the genre of the suggestion
+        it is (suggestion 1 when the photo opened without a saved crop), else ``saved_genre`` (its
+        saved crop's), else the genre of suggestion 1; never a tab with no suggestions while
+        another has some. The tab the previous photo was left on means nothing for this one."""
+        result, panel = self.result, self._window.suggestions
+        session = self._window.session()
+        if result is None or session is None:
+            return
+        crop_id = session.state.suggestion_id
+        first = first_suggestion(result.analysis, result.suggestions)
+        candidates = (
+            next((s.genre for s in result.suggestions if s.id == crop_id), None),
+            saved_genre,
+            first.genre if first is not None else None,
+            *(genre for genre, _ in GENRES),
+        )
+        genre = next((g for g in candidates if g is not None and panel.suggestions(g)), None)
+        if genre is not None:
+            panel.set_current_genre(genre)
 
     def reset_crop(self) -> None:
         """R / right-click: back to the suggestion applied last (else the first suggestion, else
@@ -115,6 +133,9 @@ class SuggestionApply(WindowPart):
             return
         self.result = result
         window.suggestions.set_suggestions(result.suggestions, result.checks)
+        if not window.suggestions.suggestions(window.suggestions.current_genre()):
+            # The tab the photographer is on stays, unless this subject has nothing in it.
+            self.show_tab_of_crop()
         session = window.session()
         if session is not None:
             window.suggestions.set_active(session.state.suggestion_id)
