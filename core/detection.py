@@ -33,7 +33,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -42,7 +42,14 @@ import numpy as np
 import numpy.typing as npt
 
 from core.errors import ModelUnavailableError
-from core.face_rank import rank_faces
+from core.face_rank import (
+    SECOND_LOOK_CROP,
+    SECOND_LOOK_FACES,
+    SECOND_LOOK_FULL,
+    SECOND_LOOK_SHORT,
+    confirmed_first,
+    rank_faces,
+)
 from core.faces import Analysis, Face, FaceKeypoints, PersonMask
 from core.geometry import Box, Point
 from core.head_geometry import head_geometry
@@ -479,8 +486,36 @@ class FaceAnalyzer:
             for det, roll in zip(detections, rolls, strict=True)
         ]
         # Subject order (a person, sharp, frontal, large), not box area: see core.face_rank.
-        ranked = rank_faces(faces, confidence, scale, rgb, scale)
-        return Analysis(photo.path, photo.width, photo.height, ranked, mask, lines)
+        ranked = list(rank_faces(faces, confidence, scale, rgb, scale))
+        with self._lock:
+            for i, face in enumerate(ranked[:SECOND_LOOK_FACES]):
+                if not self._found_again(rgb, face.box.scaled(1.0 / scale)):
+                    ranked[i] = replace(face, confirmed=False)
+        return Analysis(photo.path, photo.width, photo.height, confirmed_first(ranked), mask, lines)
+
+    def _found_again(self, rgb: RGB, box: Box) -> bool:
+        """The second look at a likely subject (``box`` in analysis px): both models, upright and
+        mirrored, on a crop where the face fills about a third of the model input."""
+        height, width = rgb.shape[:2]
+        side = max(box.w, box.h) * SECOND_LOOK_CROP
+        x0, y0 = max(0, int(box.cx - side / 2)), max(0, int(box.cy - side / 2))
+        x1, y1 = min(width, int(box.cx + side / 2)), min(height, int(box.cy + side / 2))
+        crop = np.ascontiguousarray(rgb[y0:y1, x0:x1])
+        if crop.size == 0:
+            return False
+        cx, cy = box.cx - x0, box.cy - y0
+        for mirrored in (False, True):
+            image = np.ascontiguousarray(crop[:, ::-1]) if mirrored else crop
+            for detector, needed in (
+                (self._short[0], SECOND_LOOK_SHORT),
+                (self._full, SECOND_LOOK_FULL),
+            ):
+                self.detector_calls += 1
+                for det in _run_detector(detector, image, (0, 0), needed, "second-look"):
+                    x = crop.shape[1] - det.box.cx if mirrored else det.box.cx
+                    if abs(x - cx) < box.w / 2 and abs(det.box.cy - cy) < box.h / 2:
+                        return True
+        return False
 
     def _parallel(
         self,

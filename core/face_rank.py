@@ -12,7 +12,11 @@ person, in focus, facing the camera, and usually the biggest of those. So:
 - **keypoints**: eyes above the nose above the mouth along the face's own axis; a box whose
   keypoints do not make a face is ranked after every plausible one;
 - **size, sharpness, frontality**: multiplied into one score; a turned or blurred face needs to
-  be clearly bigger than a frontal, sharp one to come first.
+  be clearly bigger than a frontal, sharp one to come first;
+- **a second look**: the first faces of that order are looked for again (``core.detection``);
+  one not found again (a clock's dial, a cap seen from behind: the mask covers both) is marked
+  unconfirmed and goes after every confirmed face (``confirmed_first``); the framer warns when
+  an unconfirmed face is still the subject.
 
 Pure functions on numpy arrays; the numbers are in resources/faces.toml with the reasons.
 """
@@ -37,15 +41,15 @@ else:  # pragma: no cover - exercised only on 3.10
     import tomli as tomllib
 
 
-def _numbers() -> dict[str, Any]:
-    """This module's numbers: the ``[ranking]`` table of ``resources/faces.toml`` (the reasons
-    and measurements are written beside them there)."""
+def _numbers(table: str) -> dict[str, Any]:
+    """One table of ``resources/faces.toml`` (the reasons and measurements are written beside
+    the numbers there)."""
     with resource_path("faces.toml").open("rb") as fh:
-        table: dict[str, Any] = tomllib.load(fh)["ranking"]
-    return table
+        numbers: dict[str, Any] = tomllib.load(fh)[table]
+    return numbers
 
 
-_N = _numbers()
+_N = _numbers("ranking")
 #: The mask "works" on a photo when some face's centre is at least this much person ...
 MASK_INFORMATIVE_SUPPORT = float(_N["mask_informative_support"])
 #: ... and then a face whose centre is less than this much person has nobody behind it.
@@ -63,6 +67,15 @@ BLUR_PENALTY = float(_N["blur_penalty"])
 SHARPNESS_SIDE = int(_N["sharpness_side"])
 #: Keypoint plausibility tolerance, in eye-to-mouth distances along the face's axis.
 KEYPOINT_SLACK = float(_N["keypoint_slack"])
+
+_S = _numbers("second_look")
+#: Second look (``core.detection``): a crop this many face boxes wide around each of the first
+#: SECOND_LOOK_FACES faces; confirmed when the short-range model finds it again at
+#: SECOND_LOOK_SHORT or the full-range one at SECOND_LOOK_FULL (upright or mirrored).
+SECOND_LOOK_CROP = float(_S["crop_boxes"])
+SECOND_LOOK_SHORT = float(_S["min_short_score"])
+SECOND_LOOK_FULL = float(_S["min_full_score"])
+SECOND_LOOK_FACES = int(_S["faces"])
 
 
 def person_support(face: Face, confidence: npt.NDArray[np.float32], scale: float) -> float:
@@ -160,3 +173,8 @@ def rank_faces(
 
     order = sorted(range(len(supported)), key=score, reverse=True)
     return tuple(supported[i] for i in order)
+
+
+def confirmed_first(faces: Sequence[Face]) -> tuple[Face, ...]:
+    """``faces`` in their order, those a second look did not confirm moved after the rest."""
+    return tuple(f for f in faces if f.confirmed) + tuple(f for f in faces if not f.confirmed)

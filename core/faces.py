@@ -55,6 +55,9 @@ class Face:
     crown_source: str  # "mask", "geometry", or "edge" (the head runs off the photo's top)
     #: Share of the face's centre the person mask covers (core.face_rank); 1.0 when not measured.
     person_support: float = 1.0
+    #: False when a second look (both BlazeFace models, upright and mirrored, on a crop around
+    #: the box) did not find the face again: likely not a face (core.face_rank.second_look).
+    confirmed: bool = True
 
     @property
     def eye_center(self) -> Point:

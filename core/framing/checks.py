@@ -22,6 +22,8 @@ CUT_AT_NECK = "cut-at-neck"
 CUT_AT_JOINT = "cut-at-joint"
 CUT_THROUGH_HANDS = "cut-through-hands"
 NOT_FACING_CAMERA = "not-facing-camera"
+# The subject's face was not found again by a second look (core.face_rank): likely not a face.
+UNSURE_FACE = "unsure-face"
 SEVERAL_FACES = "several-faces"
 OFF_CENTRE = "off-centre"
 EYES_OUTSIDE_BAND = "eyes-outside-band"
@@ -81,6 +83,14 @@ def subject_checks(
 ) -> list[CheckWarning]:
     """Checks about the subject's head and body in ``box`` (same frame as ``ff``)."""
     out: list[CheckWarning] = []
+    if not analysis.faces[ff.index].confirmed:
+        out.append(
+            CheckWarning(
+                UNSURE_FACE,
+                "a second look did not find this face again: it may not be a person's face",
+                "problem",
+            )
+        )
     hh = ff.head_height
     tol = rules.checks.cut_tolerance_h * hh
     others = _faces_in(analysis, box, ff.angle_deg, rules.checks.other_face_overlap, skip=ff.index)
