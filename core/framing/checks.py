@@ -3,8 +3,11 @@ and the GUI's icons key on them."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from core.faces import Analysis
 from core.framing.neighbours import cut_heads, neighbour_heads
@@ -196,9 +199,14 @@ def _joint_checks(
     joints = dict(rules.joints.joints)
     neck = joints.get("neck")
     chin_h = (ff.chin_y - ff.crown_y) / hh
-    at_neck = neck is not None and chin_h - 1e-9 <= at <= neck + tol
+    at_neck = (
+        neck is not None
+        and chin_h - 1e-9 <= at <= neck + tol
+        and _shoulders_shown_h(analysis, ff, box, rules) < rules.joints.neck_shoulders_shown_h
+    )
     end = body_end_y(analysis, ff.index, rules.portrait.body_band_h)
-    if box.bottom >= end - 0.5:
+    # Whole-pixel snapping can leave the edge a pixel short of the photo's bottom row.
+    if box.bottom >= end - 1.0:
         # The whole visible body is inside: the crop cuts nothing. But when the photo itself
         # ends at the neck (a face filling the frame), no crop shows shoulders, and the
         # photographer should know before sending out a floating head.
@@ -229,6 +237,33 @@ def _joint_checks(
                 )
             ]
     return []
+
+
+def _shoulders_shown_h(analysis: Analysis, ff: FramedFace, box: Box, rules: FramingRules) -> float:
+    """Head heights, above ``box``'s bottom edge and under the chin, over which the person mask
+    spans ``neck_shoulders_width`` face-box widths across the crop: the shoulders in the frame
+    (0 without a mask). The mask is upright; in a slightly rotated frame it moves with the eyes,
+    as in ``core.framing.portrait.arms_zone``."""
+    mask = analysis.person_mask
+    hh = ff.head_height
+    if mask is None or hh <= 0:
+        return 0.0
+    face = analysis.faces[ff.index]
+    dx, dy = ff.eye.x - face.eye_center.x, ff.eye.y - face.eye_center.y
+    rows_n, cols_n = mask.binary.shape
+    c0 = max(0, int((box.left - dx) / mask.scale))
+    c1 = min(cols_n, math.ceil((box.right - dx) / mask.scale))
+    r0 = max(0, int((ff.chin_y - dy) / mask.scale))
+    r1 = min(rows_n, math.ceil((box.bottom - dy) / mask.scale))
+    if c1 <= c0 or r1 <= r0:
+        return 0.0
+    band = mask.binary[r0:r1, c0:c1]
+    wide = rules.joints.neck_shoulders_width * face.box.w / mask.scale
+    for i, row in enumerate(band):
+        cols = np.flatnonzero(row)
+        if cols.size and cols[-1] - cols[0] + 1 >= wide:
+            return max(0.0, (box.bottom - dy - (r0 + i) * mask.scale) / hh)
+    return 0.0
 
 
 def _faces_in(

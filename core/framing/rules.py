@@ -99,6 +99,10 @@ class PortraitRules:
 class JointRules:
     tolerance_h: float
     joints: tuple[tuple[str, float], ...]  # (name, head heights from the crown), neck first
+    #: Not "at the neck" when the person mask spans this many face widths across the crop ...
+    neck_shoulders_width: float = 1.3
+    #: ... over at least this many head heights above the bottom edge (shoulders in the frame).
+    neck_shoulders_shown_h: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -323,6 +327,7 @@ def parse_framing_rules(data: Mapping[str, Any], source: Path) -> FramingRules:
         environmental_score=r.number(env, "score", 0.0, 1.0),
     )
     jt = r.table(data, "joints")
+    neck = r.table(data, "neck")
     joints = JointRules(
         tolerance_h=r.number(jt, "tolerance_h", 0.0, 1.0),
         joints=tuple(
@@ -331,6 +336,8 @@ def parse_framing_rules(data: Mapping[str, Any], source: Path) -> FramingRules:
                 key=lambda j: j[1],
             )
         ),
+        neck_shoulders_width=r.number(neck, "shoulders_width", 0.5, 5.0),
+        neck_shoulders_shown_h=r.number(neck, "shoulders_shown_h", 0.0, 2.0),
     )
     gt = r.table(data, "group")
     group = GroupRules(
