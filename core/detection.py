@@ -43,10 +43,12 @@ import numpy.typing as npt
 
 from core.errors import ModelUnavailableError
 from core.face_rank import (
+    MIN_PERSON_SUPPORT,
     SECOND_LOOK_CROP,
     SECOND_LOOK_FACES,
     SECOND_LOOK_FULL,
     SECOND_LOOK_SHORT,
+    box_support,
     confirmed_first,
     rank_faces,
 )
@@ -55,6 +57,7 @@ from core.geometry import Box, Point
 from core.head_geometry import head_geometry
 from core.head_geometry import roll_deg as eye_roll_deg
 from core.models.check import close_task
+from core.person_head import head_square
 from core.scene_lines import SceneLines, measure_scene_lines
 
 if TYPE_CHECKING:
@@ -480,6 +483,10 @@ class FaceAnalyzer:
             confidence, lines = (
                 pending.result() if pending is not None else self._segment_and_lines(rgb)
             )
+            # A person the segmenter sees whom no face pass found (a hand across the face).
+            extra = self._faceless_person_faces(rgb, confidence, detections)
+            detections += extra
+            rolls += [None] * len(extra)
         mask = PersonMask(confidence, scale)
         faces = [
             self._face(det, scale, confidence, roll)
@@ -492,6 +499,37 @@ class FaceAnalyzer:
                 if not self._found_again(rgb, face.box.scaled(1.0 / scale)):
                     ranked[i] = replace(face, confirmed=False)
         return Analysis(photo.path, photo.width, photo.height, confirmed_first(ranked), mask, lines)
+
+    def _faceless_person_faces(
+        self, rgb: RGB, confidence: npt.NDArray[np.float32], detections: list[RawDetection]
+    ) -> list[RawDetection]:
+        """Faces found by one more look at the head of a person that has no face on them
+        (``core.person_head``): both models on a square around the head, where the face fills
+        far more of the model input, each find re-detected like every unsure face."""
+        if any(box_support(d.box, confidence, 1.0) >= MIN_PERSON_SUPPORT for d in detections):
+            return []
+        square = head_square(PersonMask(confidence, 1.0).binary)
+        if square is None:
+            return []
+        left, top, side = square
+        height, width = rgb.shape[:2]
+        x0, y0 = max(0, left), max(0, top)
+        x1, y1 = min(width, left + side), min(height, top + side)
+        if min(x1 - x0, y1 - y0) < 16:
+            return []
+        crop = np.ascontiguousarray(rgb[y0:y1, x0:x1])
+        found = [
+            det
+            for detector in (self._short[0], self._full)
+            for det in _run_detector(detector, crop, (x0, y0), self.min_score, "person-head")
+        ]
+        self.detector_calls += 2
+        candidates = [
+            det
+            for det in merge_detections(found)
+            if box_support(det.box, confidence, 1.0) >= MIN_PERSON_SUPPORT
+        ]
+        return self._confirmed(rgb, candidates) if candidates else []
 
     def _found_again(self, rgb: RGB, box: Box) -> bool:
         """The second look at a likely subject (``box`` in analysis px): both models, upright and

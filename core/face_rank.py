@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from core.faces import Face
+from core.geometry import Box
 from core.paths import resource_path
 
 if sys.version_info >= (3, 11):
@@ -81,7 +82,12 @@ SECOND_LOOK_FACES = int(_S["faces"])
 def person_support(face: Face, confidence: npt.NDArray[np.float32], scale: float) -> float:
     """Mean person confidence over the centre of ``face``'s box (``confidence`` at ``scale``
     original px per mask px)."""
-    b = face.box
+    return box_support(face.box, confidence, scale)
+
+
+def box_support(b: Box, confidence: npt.NDArray[np.float32], scale: float) -> float:
+    """Mean person confidence over the centre of the face box ``b`` (``confidence`` at ``scale``
+    px of ``b`` per mask px)."""
     h, w = confidence.shape[:2]
     x0 = max(0, int((b.left + SUPPORT_INSET * b.w) / scale))
     x1 = min(w, max(x0 + 1, math.ceil((b.right - SUPPORT_INSET * b.w) / scale)))
