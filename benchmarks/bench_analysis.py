@@ -3,13 +3,15 @@
     .venv/bin/python benchmarks/bench_analysis.py [--repeat N] [PHOTO ...]
 
 Makes a 6000 x 4000 JPEG from package photos (skimage astronaut and coffee, matplotlib's Grace
-Hopper: three people on a table-top background) in a temporary folder, then reports medians of:
+Hopper: three people on a table-top background) and a 6000 x 4000 head-and-shoulders portrait (the
+astronaut, face box ~4 % of the frame) in a temporary folder, then reports medians of:
 
 - Pillow's full decode, ``Image.open(p).load()`` (the yardstick);
 - Headroom's ``load_photo`` (reduced decode for analysis);
 - ``FaceAnalyzer.analyze``: whole-image face passes, tiled small-face pass, roll refinement and
   person segmentation;
-- load + analyse, and its ratio to the full decode (target: below 1.0).
+- load + analyse, and its ratio to the full decode (issue #14: at most 0.6, and 0.4 where the
+  subject's face is larger than 5 % of the frame).
 
 Model creation (one-time, per analyzer) is timed separately. Extra photos given on the command line
 (and the shared 24 MP and group photos when /work/shared/photos exists) are timed the same way.
@@ -69,6 +71,22 @@ def make_24mp_photo(path: Path) -> Path:
     return path
 
 
+def make_24mp_portrait(path: Path) -> Path:
+    """A 6000 x 4000 head-and-shoulders portrait (skimage's astronaut, her face box about 4 % of
+    the frame: the issue's "face larger than 5 % of the frame" class, counting hair and ears),
+    with the same grain as the group photo."""
+    import skimage.data
+
+    data = Path(skimage.data.__file__).parent
+    astronaut = Image.open(data / "astronaut.png").convert("RGB")
+    portrait = astronaut.resize((6000, 6000), Image.BICUBIC).crop((0, 0, 6000, 4000))
+    pixels = np.asarray(portrait, dtype=np.int16)
+    grain = np.random.default_rng(5).normal(0.0, 5.0, pixels.shape[:2])[..., None]
+    noisy = np.clip(pixels + grain.astype(np.int16), 0, 255).astype(np.uint8)
+    Image.fromarray(noisy).save(path, quality=90)
+    return path
+
+
 def seconds(fn: Callable[[], object]) -> float:
     start = time.perf_counter()
     fn()
@@ -111,9 +129,14 @@ def main() -> int:
     parser.add_argument("photos", nargs="*", type=Path)
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    print(f"cores: {os.cpu_count()}, repeats: {args.repeat} (medians)")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"cores: {os.cpu_count()}, load average: {load}, repeats: {args.repeat} (medians)")
     with tempfile.TemporaryDirectory() as tmp:
-        photos = [make_24mp_photo(Path(tmp) / "headroom_24mp.jpg"), *args.photos]
+        photos = [
+            make_24mp_photo(Path(tmp) / "headroom_24mp.jpg"),
+            make_24mp_portrait(Path(tmp) / "headroom_24mp_portrait.jpg"),
+            *args.photos,
+        ]
         for name in ("immich_craft-beer.jpg", "immich_solvay.jpg"):
             if (SHARED / name).exists():
                 photos.append(SHARED / name)

@@ -427,3 +427,24 @@ def test_sure_scored_box_around_a_whole_portrait_is_rechecked(
         inside = [d for d in found if Box(x, y, *portrait.size).contains_point(d.box.center)]
         assert len(inside) == 1
         assert inside[0].box.w < 0.5 * portrait.width  # a face, not the whole portrait
+
+
+def test_small_person_behind_a_portrait_is_found(
+    analyzer: FaceAnalyzer, astronaut_path: Path, grace_hopper_path: Path, tmp_path: Path
+) -> None:
+    """A portrait (face 3.4 % of the frame) with a small person in the background at its top
+    right, her face about 0.37x the subject's. The whole-image passes miss her and the selfie
+    segmenter does not see her either, so only the tiled small-face search finds her: a speed-up
+    that skips the tiles behind a big face whenever the person mask looks clean (tried for
+    issue #14) loses her."""
+    portrait = Image.open(astronaut_path).convert("RGB")
+    hopper = Image.open(grace_hopper_path).convert("RGB")
+    small = hopper.resize((87, 102), Image.Resampling.LANCZOS)
+    portrait.paste(small, (420, 40))
+    path = tmp_path / "portrait_with_bystander.png"
+    portrait.save(path)
+    faces = analyze(analyzer, path).faces
+    assert len(faces) == 2, [f.box for f in faces]
+    bystander = [f for f in faces if f.box.cx > 420]
+    assert len(bystander) == 1 and 25 < bystander[0].box.w < 50
+    assert faces[0].box.cx < 300  # the astronaut stays the subject
