@@ -487,14 +487,15 @@ class FaceAnalyzer:
             extra = self._faceless_person_faces(rgb, confidence, detections)
             detections += extra
             rolls += [None] * len(extra)
-        mask = PersonMask(confidence, scale)
-        faces = [
-            self._face(det, scale, confidence, roll)
-            for det, roll in zip(detections, rolls, strict=True)
-        ]
-        # Subject order (a person, sharp, frontal, large), not box area: see core.face_rank.
-        ranked = list(rank_faces(faces, confidence, scale, rgb, scale))
-        with self._lock:
+            mask = PersonMask(confidence, scale)
+            faces = [
+                self._face(det, scale, confidence, roll)
+                for det, roll in zip(detections, rolls, strict=True)
+            ]
+            # Subject order (a person, sharp, frontal, large), not box area: see core.face_rank.
+            ranked = list(rank_faces(faces, confidence, scale, rgb, scale))
+            # The second look in the same locked block: a close() (the window closing) waits for
+            # it instead of taking the detectors away between the passes.
             for i, face in enumerate(ranked[:SECOND_LOOK_FACES]):
                 if not self._found_again(rgb, face.box.scaled(1.0 / scale)):
                     ranked[i] = replace(face, confirmed=False)

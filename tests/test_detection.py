@@ -448,3 +448,33 @@ def test_small_person_behind_a_portrait_is_found(
     bystander = [f for f in faces if f.box.cx > 420]
     assert len(bystander) == 1 and 25 < bystander[0].box.w < 50
     assert faces[0].box.cx < 300  # the astronaut stays the subject
+
+
+def test_closing_between_the_passes_waits_for_the_second_look(
+    model_store: ModelStore, astronaut_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window closing (``close()`` from another thread) while a photo is analysed: it used to
+    land between the face passes and the second look, which then found no detector (IndexError).
+    The hook runs the close where it used to fit, after ranking, before the second look."""
+    import threading
+
+    import core.detection as detection
+
+    fa = FaceAnalyzer(model_store)
+    closer = threading.Thread(target=fa.close, name="window-closing")
+    real_rank = detection.rank_faces
+
+    def rank_then_close(*args: object, **kwargs: object) -> object:
+        ranked = real_rank(*args, **kwargs)  # type: ignore[arg-type]
+        closer.start()
+        closer.join(timeout=2.0)  # a close that can run now has finished by then
+        return ranked
+
+    monkeypatch.setattr(detection, "rank_faces", rank_then_close)
+    try:
+        faces = analyze(fa, astronaut_path).faces
+    finally:
+        closer.join()
+    assert len(faces) == 1 and faces[0].confirmed  # the second look ran on its detectors
+    with pytest.raises(RuntimeError, match="closed"):
+        fa.analyze_path(astronaut_path)
