@@ -90,13 +90,16 @@ NMS_CONTAINED = 0.6
 NMS_MIN_AREA_RATIO = 0.25
 #: Tile detections are more often false (stars on a flag, beer taps): they need this score both in
 #: their tile and when re-detected in a crop around them at a larger scale (``VERIFY_CROP`` times
-#: the box), unless a whole-image pass found the same face.
+#: the box), unless a whole-image pass found the same face. The crop is the second look's
+#: (resources/faces.toml [second_look] crop_boxes): both re-detections take the same look.
 TILE_MIN_SCORE = 0.6
-VERIFY_CROP = 3.0
+VERIFY_CROP = SECOND_LOOK_CROP
 #: Detections (any pass) at least this sure skip the re-detection (no false face scored this high
 #: in the development photos; true faces usually do). Below it, a face must be found again in a
 #: crop around it; that removed a 0.64 "face" on the camera man's coat in a whole-image pass.
-SURE_SCORE = 0.8
+#: One number with the second look's short-range score (resources/faces.toml [second_look]
+#: min_short_score): a face the short-range model is this sure of counts as found, in either look.
+SURE_SCORE = SECOND_LOOK_SHORT
 #: ... except a detection whose box holds the centre of another, smaller one: a face box holding
 #: another face is implausible, and false boxes around a whole portrait (hair, collar and face)
 #: scored 0.78-0.81 in the benchmark's 24 MP group photo depending on the analysis size (at 0.803

@@ -13,6 +13,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from core.face_rank import PROFILE_YAW
 from core.faces import Analysis
 from core.framing.rotation import ANGLE_EPS, box_at, box_inside, to_frame
 from core.framing.rules import NeighbourRules
@@ -60,7 +61,7 @@ def _head(analysis: Analysis, i: int, angle_deg: float, rules: NeighbourRules) -
     mid = sum(to_frame(p, w, h, angle_deg).x for p in ears) / 2.0
     half = rules.head_half_width_h * ff.head_height
     # The back of a turned head: yaw < 0 is a face turned toward image-left, its back right.
-    turn = min(1.0, abs(face.yaw) / rules.profile_yaw)
+    turn = min(1.0, abs(face.yaw) / PROFILE_YAW)
     back = half + turn * (rules.turned_back_half_width_h - rules.head_half_width_h) * (
         ff.head_height
     )

@@ -100,9 +100,9 @@ class JointRules:
     tolerance_h: float
     joints: tuple[tuple[str, float], ...]  # (name, head heights from the crown), neck first
     #: Not "at the neck" when the person mask spans this many face widths across the crop ...
-    neck_shoulders_width: float = 1.3
+    neck_shoulders_width: float
     #: ... over at least this many head heights above the bottom edge (shoulders in the frame).
-    neck_shoulders_shown_h: float = 0.25
+    neck_shoulders_shown_h: float
 
 
 @dataclass(frozen=True)
@@ -134,8 +134,9 @@ class NeighbourRules:
     max_shift: float  # share of the crop width the subject may move off centre to avoid one
     step: float  # search step for shifts and tightening (share of the width / height)
     head_half_width_h: float  # a head's least half width from its ears' midpoint, in H
-    turned_back_half_width_h: float  # ... behind a head in profile
-    profile_yaw: float  # |yaw| of a profile (the back half width grows linearly up to it)
+    #: ... behind a head in profile, growing linearly with |yaw| up to face ranking's profile
+    #: (core.face_rank.PROFILE_YAW, profile_yaw in resources/faces.toml [ranking])
+    turned_back_half_width_h: float
 
 
 @dataclass(frozen=True)
@@ -366,7 +367,6 @@ def parse_framing_rules(data: Mapping[str, Any], source: Path) -> FramingRules:
         step=r.number(nt, "step", 0.001, 0.2),
         head_half_width_h=r.number(nt, "head_half_width_h", 0.0, 1.0),
         turned_back_half_width_h=r.number(nt, "turned_back_half_width_h", 0.0, 1.5),
-        profile_yaw=r.number(nt, "profile_yaw", 0.05, 1.0),
     )
     return FramingRules(
         roll_threshold_deg=r.number(straighten, "roll_threshold_deg", 0.0, 45.0),
