@@ -29,3 +29,8 @@ class ExportError(HeadroomError):
 
 class FramingError(HeadroomError):
     """A framing request cannot be satisfied (no subject, bad aspect...)."""
+
+
+class ResourceError(HeadroomError):
+    """A bundled resource file (resources/*.toml) is missing, not valid TOML or lacks a table or
+    key the code reads: the installation is broken or the file was edited."""

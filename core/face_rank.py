@@ -24,33 +24,17 @@ Pure functions on numpy arrays; the numbers are in resources/faces.toml with the
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from core.faces import Face
 from core.geometry import Box
-from core.paths import resource_path
+from core.resource_numbers import resource_table
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised only on 3.10
-    import tomli as tomllib
-
-
-def _numbers(table: str) -> dict[str, Any]:
-    """One table of ``resources/faces.toml`` (the reasons and measurements are written beside
-    the numbers there)."""
-    with resource_path("faces.toml").open("rb") as fh:
-        numbers: dict[str, Any] = tomllib.load(fh)[table]
-    return numbers
-
-
-_N = _numbers("ranking")
+_N = resource_table("faces.toml", "ranking")
 #: The mask "works" on a photo when some face's centre is at least this much person ...
 MASK_INFORMATIVE_SUPPORT = float(_N["mask_informative_support"])
 #: ... and then a face whose centre is less than this much person has nobody behind it.
@@ -69,7 +53,7 @@ SHARPNESS_SIDE = int(_N["sharpness_side"])
 #: Keypoint plausibility tolerance, in eye-to-mouth distances along the face's axis.
 KEYPOINT_SLACK = float(_N["keypoint_slack"])
 
-_S = _numbers("second_look")
+_S = resource_table("faces.toml", "second_look")
 #: Second look (``core.detection``): a crop this many face boxes wide around each of the first
 #: SECOND_LOOK_FACES faces; confirmed when the short-range model finds it again at
 #: SECOND_LOOK_SHORT or the full-range one at SECOND_LOOK_FULL (upright or mirrored).

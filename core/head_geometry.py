@@ -7,32 +7,17 @@ upright original pixels). Conventions are those documented on ``core.faces.Face`
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from core.faces import FaceKeypoints
 from core.geometry import Box, Point
-from core.paths import resource_path
+from core.resource_numbers import resource_table
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised only on 3.10
-    import tomli as tomllib
-
-
-def _numbers() -> dict[str, Any]:
-    """This module's numbers: the ``[head]`` table of ``resources/faces.toml`` (the reasons are
-    written beside them there)."""
-    with resource_path("faces.toml").open("rb") as fh:
-        table: dict[str, Any] = tomllib.load(fh)["head"]
-    return table
-
-
-_N = _numbers()
+#: This module's numbers: [head] of resources/faces.toml (the reasons are written there).
+_N = resource_table("faces.toml", "head")
 #: Chin below the mouth, in eye-to-mouth distances.
 CHIN_BELOW_MOUTH = float(_N["chin_below_mouth"])
 #: The face box bottom is the chin when within this band under the mouth (eye-to-mouth units).

@@ -5,27 +5,12 @@ the ear). Pure numpy; the numbers, with their reasons, are in ``[faceless_person
 
 from __future__ import annotations
 
-import sys
-from typing import Any
-
 import numpy as np
 import numpy.typing as npt
 
-from core.paths import resource_path
+from core.resource_numbers import resource_table
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised only on 3.10
-    import tomli as tomllib
-
-
-def _numbers() -> dict[str, Any]:
-    with resource_path("faces.toml").open("rb") as fh:
-        table: dict[str, Any] = tomllib.load(fh)["faceless_person"]
-    return table
-
-
-_N = _numbers()
+_N = resource_table("faces.toml", "faceless_person")
 #: The mask must hold at least this share of the photo as person.
 MIN_PERSON_SHARE = float(_N["min_person_share"])
 HEAD_MIN_WIDTH = float(_N["head_min_width"])
