@@ -140,7 +140,9 @@ class PresetChecksView(QTreeWidget):
                 self._pending = None
             else:
                 self._pending.setText(1, f"Checked {done} of {total} photos…")
-        self._wrap_messages()
+        # Only the new row's messages: the others are wrapped already (to the width, rewrapped on
+        # resize), and rewrapping the whole list per photo was quadratic in the photos.
+        self._wrap_messages([row])
 
     def stop_photos(self, note: str) -> None:
         """No more photos come: the row that said how far the check got says ``note``."""
@@ -153,12 +155,14 @@ class PresetChecksView(QTreeWidget):
         self.setHeaderLabels(headers)
         self._shown, self._photos, self._pending = {}, {}, None
 
-    def _wrap_messages(self) -> None:
+    def _wrap_messages(self, tops: Sequence[QTreeWidgetItem] | None = None) -> None:
         # A message row spans the view; Qt would cut it with "...", so it is wrapped to the width
-        # left at its depth.
+        # left at its depth. ``tops``: the top-level rows to wrap under (all when None).
         icon_side = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
         metrics = self.fontMetrics()
-        rows = [(self.topLevelItem(g), 1) for g in range(self.topLevelItemCount())]
+        if tops is None:
+            tops = [self.topLevelItem(g) for g in range(self.topLevelItemCount())]
+        rows: list[tuple[QTreeWidgetItem | None, int]] = [(top, 1) for top in tops]
         while rows:
             row, depth = rows.pop()
             if row is None:
