@@ -155,7 +155,7 @@ class PresetChecksView(QTreeWidget):
         self.setHeaderLabels(headers)
         self._shown, self._photos, self._pending = {}, {}, None
 
-    def _wrap_messages(self, tops: Sequence[QTreeWidgetItem] | None = None) -> None:
+    def _wrap_messages(self, tops: Sequence[QTreeWidgetItem | None] | None = None) -> None:
         # A message row spans the view; Qt would cut it with "...", so it is wrapped to the width
         # left at its depth. ``tops``: the top-level rows to wrap under (all when None).
         icon_side = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
