@@ -52,6 +52,7 @@ from core.export import (
 )
 from core.export.atomic import prepare_out_dir
 from core.export.inputs import InputGuard
+from core.export.source import look_ahead_fits
 from core.framing.plan import (
     CropChoice,
     CropPlan,
@@ -502,7 +503,10 @@ class _AnalysisAhead:
     """In-process runs: the next photo's analysis (its reduced decode and MediaPipe's passes,
     which let go of the GIL) runs on a second thread while this photo is rendered and written, so
     one process keeps a second core busy. Nothing else changes: the same analyzer analyses the
-    same file, and an error comes out where the photo's own analysis would raise it."""
+    same file, and an error comes out where the photo's own analysis would raise it. A photo
+    whose analysis would decode it at full size (not JPEG/HEIC) and that is large
+    (``look_ahead_fits``) is analysed in its turn instead, so that two full-size decodes are never
+    in memory at once."""
 
     def __init__(
         self, analyzer: FaceAnalyzer | None = None, memo: AnalysisMemo | None = None
@@ -513,7 +517,7 @@ class _AnalysisAhead:
         self._analyzer, self._memo = analyzer, memo
 
     def start(self, job: _Job) -> None:
-        if not _needs_analysis(job):
+        if not _needs_analysis(job) or not look_ahead_fits(job.source):
             return
         with self._lock:
             if job.source not in self._pending:

@@ -383,6 +383,43 @@ def test_in_process_batch_analyses_the_next_photo_while_this_one_is_written(
         assert sha256(tmp_path / "ahead" / written.path.name) == sha256(written.path)
 
 
+def test_in_process_batch_of_large_pngs_analyses_each_in_its_turn(
+    grace_hopper_path: Path, tmp_path: Path, analyzer: FaceAnalyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review: a PNG's analysis decodes it at full size, so analysing the next large PNG ahead
+    held two full-size photos in memory at once. Two PNGs above LOOK_AHEAD_MAX_FULL_PIXELS are
+    analysed one after the other on the batch's thread; two JPEGs (draft-decoded) still ahead."""
+    import core.batch
+    from core.export.source import LOOK_AHEAD_MAX_FULL_PIXELS
+
+    side = int(LOOK_AHEAD_MAX_FULL_PIXELS**0.5) + 1
+    pngs = tmp_path / "pngs"
+    pngs.mkdir()
+    for name in ("a.png", "b.png"):
+        Image.new("RGB", (side, side), (90, 120, 150)).save(pngs / name, compress_level=1)
+    jpegs = tmp_path / "jpegs"
+    jpegs.mkdir()
+    for name in ("a.jpg", "b.jpg"):
+        (jpegs / name).write_bytes(grace_hopper_path.read_bytes())
+
+    submitted: list[str] = []
+    real_start = core.batch._AnalysisAhead.start
+
+    def start(self: core.batch._AnalysisAhead, job: core.batch._Job) -> None:
+        before = set(self._pending)
+        real_start(self, job)
+        submitted.extend(p.name for p in set(self._pending) - before)
+
+    monkeypatch.setattr(core.batch._AnalysisAhead, "start", start)
+    presets = [BOOK.require("linkedin-profile")]
+    large = run_batch(sources_in(pngs), presets, tmp_path / "out_png", analyzer=analyzer)
+    assert [i.status for i in large.items] == ["skipped", "skipped"]  # plain colour: no face
+    assert submitted == []
+    small = run_batch(sources_in(jpegs), presets, tmp_path / "out_jpg", analyzer=analyzer)
+    assert [i.status for i in small.items] == ["done", "done"]
+    assert submitted == ["b.jpg"]
+
+
 def test_check_batch_says_what_run_batch_then_does_without_writing_or_analysing_twice(
     folder: Path, tmp_path: Path, analyzer: FaceAnalyzer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
