@@ -9,12 +9,12 @@ was not possible (``faces-cut``).
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from core.face_rank import PROFILE_YAW
 from core.faces import Analysis
+from core.framing.analysis_memo import PerAnalysis
 from core.framing.rotation import ANGLE_EPS, box_at, box_inside, to_frame
 from core.framing.rules import NeighbourRules
 from core.framing.subject import frame_face
@@ -34,23 +34,17 @@ def neighbour_heads(
     widened to the ears, and to at least ``rules.head_half_width_h`` head heights either side of
     the ears' midpoint, more behind a turned head (whose back reaches past the face box and its
     keypoints)."""
-    known = _HEADS.get(analysis)
-    if known is None:
-        known = {}
-        _HEADS[analysis] = known
-    key = (angle_deg, rules)
-    heads = known.get(key)
-    if heads is None:
-        heads = tuple(_head(analysis, i, angle_deg, rules) for i in range(len(analysis.faces)))
-        known[key] = heads
+    heads = _HEADS.value(
+        analysis,
+        (angle_deg, rules),
+        lambda: tuple(_head(analysis, i, angle_deg, rules) for i in range(len(analysis.faces))),
+    )
     return [h for h in heads if h.index != subject]
 
 
 #: Each analysis's heads by (angle, rules): every suggestion of a group photo asks for all of them
 #: (a 29-face photo: 105 times per set of suggestions); they go with their analysis.
-_HEADS: weakref.WeakKeyDictionary[
-    Analysis, dict[tuple[float, NeighbourRules], tuple[Head, ...]]
-] = weakref.WeakKeyDictionary()
+_HEADS: PerAnalysis[tuple[float, NeighbourRules], tuple[Head, ...]] = PerAnalysis()
 
 
 def _head(analysis: Analysis, i: int, angle_deg: float, rules: NeighbourRules) -> Head:

@@ -8,10 +8,10 @@ it does not, the head stays tilted and its crown/chin are projected on the verti
 from __future__ import annotations
 
 import math
-import weakref
 from dataclasses import dataclass
 
 from core.faces import Analysis, Face
+from core.framing.analysis_memo import PerAnalysis
 from core.framing.rotation import box_inside, rotate_box_bounds, to_frame
 from core.framing.rules import FramingRules
 from core.geometry import Box, Point
@@ -53,23 +53,14 @@ class FramedFace:
 #: Each analysis's faces as already framed, by (face, angle). One photo's suggestions frame every
 #: face at the same few angles again and again (a 29-face group photo: ~4900 calls for ~100
 #: distinct answers); an analysis is immutable, and its entries go when it does.
-_FRAMED: weakref.WeakKeyDictionary[Analysis, dict[tuple[int, float], FramedFace]] = (
-    weakref.WeakKeyDictionary()
-)
+_FRAMED: PerAnalysis[tuple[int, float], FramedFace] = PerAnalysis()
 
 
 def frame_face(analysis: Analysis, index: int, angle_deg: float) -> FramedFace:
     """Head geometry of ``analysis.faces[index]`` in the frame rotated by ``angle_deg``."""
-    known = _FRAMED.get(analysis)
-    if known is None:
-        known = {}
-        _FRAMED[analysis] = known
-    key = (index, angle_deg)
-    framed = known.get(key)
-    if framed is None:
-        framed = _frame_face(analysis, index, angle_deg)
-        known[key] = framed
-    return framed
+    return _FRAMED.value(
+        analysis, (index, angle_deg), lambda: _frame_face(analysis, index, angle_deg)
+    )
 
 
 def _frame_face(analysis: Analysis, index: int, angle_deg: float) -> FramedFace:
